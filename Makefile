@@ -1,0 +1,78 @@
+# Counting and predicting bouncing balls: a report built from code.
+#
+#   make report           set up, simulate missing data, execute the chapters, render report.pdf
+#   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
+#   make test             set up and run the test suite
+#   make clean            remove build outputs (executed chapters, PDFs), keep trained models
+#   make clean-cache      also remove trained models, so the next report retrains everything
+#
+# PYTHON=/path/to/python uses an existing interpreter (e.g. a conda environment made from
+# environment.yml) instead of the project's .venv.
+
+SHELL := /bin/bash
+.DELETE_ON_ERROR:
+
+BOOTSTRAP_PYTHON ?= python3
+VENV := .venv
+PYTHON ?= $(VENV)/bin/python
+# The virtual environment is only managed when PYTHON is the project's own.
+ENV_STAMP := $(if $(filter $(VENV)/bin/python,$(PYTHON)),$(VENV)/.installed,)
+
+QUICK ?=
+MODE := $(if $(QUICK),quick,full)
+REPORT := $(if $(QUICK),report-quick.pdf,report.pdf)
+
+DATA_DIR ?= data
+CACHE_DIR ?= cache
+BUILD := build
+DATA_FILES := $(addprefix $(DATA_DIR)/,part1_bballs_training.npz part1_bballs_test.npz part2_bballs_sequence.npz)
+CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+EXECUTED := $(CHAPTERS:chapters/%=$(BUILD)/chapters/%)
+LIB := $(wildcard lib/*.py)
+RENDERER := $(wildcard tools/render*.py tools/fallback/*)
+
+.PHONY: report test clean clean-cache env FORCE
+
+report: $(REPORT)
+
+env: $(ENV_STAMP)
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> Creating the virtual environment in $(VENV)/ from requirements.txt"
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# Never overwrites a file that is there (e.g. the real course files): only missing ones are made.
+$(DATA_FILES) &: | $(ENV_STAMP)
+	@echo "==> Simulating the missing course data files in $(DATA_DIR)/"
+	$(PYTHON) -m tools.make_data $(DATA_DIR)
+
+# Holds "quick" or "full"; rewritten only when the mode changes, so chapters re-execute then.
+$(BUILD)/mode: FORCE
+	@mkdir -p $(@D)
+	@echo $(MODE) | cmp -s - $@ || echo $(MODE) > $@
+
+$(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP)
+	@echo "==> Executing $< (models come from $(CACHE_DIR)/ unless their inputs changed)"
+	$(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
+		--cache-dir $(CACHE_DIR) --results-dir $(BUILD)/results
+
+$(BUILD)/results.json $(BUILD)/_summary.md &: $(EXECUTED) tools/summarize_results.py
+	@echo "==> Collecting the headline numbers into $(BUILD)/results.json"
+	$(PYTHON) -m tools.summarize_results $(BUILD)/results $(BUILD)/results.json $(BUILD)/_summary.md
+
+$(REPORT): $(EXECUTED) $(BUILD)/_summary.md index.qmd _quarto.yml $(RENDERER) | $(ENV_STAMP)
+	@echo "==> Rendering $@"
+	$(PYTHON) -m tools.render --output $@ $(if $(QUICK),--quick)
+
+test: $(ENV_STAMP)
+	@echo "==> Running the test suite"
+	$(PYTHON) -m pytest -q
+
+clean:
+	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf
+
+clean-cache: clean
+	find $(CACHE_DIR) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""The machine-learning library behind the report: data, simulator, models, training, metrics."""

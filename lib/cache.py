@@ -1,0 +1,130 @@
+"""A cache of trained models, keyed by everything a result depends on.
+
+The key hashes the run's name, its hyperparameters, the exact training and validation tensors,
+and the source files of the training loop and of every function the run is built from (model,
+loss, metrics, augmentation). Same key: the stored model is loaded and nothing trains. Any change:
+a new entry is trained, resuming from its own last epoch checkpoint if a previous run was killed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import inspect
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import torch
+from torch import Tensor, nn
+
+from lib import train as train_module
+from lib.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
+from lib.train import Augment, History, LossFn, SampleMetric, TrainConfig, fit
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with its history and where it came from."""
+
+    name: str
+    model: nn.Module
+    history: History
+    key: str
+    from_cache: bool
+    train_seconds: float
+    config: TrainConfig
+
+    def provenance(self) -> dict:
+        """What the provenance appendix lists for this model."""
+        return {"name": self.name, "key": self.key, "epochs": self.config.epochs,
+                "train_seconds": self.train_seconds, "from_cache": self.from_cache,
+                "seed": self.config.seed}
+
+
+def train_cached(
+    name: str,
+    build_model: Callable[[], nn.Module],
+    train_data: tuple[Tensor, Tensor],
+    val_data: tuple[Tensor, Tensor],
+    config: TrainConfig,
+    loss_fn: LossFn,
+    *,
+    metrics: Mapping[str, SampleMetric] | None = None,
+    augment: Augment | None = None,
+    cache_dir: Path = Path("cache"),
+) -> TrainedModel:
+    """Load the model trained with exactly these inputs from `cache_dir`, or train and store it."""
+    key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
+    entry = Path(cache_dir) / name / key[:16]
+    final_path = entry / "model.pt"
+    torch.manual_seed(config.seed)  # the initial weights are part of what the seed fixes
+    model = build_model()
+    if final_path.exists():
+        try:
+            stored = load_checkpoint(final_path)
+            model.load_state_dict(stored["model"])
+            return TrainedModel(name, model, stored["history"], key, True, stored["train_seconds"], config)
+        except (CorruptCheckpointError, KeyError, RuntimeError) as error:
+            print(f"warning: cache entry {final_path} is unusable ({error}); retraining", file=sys.stderr)
+    history, seconds = fit(model, train_data, val_data, config, loss_fn, metrics=metrics,
+                           augment=augment, checkpoint_path=entry / "checkpoint.pt", description=name)
+    model.cpu()
+    save_checkpoint(final_path, {"model": model.state_dict(), "history": history,
+                                 "train_seconds": seconds, "key": key})
+    (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
+    return TrainedModel(name, model, history, key, False, seconds, config)
+
+
+def cache_key(name: str, build_model: Callable, train_data: tuple[Tensor, Tensor],
+              val_data: tuple[Tensor, Tensor], config: TrainConfig, loss_fn: Callable,
+              metrics: Mapping[str, Callable] | None, augment: Callable | None) -> str:
+    """SHA-256 over the run's name, hyperparameters, data tensors and code."""
+    functions = [build_model, loss_fn, augment, *(metrics or {}).values()]
+    parts = {
+        "name": name,
+        "config": config.as_dict(),
+        "data": [tensor_digest(t) for t in (*train_data, *val_data)],
+        "code": sorted({code_digest(f) for f in functions if f is not None} | {code_digest(train_module)}),
+        "arguments": [_bound_arguments(f) for f in functions if f is not None],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def tensor_digest(tensor: Tensor) -> str:
+    """SHA-256 of a tensor's dtype, shape and bytes."""
+    array = tensor.detach().cpu().contiguous().numpy()
+    digest = hashlib.sha256(f"{array.dtype}{array.shape}".encode())
+    digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def code_digest(obj: Any) -> str:
+    """SHA-256 of the source file that defines `obj` (a module, function, class or instance)."""
+    target = _unwrap(obj)
+    module = target if inspect.ismodule(target) else inspect.getmodule(
+        target if inspect.isfunction(target) or inspect.isclass(target) else type(target))
+    if module is None or not getattr(module, "__file__", None):
+        raise ValueError(f"cannot key the cache on {obj!r}: define it in a lib/ module, not in a notebook")
+    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+
+
+def _unwrap(obj: Any) -> Any:
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    return obj
+
+
+def _bound_arguments(obj: Any) -> str:
+    """The arguments frozen into a functools.partial, or a dataclass instance's fields, as text."""
+    if isinstance(obj, functools.partial):
+        return repr((obj.args, sorted(obj.keywords.items()), _bound_arguments(obj.func)))
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj) or inspect.isclass(obj) or inspect.ismodule(obj):
+        return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', getattr(obj, '__name__', ''))}"
+    if dataclasses.is_dataclass(obj):
+        return repr(obj)  # a dataclass repr lists every field
+    # Other objects (e.g. nn.CrossEntropyLoss) may hide settings from repr(): refuse them.
+    raise ValueError(f"cannot key the cache on {obj!r}: pass a function, a functools.partial "
+                     "or a dataclass instance")

@@ -1,0 +1,79 @@
+"""Part 1 workflow: the ball-counting data as tensors, training over seeds, test evaluation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from lib.cache import TrainedModel, train_cached
+from lib.data import load_course_file, split_train_val
+from lib.metrics import confusion_matrix
+from lib.train import Augment, TrainConfig, predict
+
+CLASSES = (1, 2, 3)
+TRAINING_FILE = "part1_bballs_training.npz"
+TEST_FILE = "part1_bballs_test.npz"
+QUICK_SIZES = {"train": 64, "val": 32, "test": 64}  # a preview, not a result
+
+
+@dataclass
+class CountingData:
+    """Images (N, 1, 32, 32) and class indices 0..2 (= number of balls - 1)."""
+
+    train: tuple[Tensor, Tensor]
+    val: tuple[Tensor, Tensor]
+    test: tuple[Tensor, Tensor]
+
+
+def load_counting_data(data_dir: Path, quick: bool = False) -> CountingData:
+    """The handout's split: first 80 % of the training file to train, last 20 % to validate."""
+    frames, labels = load_course_file(Path(data_dir) / TRAINING_FILE, n_frames=1)
+    train, val = split_train_val(frames, labels, train_fraction=0.8)
+    splits = {"train": train, "val": val,
+              "test": load_course_file(Path(data_dir) / TEST_FILE, n_frames=1)}
+    tensors = {}
+    for name, (x, y) in splits.items():
+        if quick:
+            x, y = x[:QUICK_SIZES[name]], y[:QUICK_SIZES[name]]
+        tensors[name] = (torch.from_numpy(np.ascontiguousarray(x)),
+                         torch.from_numpy(np.asarray(y) - CLASSES[0]).long())
+    return CountingData(**tensors)
+
+
+def cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
+    """Cross-entropy on logits (the loss of the handout)."""
+    return F.cross_entropy(logits, targets)
+
+
+def correct(logits: Tensor, targets: Tensor) -> Tensor:
+    """Per-sample 1.0 where the predicted class is right: averaged, this is the accuracy."""
+    return (logits.argmax(dim=1) == targets).float()
+
+
+def train_counter(name: str, build_model: Callable[[], nn.Module], data: CountingData,
+                  config: TrainConfig, cache_dir: Path, loss_fn=cross_entropy,
+                  augment: Augment | None = None) -> TrainedModel:
+    """Train (or load from the cache) one counting model on the training split."""
+    return train_cached(name, build_model, data.train, data.val, config, loss_fn,
+                        metrics={"accuracy": correct}, augment=augment, cache_dir=cache_dir)
+
+
+@dataclass
+class CountingEvaluation:
+    accuracy: float
+    confusion: np.ndarray  # rows: true count, columns: predicted count
+    predicted: np.ndarray  # predicted number of balls per image
+
+
+def evaluate_counter(model: nn.Module, split: tuple[Tensor, Tensor]) -> CountingEvaluation:
+    """Accuracy, confusion matrix and predictions of a counting model on one split."""
+    images, targets = split
+    predicted = predict(model, images).argmax(dim=1).numpy() + CLASSES[0]
+    true = targets.numpy() + CLASSES[0]
+    return CountingEvaluation(float((predicted == true).mean()),
+                              confusion_matrix(true, predicted, classes=CLASSES), predicted)

@@ -1,0 +1,126 @@
+"""Every figure of the book, in one style that fits the text width of the PDF.
+
+Papermill, not Quarto, executes the chapters, so Quarto's figure settings never reach the
+kernel: the size, resolution and fonts are set here, once, when this module is imported.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+
+TEXT_WIDTH_INCHES = 6.0  # at or below the text width of an A4 page with the renderers' margins
+DPI = 160
+
+
+def use_book_style() -> None:
+    """Apply the book's plot style (called on import)."""
+    sns.set_theme(context="paper", style="whitegrid")
+    plt.rcParams.update({
+        "figure.figsize": (TEXT_WIDTH_INCHES, 2.6),
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "font.size": 8,
+        "axes.titlesize": 8,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "legend.fontsize": 7,
+        "figure.constrained_layout.use": True,
+    })
+
+
+use_book_style()
+
+
+def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
+               column_labels: Sequence[str] | None = None, cmap: str = "gray",
+               vmax: float = 1.0, row_height: float = 0.62):
+    """Rows of frames laid out like the handout's Figure 1: one row per clip, time left to right.
+
+    Each entry of `rows` is an array (T, H, W); all rows share the same T.
+    """
+    n_rows, n_cols = len(rows), len(rows[0])
+    width = min(TEXT_WIDTH_INCHES, 0.55 * n_cols + 0.9)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(width, row_height * n_rows + 0.25),
+                             squeeze=False, constrained_layout=False)
+    fig.subplots_adjust(left=0.9 / width, right=0.99, top=1 - 0.22 / (row_height * n_rows + 0.25),
+                        bottom=0.01, wspace=0.06, hspace=0.08)
+    for r, (frames, label) in enumerate(zip(rows, row_labels)):
+        for c in range(n_cols):
+            ax = axes[r, c]
+            ax.imshow(frames[c], cmap=cmap, vmin=0.0, vmax=vmax, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0 and column_labels is not None:
+                ax.set_title(column_labels[c], fontsize=7, pad=2)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=7, labelpad=4)
+    return fig
+
+
+def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
+                    panels: Sequence[tuple[str, str]]):
+    """One panel per (metric, title); for each run, its train_ and val_ curve over epochs.
+
+    `histories` maps a run's label to its history ({"train_loss": [...], "val_loss": [...]}).
+    Several runs of one label (e.g. seeds) may be given as "label #seed" and share a colour.
+    """
+    fig, axes = plt.subplots(1, len(panels), squeeze=False)
+    colours = dict(zip(dict.fromkeys(k.split(" #")[0] for k in histories), sns.color_palette()))
+    for ax, (metric, title) in zip(axes[0], panels):
+        for run, history in histories.items():
+            label = run.split(" #")[0]
+            first = run == next(k for k in histories if k.split(" #")[0] == label)
+            for split, style in (("train", "-"), ("val", "--")):
+                values = history.get(f"{split}_{metric}")
+                if values is None:
+                    continue
+                epochs = np.arange(1, len(values) + 1)
+                ax.plot(epochs, values, style, color=colours[label], marker="o", markersize=2.5,
+                        alpha=1.0 if first else 0.35,
+                        label=f"{label} ({'training' if split == 'train' else 'validation'})" if first else None)
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    axes[0, -1].legend(loc="best")
+    return fig
+
+
+def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = (1, 2, 3)):
+    """Side-by-side confusion matrices (rows: true count, columns: predicted count)."""
+    fig, axes = plt.subplots(1, len(matrices), squeeze=False,
+                             figsize=(min(TEXT_WIDTH_INCHES, 2.4 * len(matrices)), 2.2))
+    for ax, (title, matrix) in zip(axes[0], matrices.items()):
+        sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", cbar=False, square=True, ax=ax,
+                    xticklabels=classes, yticklabels=classes, annot_kws={"fontsize": 8})
+        ax.set_xlabel("predicted number of balls")
+        ax.set_ylabel("true number of balls")
+        ax.set_title(title)
+    return fig
+
+
+def seed_spread(values: Mapping[str, Sequence[float]], ylabel: str):
+    """Each model's metric over seeds: one dot per seed, and the mean as a bar."""
+    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH_INCHES, 1.3 * len(values) + 1.6), 2.3))
+    for i, (label, samples) in enumerate(values.items()):
+        samples = np.asarray(samples, dtype=float)
+        ax.bar(i, samples.mean(), color=sns.color_palette()[i % 10], alpha=0.35, width=0.6)
+        ax.scatter(np.full(len(samples), i), samples, color=sns.color_palette()[i % 10], s=12, zorder=3)
+    ax.set_xticks(range(len(values)), list(values), rotation=15, ha="right")
+    ax.set_ylabel(ylabel)
+    return fig
+
+
+def histograms(samples: Mapping[str, np.ndarray], xlabel: str, bins: int = 30):
+    """Overlaid normalised histograms, one per named sample."""
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.2))
+    for label, values in samples.items():
+        ax.hist(values, bins=bins, density=True, alpha=0.5, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    ax.legend()
+    return fig

@@ -1,0 +1,22 @@
+"""One place that makes a run repeatable: seeds for python, numpy and torch."""
+import os
+import random
+
+import numpy as np
+import torch
+
+
+def set_seed(seed: int) -> None:
+    """Seed every random generator the book uses and ask torch for deterministic kernels."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    # cuBLAS needs this workspace setting before deterministic mode can hold on a GPU.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    # Raise rather than silently use a nondeterministic kernel: same seed, same report.
+    torch.use_deterministic_algorithms(True)
+
+
+def derived_seed(*parts: int) -> int:
+    """A seed for one stage of a run (e.g. seed, epoch), stable across processes and resumes."""
+    return int(np.random.SeedSequence(list(parts)).generate_state(1)[0])

@@ -1,0 +1,87 @@
+import functools
+import importlib
+import sys
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lib import cache as cache_module
+from lib.cache import cache_key, code_digest, train_cached
+from lib.counting import correct
+from lib.counting_models import baseline_cnn
+from lib.train import TrainConfig
+
+
+def tiny_data(offset=0.0):
+    generator = torch.Generator().manual_seed(1)
+    images = torch.rand(12, 1, 32, 32, generator=generator) + offset
+    classes = torch.arange(12) % 3
+    return (images[:8], classes[:8]), (images[8:], classes[8:])
+
+
+def train(tmp_path, config=TrainConfig(epochs=1), data=None, loss=F.cross_entropy):
+    train_split, val_split = data or tiny_data()
+    return train_cached("tiny", baseline_cnn, train_split, val_split, config, loss,
+                        metrics={"accuracy": correct}, cache_dir=tmp_path)
+
+
+def forbid_training(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("trained although the cache should have answered")
+    monkeypatch.setattr(cache_module, "fit", fail)
+
+
+def test_same_inputs_load_from_cache_without_training(tmp_path, monkeypatch):
+    first = train(tmp_path)
+    assert not first.from_cache
+    forbid_training(monkeypatch)
+    second = train(tmp_path)
+    assert second.from_cache and second.key == first.key and second.history == first.history
+    for a, b in zip(first.model.state_dict().values(), second.model.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("change", ["config", "data", "loss"])
+def test_any_change_of_inputs_misses(tmp_path, change):
+    first = train(tmp_path)
+    kwargs = {"config": TrainConfig(epochs=1, seed=1)} if change == "config" else \
+        {"data": tiny_data(offset=0.01)} if change == "data" else \
+        {"loss": functools.partial(F.cross_entropy, label_smoothing=0.1)}
+    second = train(tmp_path, **kwargs)
+    assert not second.from_cache and second.key != first.key
+
+
+def test_code_change_changes_the_key(tmp_path, monkeypatch):
+    module_file = tmp_path / "model_under_test.py"
+    module_file.write_text("def build():\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("model_under_test")
+    before = code_digest(module.build)
+    module_file.write_text("def build():\n    return 2\n")
+    assert code_digest(module.build) != before
+    sys.modules.pop("model_under_test")
+
+
+def test_corrupt_entry_is_reported_and_retrained(tmp_path, capsys):
+    first = train(tmp_path)
+    entry = next(tmp_path.rglob("model.pt"))
+    entry.write_bytes(entry.read_bytes()[:100])
+    second = train(tmp_path)
+    assert not second.from_cache and second.key == first.key
+    assert "unusable" in capsys.readouterr().err
+    assert train(tmp_path).from_cache  # the retrained entry is readable again
+
+
+def test_refuses_objects_whose_settings_it_cannot_see(tmp_path):
+    (train_split, val_split) = tiny_data()
+    with pytest.raises(ValueError, match="cannot key the cache"):
+        cache_key("x", baseline_cnn, train_split, val_split, TrainConfig(epochs=1),
+                  torch.nn.CrossEntropyLoss(label_smoothing=0.1), None, None)
+
+
+def test_key_is_stable_across_calls():
+    (train_split, val_split) = tiny_data()
+    keys = {cache_key("x", baseline_cnn, train_split, val_split, TrainConfig(epochs=1), F.cross_entropy,
+                      {"accuracy": correct}, None) for _ in range(2)}
+    assert len(keys) == 1

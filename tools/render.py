@@ -1,0 +1,42 @@
+"""Render the executed book to a PDF: with Quarto when it is installed, else with the fallback.
+
+    python -m tools.render --output report.pdf [--quick]
+
+Either way one line says which renderer ran.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+from pathlib import Path
+
+from tools import render_fallback
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def render_with_quarto(quarto: str, output: Path, quick: bool) -> None:
+    """`quarto render` the book (profile `quick` for previews) and copy the PDF to `output`."""
+    command = [quarto, "render", "--to", "typst"] + (["--profile", "quick"] if quick else [])
+    subprocess.run(command, cwd=ROOT, check=True)
+    shutil.copyfile(ROOT / "_book" / "report.pdf", output)
+    version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"Rendered {output} with Quarto {version}.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "report.pdf")
+    parser.add_argument("--quick", action="store_true", help="mark every page as a quick preview")
+    args = parser.parse_args(argv)
+    quarto = shutil.which("quarto")
+    if quarto:
+        render_with_quarto(quarto, args.output, args.quick)
+    else:
+        render_fallback.main(["--root", str(ROOT), "--output", str(args.output)]
+                             + (["--quick"] if args.quick else []))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Execute one chapter notebook with papermill into the build folder, ready for rendering.
+
+    python -m tools.run_chapter chapters/02-counting.ipynb build/chapters/02-counting.ipynb [--quick]
+
+The executed copy keeps the rendered outputs and drops what a reader should not see: progress
+bars and other stderr output (already shown in the terminal while the chapter ran) and the
+parameters cells, papermill's injected one included (removed outright rather than tagged, so that
+no renderer has to know a tag convention).
+The copy is written atomically; a failed run leaves the partial notebook under `<build>/failed/`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+
+PARAMETER_TAGS = {"parameters", "injected-parameters"}
+
+
+def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
+    """Run `source` with `parameters` and write the cleaned, executed notebook to `executed`."""
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    partial = executed.with_name(executed.stem + ".partial.ipynb")
+    try:
+        papermill.execute_notebook(
+            str(source), str(partial), parameters=parameters, cwd=str(Path.cwd()),
+            kernel_name="python3", log_output=True, progress_bar=False)
+    except papermill.PapermillExecutionError as error:
+        failed = executed.parent.parent / "failed" / executed.name
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(partial, failed)
+        raise SystemExit(f"error: {source} failed in cell {error.exec_count} "
+                         f"({error.ename}: {error.evalue}); executed copy kept at {failed}") from None
+    notebook = nbformat.read(partial, as_version=4)
+    clean(notebook)
+    nbformat.write(notebook, partial)
+    os.replace(partial, executed)
+
+
+def clean(notebook: nbformat.NotebookNode) -> None:
+    """Drop the parameters cells and all stderr outputs, in place."""
+    notebook.cells = [cell for cell in notebook.cells
+                      if not set(cell.metadata.get("tags", [])) & PARAMETER_TAGS]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.outputs
+                            if not (out.output_type == "stream" and out.name == "stderr")]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("executed", type=Path)
+    parser.add_argument("--quick", action="store_true", help="tiny data and 1 epoch: a preview")
+    parser.add_argument("--data-dir", default="data")
+    parser.add_argument("--cache-dir", default="cache")
+    parser.add_argument("--results-dir", default="build/results")
+    args = parser.parse_args(argv)
+    parameters = {"quick": args.quick, "data_dir": args.data_dir, "cache_dir": args.cache_dir,
+                  "results_dir": args.results_dir}
+    started = time.perf_counter()
+    print(f"Executing {args.source} -> {args.executed}" + (" (quick preview)" if args.quick else ""),
+          file=sys.stderr, flush=True)
+    run_chapter(args.source, args.executed, parameters)
+    print(f"Executed {args.source} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
