@@ -1,0 +1,101 @@
+"""Scores for both parts: classification accuracy and confusion matrix, video MSE / SSIM / PSNR."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import sklearn.metrics
+import torch
+from skimage.metrics import structural_similarity
+
+ArrayLike = np.ndarray | torch.Tensor
+
+
+def _to_numpy(values: ArrayLike) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().numpy()
+    return np.asarray(values)
+
+
+def accuracy(logits_or_labels: ArrayLike, labels: ArrayLike) -> float:
+    """Fraction of correct predictions; (N, C) logits become 0-based class indices by argmax first."""
+    predictions = _to_numpy(logits_or_labels)
+    if predictions.ndim == 2:
+        predictions = predictions.argmax(axis=1)
+    labels = _to_numpy(labels)
+    if predictions.shape != labels.shape:
+        raise ValueError(f"predictions {predictions.shape} and labels {labels.shape} differ in shape")
+    return float(np.mean(predictions == labels))
+
+
+def confusion_matrix(
+    true_counts: ArrayLike, predicted_counts: ArrayLike, classes: tuple[int, ...] = (1, 2, 3)
+) -> np.ndarray:
+    """Counts of (true, predicted) pairs: rows are true classes, columns predicted, in `classes` order."""
+    return sklearn.metrics.confusion_matrix(
+        _to_numpy(true_counts), _to_numpy(predicted_counts), labels=list(classes)
+    )
+
+
+@dataclass(frozen=True)
+class VideoMetrics:
+    """Per-sequence scores, shape (N,), and per-prediction-step scores, shape (N, T)."""
+
+    mse: np.ndarray
+    ssim: np.ndarray
+    psnr: np.ndarray
+    mse_per_step: np.ndarray
+    ssim_per_step: np.ndarray
+    psnr_per_step: np.ndarray
+
+    def summary(self) -> dict[str, float]:
+        """Means over the sequences; PSNR is the mean of per-sequence PSNRs (inf if any sequence is exact)."""
+        return {name: float(getattr(self, name).mean()) for name in ("mse", "ssim", "psnr")}
+
+
+def _psnr(mse: np.ndarray) -> np.ndarray:
+    """10 log10(c_max^2 / MSE) with c_max = 1; an MSE of 0 gives +inf."""
+    with np.errstate(divide="ignore"):
+        return 10 * np.log10(1.0 / mse)
+
+
+def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
+    """Score predicted against true frames, both (N, T, H, W) with pixels in [0, 1].
+
+    MSE is taken on the raw predictions, since that is the training loss. SSIM and PSNR are
+    image-quality scores for displayable frames, so they see predictions clipped to [0, 1]
+    (a ReLU output may exceed 1): PSNR uses the MSE of the clipped predictions.
+    SSIM is scikit-image's with data_range=1 (its default range is wrong for float images),
+    computed per frame and averaged over the sequence.
+    """
+    predictions = _to_numpy(predictions).astype(np.float64)
+    targets = _to_numpy(targets).astype(np.float64)
+    if predictions.shape != targets.shape or predictions.ndim != 4:
+        shapes = f"{predictions.shape} and {targets.shape}"
+        raise ValueError(f"expected two (N, T, H, W) arrays of one shape, got {shapes}")
+    if targets.min() < 0 or targets.max() > 1:
+        raise ValueError("targets must lie in [0, 1]; rescale them first")
+
+    clipped = np.clip(predictions, 0.0, 1.0)
+    mse_per_step = ((predictions - targets) ** 2).mean(axis=(2, 3))
+    clipped_mse_per_step = ((clipped - targets) ** 2).mean(axis=(2, 3))
+    ssim_per_step = np.array(
+        [
+            [structural_similarity(frame, target, data_range=1.0) for frame, target in zip(sequence, truth)]
+            for sequence, truth in zip(clipped, targets)
+        ]
+    )
+    return VideoMetrics(
+        mse=mse_per_step.mean(axis=1),
+        ssim=ssim_per_step.mean(axis=1),
+        # PSNR of the whole sequence's MSE, not the mean of the steps' PSNRs (the handout's definition).
+        psnr=_psnr(clipped_mse_per_step.mean(axis=1)),
+        mse_per_step=mse_per_step,
+        ssim_per_step=ssim_per_step,
+        psnr_per_step=_psnr(clipped_mse_per_step),
+    )
+
+
+def last_frame_baseline(inputs: ArrayLike, n_out: int = 5) -> ArrayLike:
+    """The last input frame repeated n_out times: (N, T_in, H, W) -> (N, n_out, H, W), type kept."""
+    # Score it against the true target frames: it is the "nothing moves" prediction.
+    return inputs[:, [-1] * n_out]

@@ -1,0 +1,47 @@
+import torch
+from torch import nn
+
+from lib.counting_models import baseline_cnn
+from lib.model_utils import count_parameters
+
+BATCH = 2
+
+# Table 2 row by row: the layers the row stands for, and its output shape without the batch dimension.
+TABLE_2 = [
+    ((nn.Conv2d, nn.ReLU), (16, 32, 32)),
+    ((nn.Conv2d, nn.ReLU), (32, 32, 32)),
+    ((nn.MaxPool2d,), (32, 16, 16)),
+    ((nn.Conv2d, nn.ReLU), (32, 16, 16)),
+    ((nn.Conv2d, nn.ReLU), (16, 16, 16)),
+    ((nn.MaxPool2d,), (16, 8, 8)),
+    ((nn.Flatten,), (1024,)),
+    ((nn.Linear, nn.ReLU), (64,)),
+    ((nn.Linear,), (3,)),
+]
+
+
+def test_every_layer_follows_table_2_in_type_and_output_shape():
+    layers = iter(baseline_cnn())
+    x = torch.rand(BATCH, 1, 32, 32)
+    for layer_types, row_shape in TABLE_2:
+        for layer_type in layer_types:
+            layer = next(layers)
+            assert isinstance(layer, layer_type)
+            x = layer(x)
+            assert x.shape == (BATCH, *row_shape)
+    assert next(layers, None) is None, "the model ends in logits, with no layer after Table 2's last"
+
+
+def test_convolutions_are_3x3_stride_1_and_pools_2x2_stride_2():
+    for layer in baseline_cnn():
+        if isinstance(layer, nn.Conv2d):
+            assert (layer.kernel_size, layer.stride) == ((3, 3), (1, 1))
+        if isinstance(layer, nn.MaxPool2d):
+            assert (layer.kernel_size, layer.stride) == (2, 2)
+
+
+def test_parameter_count_matches_the_layer_sizes():
+    # weights + biases: 3x3 convolutions, then the two fully connected layers
+    convolutions = (1 * 16 * 9 + 16) + (16 * 32 * 9 + 32) + (32 * 32 * 9 + 32) + (32 * 16 * 9 + 16)
+    fully_connected = (1024 * 64 + 64) + (64 * 3 + 3)
+    assert count_parameters(baseline_cnn()) == convolutions + fully_connected == 84_467
