@@ -38,11 +38,12 @@ use_book_style()
 
 
 def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
-               column_labels: Sequence[str] | None = None, cmap: str = "gray",
-               vmax: float = 1.0, row_height: float = 0.62):
+               column_labels: Sequence[str] | None = None, row_cmaps: Sequence[str] | None = None,
+               row_height: float = 0.62):
     """Rows of frames laid out like the handout's Figure 1: one row per clip, time left to right.
 
-    Each entry of `rows` is an array (T, H, W); all rows share the same T.
+    Each entry of `rows` is an array (T, H, W) with values in [0, 1]; all rows share the same T.
+    `row_cmaps` gives a colour map per row (default grey), e.g. to set error maps apart.
     """
     n_rows, n_cols = len(rows), len(rows[0])
     width = min(TEXT_WIDTH_INCHES, 0.55 * n_cols + 0.9)
@@ -53,7 +54,8 @@ def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
     for r, (frames, label) in enumerate(zip(rows, row_labels)):
         for c in range(n_cols):
             ax = axes[r, c]
-            ax.imshow(frames[c], cmap=cmap, vmin=0.0, vmax=vmax, interpolation="nearest")
+            ax.imshow(frames[c], cmap=row_cmaps[r] if row_cmaps else "gray", vmin=0.0, vmax=1.0,
+                      interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0 and column_labels is not None:
@@ -63,29 +65,53 @@ def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
 
 
 def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
-                    panels: Sequence[tuple[str, str]]):
-    """One panel per (metric, title); for each run, its train_ and val_ curve over epochs.
+                    panels: Sequence[tuple[Sequence[str], str]], log_y: bool = False):
+    """One panel per (history keys, title): each run's curves of those keys over epochs.
 
     `histories` maps a run's label to its history ({"train_loss": [...], "val_loss": [...]}).
-    Several runs of one label (e.g. seeds) may be given as "label #seed" and share a colour.
+    Keys starting with "train_" are drawn solid, "val_" dashed. Several runs of one model (e.g.
+    seeds) may be labelled "label #seed": they share a colour and only the first is drawn bold.
     """
     fig, axes = plt.subplots(1, len(panels), squeeze=False)
-    colours = dict(zip(dict.fromkeys(k.split(" #")[0] for k in histories), sns.color_palette()))
-    for ax, (metric, title) in zip(axes[0], panels):
-        for run, history in histories.items():
-            label = run.split(" #")[0]
-            first = run == next(k for k in histories if k.split(" #")[0] == label)
-            for split, style in (("train", "-"), ("val", "--")):
-                values = history.get(f"{split}_{metric}")
-                if values is None:
-                    continue
-                epochs = np.arange(1, len(values) + 1)
-                ax.plot(epochs, values, style, color=colours[label], marker="o", markersize=2.5,
-                        alpha=1.0 if first else 0.35,
-                        label=f"{label} ({'training' if split == 'train' else 'validation'})" if first else None)
+    labels = list(dict.fromkeys(run.split(" #")[0] for run in histories))
+    colours = dict(zip(labels, sns.color_palette()))
+    seen: set[str] = set()
+    for run, history in histories.items():
+        label = run.split(" #")[0]
+        first = label not in seen
+        seen.add(label)
+        for ax, (keys, _) in zip(axes[0], panels):
+            for key in keys:
+                values = history[key]
+                split = "training" if key.startswith("train_") else "validation"
+                ax.plot(np.arange(1, len(values) + 1), values, "-" if split == "training" else "--",
+                        color=colours[label], marker="o", markersize=2.5, alpha=1.0 if first else 0.3,
+                        label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None)
+    for ax, (_, title) in zip(axes[0], panels):
         ax.set_title(title)
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        if log_y:
+            ax.set_yscale("log")
+    axes[0, -1].legend(loc="best")
+    return fig
+
+
+def per_step_curves(scores: Mapping[str, Mapping[str, np.ndarray]]):
+    """Mean of each metric per prediction step t+1 ... t+T, one line per model.
+
+    `scores` maps a model's label to {metric name: per-sequence, per-step array (N, T)}.
+    """
+    metric_names = list(next(iter(scores.values())))
+    fig, axes = plt.subplots(1, len(metric_names), squeeze=False)
+    for ax, metric in zip(axes[0], metric_names):
+        for label, by_metric in scores.items():
+            values = by_metric[metric]
+            steps = np.arange(1, values.shape[1] + 1)
+            ax.plot(steps, values.mean(axis=0), marker="o", markersize=3, label=label)
+        ax.set_xticks(steps, [f"t+{k}" for k in steps])
+        ax.set_title(metric)
+        ax.set_xlabel("prediction step")
     axes[0, -1].legend(loc="best")
     return fig
 

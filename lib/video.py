@@ -1,0 +1,62 @@
+"""Part 2 workflow: clips as (input, target) tensors, training predictors, scoring them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from lib.cache import TrainedModel, train_cached
+from lib.data import PART2_SEQUENCE, load_course_file, split_input_target, split_train_val
+from lib.metrics import VideoMetrics, video_metrics
+from lib.train import Augment, LossFn, TrainConfig, predict
+
+N_INPUT_FRAMES = 5
+QUICK_SIZES = {"train": 64, "val": 32}  # a preview, not a result
+
+
+@dataclass
+class VideoData:
+    """Input frames 0-4 and target frames 5-9, (N, 5, 32, 32) each, and each clip's ball count."""
+
+    train: tuple[Tensor, Tensor]
+    val: tuple[Tensor, Tensor]
+    val_ball_counts: np.ndarray
+
+
+def load_video_data(data_dir: Path, quick: bool = False) -> VideoData:
+    """The handout's split: first 80 % of the clips train, last 20 % validate."""
+    frames, labels = load_course_file(Path(data_dir) / PART2_SEQUENCE, n_frames=10)
+    (train_frames, _), (val_frames, val_labels) = split_train_val(frames, labels, train_fraction=0.8)
+    if quick:
+        train_frames, val_frames = train_frames[:QUICK_SIZES["train"]], val_frames[:QUICK_SIZES["val"]]
+        val_labels = val_labels[:QUICK_SIZES["val"]]
+
+    def as_pair(clips: np.ndarray) -> tuple[Tensor, Tensor]:
+        inputs, targets = split_input_target(clips, n_input=N_INPUT_FRAMES)
+        return torch.from_numpy(np.ascontiguousarray(inputs)), torch.from_numpy(np.ascontiguousarray(targets))
+
+    return VideoData(as_pair(train_frames), as_pair(val_frames), np.asarray(val_labels))
+
+
+def mse_loss(predictions: Tensor, targets: Tensor) -> Tensor:
+    """Mean squared error over frames and pixels (the handout's loss)."""
+    return F.mse_loss(predictions, targets)
+
+
+def train_predictor(name: str, build_model: Callable[[], nn.Module], data: VideoData, config: TrainConfig,
+                    cache_dir: Path, loss_fn: LossFn = mse_loss, augment: Augment | None = None) -> TrainedModel:
+    """Train (or load from the cache) one frame predictor on the training clips."""
+    return train_cached(name, build_model, data.train, data.val, config, loss_fn, augment=augment,
+                        cache_dir=cache_dir)
+
+
+def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics, Tensor]:
+    """Scores of `model` on the validation clips, and its predictions."""
+    inputs, targets = data.val
+    predictions = predict(model, inputs)
+    return video_metrics(predictions, targets), predictions
