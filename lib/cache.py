@@ -102,13 +102,42 @@ def tensor_digest(tensor: Tensor) -> str:
 
 
 def code_digest(obj: Any) -> str:
-    """SHA-256 of the source file that defines `obj` (a module, function, class or instance)."""
-    target = _unwrap(obj)
-    module = target if inspect.ismodule(target) else inspect.getmodule(
-        target if inspect.isfunction(target) or inspect.isclass(target) else type(target))
+    """SHA-256 of the code behind `obj`.
+
+    A module, a class or an instance is keyed by its whole source file (a model's file holds the
+    blocks it is built from). A function is keyed by its own source and, recursively, by the code
+    of the functions and classes it names, so adding code elsewhere in its file retrains nothing.
+    """
+    digest = hashlib.sha256()
+    for part in sorted(_code_parts(_unwrap(obj), set())):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def _code_parts(obj: Any, seen: set[int]) -> set[str]:
+    if id(obj) in seen:
+        return set()
+    seen.add(id(obj))
+    if inspect.isfunction(obj):
+        parts = {inspect.getsource(obj)}
+        for name in _names_used(obj.__code__):
+            referenced = obj.__globals__.get(name)
+            if inspect.isfunction(referenced) or inspect.isclass(referenced):
+                parts |= _code_parts(referenced, seen)
+        return parts
+    module = obj if inspect.ismodule(obj) else inspect.getmodule(obj if inspect.isclass(obj) else type(obj))
     if module is None or not getattr(module, "__file__", None):
         raise ValueError(f"cannot key the cache on {obj!r}: define it in a lib/ module, not in a notebook")
-    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+    return {Path(module.__file__).read_text()}
+
+
+def _names_used(code) -> set[str]:
+    """Global names a code object and its nested functions refer to."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _names_used(constant)
+    return names
 
 
 def _unwrap(obj: Any) -> Any:

@@ -87,9 +87,11 @@ def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
                 ax.plot(np.arange(1, len(values) + 1), values, "-" if split == "training" else "--",
                         color=colours[label], marker="o", markersize=2.5, alpha=1.0 if first else 0.3,
                         label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None)
+    n_epochs = max(len(values) for history in histories.values() for values in history.values())
     for ax, (_, title) in zip(axes[0], panels):
         ax.set_title(title)
         ax.set_xlabel("epoch")
+        ax.set_xlim(0.5, n_epochs + 0.5)
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         if log_y:
             ax.set_yscale("log")

@@ -52,15 +52,38 @@ def test_any_change_of_inputs_misses(tmp_path, change):
     assert not second.from_cache and second.key != first.key
 
 
-def test_code_change_changes_the_key(tmp_path, monkeypatch):
-    module_file = tmp_path / "model_under_test.py"
-    module_file.write_text("def build():\n    return 1\n")
+MODULE = """
+import torch
+
+def helper():
+    return {helper_value}
+
+class Block(torch.nn.Linear):
+    pass
+
+def build():
+    return helper()
+
+{extra}
+"""
+
+
+def digest_of(tmp_path, monkeypatch, name, helper_value=1, extra=""):
+    (tmp_path / f"{name}.py").write_text(MODULE.format(helper_value=helper_value, extra=extra))
     monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module("model_under_test")
-    before = code_digest(module.build)
-    module_file.write_text("def build():\n    return 2\n")
-    assert code_digest(module.build) != before
-    sys.modules.pop("model_under_test")
+    module = importlib.import_module(name)
+    try:
+        return code_digest(module.build), code_digest(module.Block)
+    finally:
+        sys.modules.pop(name)
+
+
+def test_function_key_follows_the_code_it_calls_and_ignores_the_rest(tmp_path, monkeypatch):
+    build, block = digest_of(tmp_path, monkeypatch, "model_a")
+    assert digest_of(tmp_path, monkeypatch, "model_b", helper_value=2)[0] != build
+    extra_build, extra_block = digest_of(tmp_path, monkeypatch, "model_c", extra="def unrelated():\n    pass")
+    assert extra_build == build  # new code beside the function: no retraining
+    assert extra_block != block  # a class is keyed by its whole file
 
 
 def test_corrupt_entry_is_reported_and_retrained(tmp_path, capsys):

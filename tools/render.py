@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from tools import render_fallback
@@ -34,8 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     if quarto:
         render_with_quarto(quarto, args.output, args.quick)
     else:
-        render_fallback.main(["--root", str(ROOT), "--output", str(args.output)]
-                             + (["--quick"] if args.quick else []))
+        sys.exit(render_fallback.main(["--root", str(ROOT), "--output", str(args.output)]
+                                      + (["--quick"] if args.quick else [])))
 
 
 if __name__ == "__main__":
