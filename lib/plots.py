@@ -143,12 +143,12 @@ def seed_spread(values: Mapping[str, Sequence[float]], ylabel: str):
     return fig
 
 
-def histograms(samples: Mapping[str, np.ndarray], xlabel: str, bins: int = 30):
-    """Overlaid normalised histograms, one per named sample."""
+def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
+    """Empirical cumulative distributions, one per named sample (robust to a sample that is a spike)."""
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.2))
     for label, values in samples.items():
-        ax.hist(values, bins=bins, density=True, alpha=0.5, label=label)
+        sns.ecdfplot(x=np.asarray(values), ax=ax, label=label)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("density")
+    ax.set_ylabel("fraction of images ≤ x")
     ax.legend()
     return fig
