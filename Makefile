@@ -29,6 +29,12 @@ DATA_FILES := $(addprefix $(DATA_DIR)/,part1_bballs_training.npz part1_bballs_te
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 EXECUTED := $(CHAPTERS:chapters/%=$(BUILD)/chapters/%)
 LIB := $(wildcard lib/*.py)
+# The appendix that records this build (versions, commit, data, models) runs on every build.
+PROVENANCE := $(BUILD)/chapters/06-provenance.ipynb
+# DEVICE=cpu or DEVICE=cuda overrides the automatic choice (CUDA when available).
+export DEVICE
+# Under make -jN each chapter gets one thread, so chapters running side by side share the cores.
+CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
 RENDERER := $(wildcard tools/render*.py tools/fallback/*)
 
 .PHONY: report test clean clean-cache env FORCE
@@ -56,8 +62,10 @@ $(BUILD)/mode: FORCE
 
 $(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP)
 	@echo "==> Executing $< (models come from $(CACHE_DIR)/ unless their inputs changed)"
-	$(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
+	$(CHAPTER_THREADS) $(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
 		--cache-dir $(CACHE_DIR) --results-dir $(BUILD)/results
+
+$(PROVENANCE): $(filter-out $(PROVENANCE),$(EXECUTED)) FORCE
 
 $(BUILD)/results.json $(BUILD)/_summary.md &: $(EXECUTED) tools/summarize_results.py
 	@echo "==> Collecting the headline numbers into $(BUILD)/results.json"

@@ -22,6 +22,7 @@ from torch import Tensor, nn
 
 from lib import train as train_module
 from lib.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
+from lib.device import pick_device
 from lib.train import Augment, History, LossFn, SampleMetric, TrainConfig, fit
 
 
@@ -36,12 +37,13 @@ class TrainedModel:
     from_cache: bool
     train_seconds: float
     config: TrainConfig
+    device: str  # where it was trained
 
     def provenance(self) -> dict:
         """What the provenance appendix lists for this model."""
         return {"name": self.name, "key": self.key, "epochs": self.config.epochs,
                 "train_seconds": self.train_seconds, "from_cache": self.from_cache,
-                "seed": self.config.seed}
+                "seed": self.config.seed, "device": self.device}
 
 
 def train_cached(
@@ -66,16 +68,18 @@ def train_cached(
         try:
             stored = load_checkpoint(final_path)
             model.load_state_dict(stored["model"])
-            return TrainedModel(name, model, stored["history"], key, True, stored["train_seconds"], config)
+            return TrainedModel(name, model, stored["history"], key, True, stored["train_seconds"], config,
+                                stored.get("device", "not recorded"))
         except (CorruptCheckpointError, KeyError, RuntimeError) as error:
             print(f"warning: cache entry {final_path} is unusable ({error}); retraining", file=sys.stderr)
     history, seconds = fit(model, train_data, val_data, config, loss_fn, metrics=metrics,
                            augment=augment, checkpoint_path=entry / "checkpoint.pt", description=name)
+    device = str(pick_device())
     model.cpu()
     save_checkpoint(final_path, {"model": model.state_dict(), "history": history,
-                                 "train_seconds": seconds, "key": key})
+                                 "train_seconds": seconds, "key": key, "device": device})
     (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
-    return TrainedModel(name, model, history, key, False, seconds, config)
+    return TrainedModel(name, model, history, key, False, seconds, config, device)
 
 
 def cache_key(name: str, build_model: Callable, train_data: tuple[Tensor, Tensor],

@@ -3,7 +3,8 @@
 Each chapter saves its own file `<results_dir>/<chapter>.json` (so chapters can run in parallel);
 the build merges them into one `results.json`. A record reads like
 {"task": "task3", "model": "baseline-cnn", "metric": "test_accuracy", "value": 0.91,
- "std": 0.02, "n_seeds": 5}; `value` is the mean over seeds.
+ "std": 0.02, "n_seeds": 5, "device": "cpu"}; `value` is the mean over seeds and `device` is
+where the chapter ran.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+
+from lib.device import pick_device
 
 METRICS = ("test_accuracy", "val_accuracy", "val_mse", "val_ssim", "val_psnr", "train_seconds")
 
@@ -33,7 +36,7 @@ class ChapterResults:
         samples = np.atleast_1d(np.asarray(values, dtype=float))
         record = {"task": task, "model": model, "metric": metric, "value": float(samples.mean()),
                   "std": float(samples.std(ddof=1)) if len(samples) > 1 else 0.0,
-                  "n_seeds": int(len(samples))}
+                  "n_seeds": int(len(samples)), "device": str(pick_device())}
         self.records.append(record)
         return record
 

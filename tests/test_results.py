@@ -9,7 +9,8 @@ def test_record_holds_mean_std_and_seed_count(tmp_path):
     results = ChapterResults("02-x", tmp_path)
     record = results.add("task3", "baseline-cnn", "test_accuracy", [0.8, 0.9, 1.0])
     assert record == {"task": "task3", "model": "baseline-cnn", "metric": "test_accuracy",
-                      "value": pytest.approx(0.9), "std": pytest.approx(0.1), "n_seeds": 3}
+                      "value": pytest.approx(0.9), "std": pytest.approx(0.1), "n_seeds": 3,
+                      "device": "cpu"}
     assert results.add("task6", "unet", "val_psnr", 21.5)["std"] == 0.0
 
 

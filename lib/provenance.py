@@ -1,0 +1,84 @@
+"""What a reader needs to replicate a build: software, machine, renderer, commit and data."""
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+import torch
+
+from lib.data import data_origin, file_sha256, read_manifest
+from lib.device import pick_device
+
+PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "matplotlib", "seaborn",
+            "pandas", "papermill", "ipykernel", "torchsummary", "pypandoc-binary", "typst")
+
+
+def software() -> dict[str, str]:
+    """Python and the versions of the packages that compute or render the report."""
+    versions = {"Python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def machine() -> dict[str, str]:
+    """Operating system, processor and the device that trains and evaluates the models."""
+    device = pick_device()
+    return {
+        "operating system": platform.platform(),
+        "processor": _cpu_name(),
+        "CPU cores": str(os.cpu_count()),
+        "torch threads": str(torch.get_num_threads()),
+        "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
+    }
+
+
+def renderer() -> str:
+    """Which renderer `make report` uses on this machine: Quarto if on PATH, else the fallback."""
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        return "fallback (pandoc + Typst from PyPI): no quarto on PATH"
+    version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
+    return f"Quarto {version}"
+
+
+def git_state(root: Path) -> str:
+    """The commit of the working tree, and whether it had uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return "not a git checkout"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return commit[:12] + (" with uncommitted changes" if dirty else " (clean)")
+
+
+def data_files(data_dir: Path, names: list[str]) -> list[dict]:
+    """SHA-256, origin and simulation seed of each data file."""
+    manifest = read_manifest(data_dir)
+    rows = []
+    for name in names:
+        path = Path(data_dir) / name
+        origin = data_origin(path)
+        seed = manifest.get(name, {}).get("seed") if origin == "simulated" else None
+        rows.append({"file": name, "origin": origin, "simulator seed": "–" if seed is None else seed,
+                     "SHA-256": file_sha256(path)})
+    return rows
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
