@@ -37,7 +37,7 @@ export DEVICE
 CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
 RENDERER := $(wildcard tools/render*.py tools/fallback/*)
 
-.PHONY: report test clean clean-cache env FORCE
+.PHONY: report test clean clean-cache env check-data FORCE
 
 report: $(REPORT)
 
@@ -55,12 +55,17 @@ $(DATA_FILES) &: | $(ENV_STAMP)
 	@echo "==> Simulating the missing course data files in $(DATA_DIR)/"
 	$(PYTHON) -m tools.make_data $(DATA_DIR)
 
+# Every build checks the data files first, so a bad file stops it with one line.
+check-data: $(DATA_FILES) | $(ENV_STAMP)
+	@echo "==> Checking the course data files in $(DATA_DIR)/"
+	@$(PYTHON) -m tools.make_data $(DATA_DIR)
+
 # Holds "quick" or "full"; rewritten only when the mode changes, so chapters re-execute then.
 $(BUILD)/mode: FORCE
 	@mkdir -p $(@D)
 	@echo $(MODE) | cmp -s - $@ || echo $(MODE) > $@
 
-$(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP)
+$(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP) check-data
 	@echo "==> Executing $< (models come from $(CACHE_DIR)/ unless their inputs changed)"
 	$(CHAPTER_THREADS) $(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
 		--cache-dir $(CACHE_DIR) --results-dir $(BUILD)/results

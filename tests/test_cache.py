@@ -1,6 +1,10 @@
 import functools
 import importlib
+import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -108,3 +112,51 @@ def test_key_is_stable_across_calls():
     keys = {cache_key("x", baseline_cnn, train_split, val_split, TrainConfig(epochs=1), F.cross_entropy,
                       {"accuracy": correct}, None) for _ in range(2)}
     assert len(keys) == 1
+
+
+TRAINING_SCRIPT = """
+import sys
+from pathlib import Path
+import torch
+import torch.nn.functional as F
+from lib.cache import train_cached
+from lib.counting_models import baseline_cnn
+from lib.train import TrainConfig
+
+torch.set_num_threads(1)
+generator = torch.Generator().manual_seed(3)
+images = torch.rand(600, 1, 32, 32, generator=generator)
+classes = torch.arange(600) % 3
+train_cached("killed", baseline_cnn, (images[:500], classes[:500]), (images[500:], classes[500:]),
+             TrainConfig(epochs=8, batch_size=4, schedule="onecycle"), F.cross_entropy,
+             cache_dir=Path(sys.argv[1]))
+"""
+
+
+def run_training(cache_dir, background=False):
+    command = [sys.executable, "-c", TRAINING_SCRIPT, str(cache_dir)]
+    root = str(Path(__file__).resolve().parents[1])
+    if background:
+        return subprocess.Popen(command, cwd=root)
+    subprocess.run(command, cwd=root, check=True, timeout=300)
+
+
+def test_killed_training_resumes_to_the_same_weights_and_history(tmp_path):
+    killed_dir, reference_dir = tmp_path / "killed", tmp_path / "reference"
+    process = run_training(killed_dir, background=True)
+    deadline = time.monotonic() + 120
+    while not list(killed_dir.rglob("checkpoint.pt")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    checkpoint = next(killed_dir.rglob("checkpoint.pt"))
+    assert not list(killed_dir.rglob("model.pt")), "the run finished before it could be killed"
+    assert torch.load(checkpoint, weights_only=True)["epoch"] < 8
+
+    run_training(killed_dir)  # resumes from the checkpoint
+    run_training(reference_dir)  # never interrupted
+    resumed = torch.load(next(killed_dir.rglob("model.pt")), weights_only=True)
+    reference = torch.load(next(reference_dir.rglob("model.pt")), weights_only=True)
+    assert resumed["history"] == reference["history"]
+    for name, weights in reference["model"].items():
+        assert torch.equal(weights, resumed["model"][name]), name
