@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import torch
 from torch import Tensor, nn
 
 from lib import train as train_module
 from lib.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
 from lib.device import pick_device
+from lib.seeding import set_seed
 from lib.train import Augment, History, LossFn, SampleMetric, TrainConfig, fit
 
 
@@ -62,7 +62,7 @@ def train_cached(
     key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
     entry = Path(cache_dir) / name / key[:16]
     final_path = entry / "model.pt"
-    torch.manual_seed(config.seed)  # the initial weights are part of what the seed fixes
+    set_seed(config.seed)  # the initial weights are part of what the seed fixes
     model = build_model()
     if final_path.exists():
         try:

@@ -13,8 +13,9 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
     # cuBLAS needs this workspace setting before deterministic mode can hold on a GPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-    # Raise rather than silently use a nondeterministic kernel: same seed, same report.
-    torch.use_deterministic_algorithms(True)
+    # Same seed, same report: deterministic kernels everywhere. The CPU has them for every
+    # operation used here; on a GPU an operation without one warns instead of stopping the build.
+    torch.use_deterministic_algorithms(True, warn_only=True)
 
 
 def derived_seed(*parts: int) -> int:
