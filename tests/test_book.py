@@ -78,5 +78,6 @@ def test_editing_one_chapter_re_executes_only_that_chapter(quick_build):
     rebuild = subprocess.run(["make", "report", "QUICK=1", f"PYTHON={sys.executable}"], cwd=copy,
                              capture_output=True, text=True, check=True)
     executed = re.findall(r"Executing (\S+)", rebuild.stdout + rebuild.stderr)
-    assert set(executed) == {f"chapters/{CHAPTERS[0].name}"}
+    # The provenance appendix describes each build (commit, models from cache), so it always runs.
+    assert set(executed) == {f"chapters/{CHAPTERS[0].name}", "chapters/06-provenance.ipynb"}
     assert "Rendered report-quick.pdf" in rebuild.stdout
