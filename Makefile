@@ -3,6 +3,7 @@
 #   make report           set up, simulate missing data, execute the chapters, render report.pdf
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
 #   make test             set up and run the test suite
+#   make bench            time one training step of each model (a benchmark, not a test)
 #   make clean            remove build outputs (executed chapters, PDFs), keep trained models
 #   make clean-cache      also remove trained models, so the next report retrains everything
 #
@@ -37,7 +38,7 @@ export DEVICE
 CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
 RENDERER := $(wildcard tools/render*.py tools/fallback/*)
 
-.PHONY: report test clean clean-cache env check-data FORCE
+.PHONY: report test bench clean clean-cache env check-data FORCE
 
 report: $(REPORT)
 
@@ -83,6 +84,10 @@ $(REPORT): $(EXECUTED) $(BUILD)/_summary.md index.qmd _quarto.yml $(RENDERER) | 
 test: $(ENV_STAMP)
 	@echo "==> Running the test suite"
 	$(PYTHON) -m pytest -q
+
+bench: $(ENV_STAMP)
+	@echo "==> Timing one optimiser step of each model (run on an idle machine)"
+	$(PYTHON) -m bench.step_time
 
 clean:
 	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf
