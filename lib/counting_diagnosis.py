@@ -1,0 +1,86 @@
+"""Part 1: tools to diagnose what a ball counter keys on.
+
+- `brightness_counter`: the rule a network falls back on when every training ball has the same
+  size, the total brightness divided by the brightness of one training ball.
+- `blob_counter`: a rule that ignores size, the number of separate bright regions.
+- `size_probe`: fresh simulated images of 1, 2 or 3 balls that share one radius, swept over a
+  range of radii, to see how a model's count changes with ball size alone.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy import ndimage
+from torch import Tensor, nn
+
+from lib.counting import CLASSES
+from lib.simulate import simulate_clips
+from lib.train import predict
+
+
+def brightness_per_ball(images: Tensor, classes: Tensor) -> float:
+    """The median over images of the total brightness divided by the number of balls."""
+    totals = images.sum(dim=(1, 2, 3)).numpy()
+    return float(np.median(totals / (classes.numpy() + CLASSES[0])))
+
+
+def brightness_counter(images: Tensor, per_ball: float) -> np.ndarray:
+    """Predicted counts: total brightness in units of `per_ball`, rounded, clipped to 1..3."""
+    ratio = images.sum(dim=(1, 2, 3)).numpy() / per_ball
+    return np.clip(np.rint(ratio), CLASSES[0], CLASSES[-1]).astype(int)
+
+
+def blob_counter(images: Tensor, threshold: float) -> np.ndarray:
+    """Predicted counts: the number of 4-connected regions of pixels brighter than `threshold`."""
+    return np.array([ndimage.label(image.squeeze(0).numpy() > threshold)[1] for image in images])
+
+
+def best_blob_threshold(images: Tensor, classes: Tensor,
+                        candidates: Sequence[float] = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
+                        ) -> float:
+    """The candidate threshold under which `blob_counter` is most accurate on these images
+    (the lowest one on a tie)."""
+    true = classes.numpy() + CLASSES[0]
+    scores = [np.mean(blob_counter(images, t) == true) for t in candidates]
+    return float(candidates[int(np.argmax(scores))])
+
+
+@dataclass
+class SizeProbe:
+    """Simulated images (N, 1, 32, 32) with their number of balls and the balls' shared radius."""
+
+    images: Tensor
+    counts: np.ndarray
+    radii: np.ndarray
+
+
+def size_probe(radii: Sequence[float], per_cell: int, seed: int = 0) -> SizeProbe:
+    """`per_cell` images for every (number of balls, radius) pair, balls placed as the
+    simulator places them (uniform start positions, inside the box, not overlapping)."""
+    rng = np.random.default_rng(seed)
+    images, counts, probe_radii = [], [], []
+    for count in CLASSES:
+        for radius in radii:
+            frames, labels = simulate_clips(per_cell, 1, rng, ball_counts=(count,),
+                                            radius_range=(radius, radius))
+            images.append(frames)
+            counts.append(labels)
+            probe_radii.append(np.full(per_cell, radius))
+    return SizeProbe(torch.from_numpy(np.concatenate(images)), np.concatenate(counts),
+                     np.concatenate(probe_radii))
+
+
+def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataFrame:
+    """Per (true count, radius): the mean predicted count and the accuracy, pooled over models."""
+    predicted = np.stack([predict(m, probe.images).argmax(dim=1).numpy() + CLASSES[0] for m in models])
+    table = pd.DataFrame({"count": np.tile(probe.counts, len(models)),
+                          "radius": np.tile(probe.radii, len(models)),
+                          "predicted": predicted.ravel()})
+    table["correct"] = table["predicted"] == table["count"]
+    return (table.groupby(["count", "radius"])
+            .agg(mean_predicted=("predicted", "mean"), accuracy=("correct", "mean"))
+            .reset_index())

@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lib.counting_diagnosis import (
+    best_blob_threshold,
+    blob_counter,
+    brightness_counter,
+    brightness_per_ball,
+    probe_predictions,
+    size_probe,
+)
+from lib.simulate import simulate_clips
+
+
+def training_like(n=30, radius=1.2, seed=0):
+    frames, labels = simulate_clips(n, 1, np.random.default_rng(seed), radius_range=(radius, radius))
+    return torch.from_numpy(frames), torch.from_numpy(labels - 1)
+
+
+def test_brightness_counter_is_exact_when_every_ball_has_the_training_size():
+    images, classes = training_like()
+    per_ball = brightness_per_ball(images, classes)
+    assert per_ball == pytest.approx(42.0, rel=0.01)  # a radius-1.2 ball at 32 px
+    assert np.array_equal(brightness_counter(images, per_ball), classes.numpy() + 1)
+
+
+def test_brightness_counter_counts_one_large_ball_as_two():
+    images, classes = training_like()
+    per_ball = brightness_per_ball(images, classes)
+    # one ball with 2.2 times the area of a training ball
+    one_ball = simulate_clips(5, 1, np.random.default_rng(2), ball_counts=(1,),
+                              radius_range=(1.2 * np.sqrt(2.2),) * 2)[0]
+    assert np.all(brightness_counter(torch.from_numpy(one_ball), per_ball) == 2)
+
+
+def test_blob_counter_counts_separate_balls_whatever_their_size():
+    images, classes = training_like(n=40, seed=3)
+    assert np.array_equal(blob_counter(images, 0.9), classes.numpy() + 1)
+    small = simulate_clips(20, 1, np.random.default_rng(4), ball_counts=(3,), radius_range=(0.8, 1.8))[0]
+    assert np.all(blob_counter(torch.from_numpy(small), 0.9) == 3)
+
+
+def test_best_blob_threshold_picks_the_most_accurate_candidate():
+    images, classes = training_like(n=40, seed=5)
+    # a threshold of 0.05 merges touching rims into one blob and 0.99 keeps only centres
+    threshold = best_blob_threshold(images, classes, candidates=(0.0, 0.9, 1.0))
+    assert threshold == 0.9  # 0.0: one blob of background; 1.0: nothing is brighter than 1
+
+
+def test_size_probe_covers_every_count_and_radius():
+    probe = size_probe([0.8, 1.6], per_cell=3, seed=0)
+    assert probe.images.shape == (3 * 2 * 3, 1, 32, 32)
+    assert sorted(set(zip(probe.counts.tolist(), probe.radii.tolist()))) == [
+        (c, r) for c in (1, 2, 3) for r in (0.8, 1.6)]
+    brightness = probe.images.sum(dim=(1, 2, 3)).numpy() / probe.counts
+    assert brightness[probe.radii == 1.6].min() > 3 * brightness[probe.radii == 0.8].max()
+
+
+class BrightnessModel(nn.Module):
+    """Logits that pick round(total brightness / 42) as the count: a brightness counter as a model."""
+
+    def __init__(self):
+        super().__init__()
+        self.unused = nn.Parameter(torch.zeros(1))  # `predict` looks up the device of a parameter
+
+    def forward(self, x):
+        ratio = x.sum(dim=(1, 2, 3)) / 42.0
+        return -(ratio[:, None] - torch.tensor([1.0, 2.0, 3.0])) ** 2
+
+
+def test_probe_predictions_report_a_brightness_counters_bias():
+    probe = size_probe([1.2, 1.8], per_cell=4, seed=1)
+    table = probe_predictions([BrightnessModel(), BrightnessModel()], probe)
+    assert list(table.columns) == ["count", "radius", "mean_predicted", "accuracy"]
+    assert len(table) == 6
+    at_training_size = table[table.radius == 1.2]
+    assert np.allclose(at_training_size.accuracy, 1.0)
+    one_large = table[(table.radius == 1.8) & (table["count"] == 1)].iloc[0]
+    assert one_large.mean_predicted == 2.0 and one_large.accuracy == 0.0  # 2.25x the area
