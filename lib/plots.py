@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import seaborn as sns
 
 TEXT_WIDTH_INCHES = 6.0  # at or below the text width of an A4 page with the renderers' margins
@@ -151,4 +152,73 @@ def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
     ax.set_xlabel(xlabel)
     ax.set_ylabel("fraction of images ≤ x")
     ax.legend()
+    return fig
+
+
+def expected_vs_measured(labels: Sequence[str], expected: Sequence[float], measured: Sequence[float],
+                         xlabel: str):
+    """Horizontal bars per step of an ablation: the change predicted before the run and the one measured."""
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 0.32 * len(labels) + 0.9))
+    positions = np.arange(len(labels))[::-1]
+    colours = sns.color_palette()
+    ax.barh(positions + 0.2, expected, height=0.38, color=colours[7], label="expected (written before the run)")
+    ax.barh(positions - 0.2, measured, height=0.38, color=colours[0], label="measured")
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_yticks(positions, labels)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="best")
+    return fig
+
+
+def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8):
+    """Greyscale images (H, W) in [0, 1] on a grid, each with a short title above it."""
+    rows = max(1, -(-len(images) // columns))
+    width = min(TEXT_WIDTH_INCHES, 0.75 * columns)
+    fig, axes = plt.subplots(rows, columns, squeeze=False,
+                             figsize=(width, rows * width / columns * 1.25))
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image, title in zip(axes.ravel(), images, titles):
+        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+        ax.set_title(title, fontsize=6.5, pad=2)
+    return fig
+
+
+def labelled_scatter(x: np.ndarray, y: np.ndarray, labels: np.ndarray, xlabel: str, ylabel: str,
+                     legend_title: str, vlines: Sequence[float] = (), jitter: float = 0.12):
+    """Points (x, y) coloured by an integer label; y is jittered vertically (seeded) so that
+    points on the same integer row stay visible; dotted vertical lines at `vlines`."""
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 2.4))
+    offsets = np.random.default_rng(0).uniform(-jitter, jitter, size=len(y))
+    for i, label in enumerate(np.unique(labels)):
+        chosen = labels == label
+        ax.scatter(x[chosen], y[chosen] + offsets[chosen], s=9, alpha=0.8,
+                   color=sns.color_palette()[i % 10], label=str(label))
+    for value in vlines:
+        ax.axvline(value, color="grey", linestyle=":", linewidth=1)
+    ax.set_yticks(np.unique(np.rint(y)))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend_title, loc="lower right")
+    return fig
+
+
+def curves_by_group(panels: Mapping[str, pd.DataFrame], x: str, y: str, group: str,
+                    xlabel: str, ylabel: str, group_label: str, vline: float | None = None):
+    """One panel per table: column `y` against column `x`, one line per value of `group`,
+    with dotted horizontal lines at the group values (where y should sit if y estimates the
+    group) and an optional dashed vertical line at `vline`."""
+    fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=True)
+    for ax, (title, table) in zip(axes[0], panels.items()):
+        for i, (value, rows) in enumerate(table.groupby(group)):
+            colour = sns.color_palette()[i % 10]
+            ax.plot(rows[x], rows[y], marker="o", markersize=2.5, color=colour,
+                    label=f"{value}")
+            ax.axhline(value, color=colour, linestyle=":", linewidth=0.8)
+        if vline is not None:
+            ax.axvline(vline, color="grey", linestyle="--", linewidth=0.8)
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+    axes[0, 0].set_ylabel(ylabel)
+    axes[0, -1].legend(title=group_label, loc="best")
     return fig
