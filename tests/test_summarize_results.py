@@ -1,15 +1,20 @@
 from tools.summarize_results import summary_table
 
 
-def test_summary_table_lists_metrics_with_caption_and_skips_timings():
-    records = [
-        {"task": "task3", "model": "baseline-cnn", "metric": "test_accuracy", "value": 0.8765, "std": 0.0123, "n_seeds": 5},
-        {"task": "task6", "model": "unet", "metric": "val_psnr", "value": 21.5, "std": 0.0, "n_seeds": 1},
-        {"task": "task2", "model": "baseline-cnn", "metric": "train_seconds", "value": 12.0, "std": 0.0, "n_seeds": 5},
-    ]
-    table = summary_table(records)
+def record(task, model, metric, value, std=0.0, n_seeds=1):
+    return {"task": task, "model": model, "metric": metric, "value": value, "std": std, "n_seeds": n_seeds}
+
+
+def test_one_row_per_model_one_column_per_metric_without_timings():
+    table = summary_table([
+        record("task3", "baseline-cnn", "test_accuracy", 0.87654, 0.0123, 5),
+        record("task2", "baseline-cnn", "train_seconds", 12.0),
+        record("task6", "unet", "val_psnr", 21.5),
+        record("task6", "unet", "val_ssim", 0.91234),
+    ])
     lines = table.strip().splitlines()
-    assert lines[2] == "| task3 | baseline-cnn | test accuracy | 0.8765 | 0.0123 | 5 |"
-    assert lines[3] == "| task6 | unet | validation PSNR (dB) | 21.5000 | – | 1 |"
-    assert "training time" not in table
+    assert lines[0] == "| task | model | test acc. | val. SSIM | val. PSNR (dB) |"
+    assert lines[2] == "| task3 | baseline-cnn | 0.877 ± 0.012 |  |  |"
+    assert lines[3] == "| task6 | unet |  | 0.9123 | 21.50 |"
+    assert len(lines) == 6 and "seconds" not in table
     assert lines[-1].endswith("{#tbl-summary}")

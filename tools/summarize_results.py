@@ -9,21 +9,31 @@ from pathlib import Path
 
 from lib.results import load_results
 
-LABELS = {"test_accuracy": "test accuracy", "val_accuracy": "validation accuracy",
-          "val_mse": "validation MSE", "val_ssim": "validation SSIM",
-          "val_psnr": "validation PSNR (dB)", "train_seconds": "training time (s)"}
+COLUMNS = {"test_accuracy": "test acc.", "val_accuracy": "val. acc.", "val_mse": "val. MSE",
+           "val_ssim": "val. SSIM", "val_psnr": "val. PSNR (dB)"}
+DIGITS = {"test_accuracy": 3, "val_accuracy": 3, "val_mse": 5, "val_ssim": 4, "val_psnr": 2}
 
 
 def summary_table(records: list[dict]) -> str:
-    """A Markdown pipe table of every record except timings, with its caption and label."""
-    rows = ["| Task | Model | Metric | Mean | Std | Seeds |", "|---|---|---|---:|---:|---:|"]
+    """A Markdown pipe table, one row per (task, model), one column per metric (timings left out).
+
+    Values are means over seeds, followed by ± the standard deviation when there were several.
+    """
+    rows: dict[tuple[str, str], dict[str, str]] = {}
     for r in records:
-        if r["metric"] == "train_seconds":
+        if r["metric"] not in COLUMNS:
             continue
-        std = f"{r['std']:.4f}" if r["n_seeds"] > 1 else "–"
-        rows.append(f"| {r['task']} | {r['model']} | {LABELS[r['metric']]} | {r['value']:.4f} "
-                    f"| {std} | {r['n_seeds']} |")
-    return "\n".join(rows) + "\n\n: Headline results of every chapter (mean over seeds). {#tbl-summary}\n"
+        value = f"{r['value']:.{DIGITS[r['metric']]}f}"
+        if r["n_seeds"] > 1:
+            value += f" ± {r['std']:.{DIGITS[r['metric']]}f}"
+        rows.setdefault((r["task"], r["model"]), {})[r["metric"]] = value
+    metrics = [m for m in COLUMNS if any(m in cells for cells in rows.values())]
+    lines = ["| task | model | " + " | ".join(COLUMNS[m] for m in metrics) + " |",
+             "|---|---|" + "---:|" * len(metrics)]
+    for (task, model), cells in rows.items():
+        lines.append(f"| {task} | {model} | " + " | ".join(cells.get(m, "") for m in metrics) + " |")
+    return ("\n".join(lines) + "\n\n: Headline results of every chapter: means over seeds, ± the "
+            "standard deviation where several seeds were trained. {#tbl-summary}\n")
 
 
 def write_atomically(path: Path, text: str) -> None:
