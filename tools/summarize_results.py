@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from tabulate import tabulate
+
 from lib.results import load_results
 
 COLUMNS = {"test_accuracy": "test acc.", "val_accuracy": "val. acc.", "val_mse": "val. MSE",
@@ -28,11 +30,11 @@ def summary_table(records: list[dict]) -> str:
             value += f" ± {r['std']:.{DIGITS[r['metric']]}f}"
         rows.setdefault((r["task"], r["model"]), {})[r["metric"]] = value
     metrics = [m for m in COLUMNS if any(m in cells for cells in rows.values())]
-    lines = ["| task | model | " + " | ".join(COLUMNS[m] for m in metrics) + " |",
-             "|---|---|" + "---:|" * len(metrics)]
-    for (task, model), cells in rows.items():
-        lines.append(f"| {task} | {model} | " + " | ".join(cells.get(m, "") for m in metrics) + " |")
-    return ("\n".join(lines) + "\n\n: Headline results of every chapter: means over seeds, ± the "
+    body = [[task, model, *(cells.get(m, "") for m in metrics)] for (task, model), cells in rows.items()]
+    # tabulate pads every column, so pandoc sizes the columns by their content.
+    table = tabulate(body, headers=["task", "model", *(COLUMNS[m] for m in metrics)], tablefmt="pipe",
+                     colalign=("left", "left", *("right" for _ in metrics)), disable_numparse=True)
+    return (table + "\n\n: Headline results of every chapter: means over seeds, ± the "
             "standard deviation where several seeds were trained. {#tbl-summary}\n")
 
 
