@@ -60,3 +60,53 @@ def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics,
     inputs, targets = data.val
     predictions = predict(model, inputs)
     return video_metrics(predictions, targets), predictions
+
+
+def example_clips(ball_counts: np.ndarray, clip_mse: np.ndarray,
+                  counts: tuple[int, ...] = (1, 2, 3)) -> tuple[list[int], int]:
+    """The book's rule for which validation clips to show, so that chapters compare row by row.
+
+    For each ball count present, the clip whose MSE (under the model that `clip_mse` scores) is
+    the median among clips with that count (the upper median for an even number, ties broken by
+    clip index); and the clip with the largest MSE overall.
+    """
+    ball_counts, clip_mse = np.asarray(ball_counts), np.asarray(clip_mse)
+    medians = []
+    for n in counts:
+        candidates = np.flatnonzero(ball_counts == n)
+        if candidates.size:
+            ranked = candidates[np.argsort(clip_mse[candidates], kind="stable")]
+            medians.append(int(ranked[len(ranked) // 2]))
+    return medians, int(np.argmax(clip_mse))
+
+
+# What happens to the balls during the predicted frames, read from the true frames alone (the data
+# files hold no trajectories). A bright pixel is one above CONTACT_LEVEL. A ball touches a wall when
+# a border pixel is bright: its centre is then within about one radius of the wall, where it
+# bounces. Two balls in contact (centres closer than about 2.1 radii) merge into one bright
+# region, so a frame with fewer bright regions than balls shows a collision.
+CONTACT_LEVEL = 0.5
+EVENTS = ("free flight", "wall bounce", "collision")
+
+
+def count_blobs(frame: np.ndarray, level: float = CONTACT_LEVEL) -> int:
+    """Number of 4-connected regions of pixels brighter than `level` in one frame (H, W)."""
+    from scipy import ndimage  # scikit-image's dependency; imported here to keep module import light
+    return int(ndimage.label(frame > level)[1])
+
+
+def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndarray:
+    """Per clip, the hardest thing that happens in `frames` (N, T, H, W): one of EVENTS.
+
+    "collision" if in some frame fewer bright regions than balls are seen (balls in contact),
+    else "wall bounce" if some frame has a bright border pixel, else "free flight".
+    """
+    frames = frames.numpy() if isinstance(frames, Tensor) else np.asarray(frames)
+    bright = frames > CONTACT_LEVEL
+    border = bright[..., 0, :] | bright[..., -1, :] | bright[..., :, 0] | bright[..., :, -1]
+    at_wall = border.any(axis=(1, 2))
+    events = np.where(at_wall, EVENTS[1], EVENTS[0]).astype(object)
+    for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts))):
+        if n > 1 and any(count_blobs(frame) < n for frame in clip):
+            events[i] = EVENTS[2]
+    return events
