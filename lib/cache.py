@@ -87,11 +87,14 @@ def cache_key(name: str, build_model: Callable, train_data: tuple[Tensor, Tensor
               metrics: Mapping[str, Callable] | None, augment: Callable | None) -> str:
     """SHA-256 over the run's name, hyperparameters, data tensors and code."""
     functions = [build_model, loss_fn, augment, *(metrics or {}).values()]
+    # A model class or function handed to a builder through functools.partial is code too.
+    passed_code = [arg for f in functions for arg in _code_arguments(f)]
     parts = {
         "name": name,
         "config": config.as_dict(),
         "data": [tensor_digest(t) for t in (*train_data, *val_data)],
-        "code": sorted({code_digest(f) for f in functions if f is not None} | {code_digest(train_module)}),
+        "code": sorted({code_digest(f) for f in [*functions, *passed_code] if f is not None}
+                       | {code_digest(train_module)}),
         "arguments": [_bound_arguments(f) for f in functions if f is not None],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
@@ -148,6 +151,14 @@ def _unwrap(obj: Any) -> Any:
     while isinstance(obj, functools.partial):
         obj = obj.func
     return obj
+
+
+def _code_arguments(obj: Any) -> list[Any]:
+    """The classes and functions frozen into a (nested) functools.partial as arguments."""
+    if not isinstance(obj, functools.partial):
+        return []
+    passed = [*obj.args, *obj.keywords.values()]
+    return [arg for arg in passed if inspect.isfunction(arg) or inspect.isclass(arg)] + _code_arguments(obj.func)
 
 
 def _bound_arguments(obj: Any) -> str:

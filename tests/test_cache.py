@@ -90,6 +90,25 @@ def test_function_key_follows_the_code_it_calls_and_ignores_the_rest(tmp_path, m
     assert extra_block != block  # a class is keyed by its whole file
 
 
+def test_a_model_class_passed_through_partial_is_keyed_by_its_code(tmp_path, monkeypatch):
+    from lib.precision import in_bfloat16
+    (train_split, val_split) = tiny_data()
+
+    def key_with_block_written_as(extra):
+        (tmp_path / "blocks.py").write_text(MODULE.format(helper_value=1, extra=extra))
+        monkeypatch.syspath_prepend(str(tmp_path))
+        module = importlib.import_module("blocks")
+        try:
+            return cache_key("x", functools.partial(in_bfloat16, module.Block, in_features=2, out_features=2),
+                             train_split, val_split, TrainConfig(epochs=1), F.mse_loss, None, None)
+        finally:
+            sys.modules.pop("blocks")
+
+    # Same module, same class name, same arguments: only the class's source file differs.
+    assert key_with_block_written_as("") != key_with_block_written_as("CHANGED = 1")
+    assert key_with_block_written_as("") == key_with_block_written_as("")
+
+
 def test_corrupt_entry_is_reported_and_retrained(tmp_path, capsys):
     first = train(tmp_path)
     entry = next(tmp_path.rglob("model.pt"))
