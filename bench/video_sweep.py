@@ -36,7 +36,6 @@ CANDIDATES = {
     "mixed-50": ({}, MIXED, BASE),
     "mse-50": ({}, FrameLoss(), BASE),
     "mixed-100": ({}, MIXED, replace(BASE, epochs=100)),
-    "mixed-200": ({}, MIXED, replace(BASE, epochs=200)),
     "wide48-50": ({"widths": (48, 96, 192)}, MIXED, BASE),
     "residual-50": ({"block": "residual"}, MIXED, BASE),
     "depth4-50": ({"widths": (32, 64, 128, 256)}, MIXED, BASE),
