@@ -4,6 +4,7 @@
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
 #   make test             set up and run the test suite
 #   make bench            time one training step of each model (a benchmark, not a test)
+#   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
 #   make clean            remove build outputs (executed chapters, PDFs), keep trained models
 #   make clean-cache      also remove trained models, so the next report retrains everything
 #
@@ -34,11 +35,15 @@ LIB := $(wildcard lib/*.py)
 PROVENANCE := $(BUILD)/chapters/06-provenance.ipynb
 # DEVICE=cpu or DEVICE=cuda overrides the automatic choice (CUDA when available).
 export DEVICE
-# Under make -jN each chapter gets one thread, so chapters running side by side share the cores.
+# Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/device.py sets it too).
+export CUBLAS_WORKSPACE_CONFIG ?= :4096:8
+# Under make -jN a chapter's own work (evaluation, figures) gets one thread, so chapters running side
+# by side share the cores; trainings take theirs from the build's core budget (lib/cores.py).
 CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
-RENDERER := $(wildcard tools/render*.py tools/fallback/*)
+# Everything either renderer reads besides the chapters: editing any of it re-renders.
+RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
-.PHONY: report test bench clean clean-cache env check-data FORCE
+.PHONY: report test bench clean clean-cache env check-data submission check-git FORCE
 
 report: $(REPORT)
 
@@ -81,16 +86,30 @@ $(REPORT): $(EXECUTED) $(BUILD)/_summary.md index.qmd _quarto.yml $(RENDERER) | 
 	@echo "==> Rendering $@"
 	$(PYTHON) -m tools.render --output $@ $(if $(QUICK),--quick)
 
+# The handout's two deliverables: the full report and code.zip of what git tracks (no data,
+# models or build outputs). Git is checked first, so a missing git fails before the long build.
+ifneq ($(filter submission,$(MAKECMDGOALS)),)
+ifneq ($(QUICK),)
+$(error make submission packs the full report.pdf; run it without QUICK=1)
+endif
+endif
+submission: check-git report.pdf | $(ENV_STAMP)
+	@$(PYTHON) -m tools.submission --report report.pdf --out submission
+
+check-git: | $(ENV_STAMP)
+	@$(PYTHON) -m tools.submission --check
+
+# -rs: the summary says why a test was skipped (e.g. no quarto on PATH: Quarto rendering not tested).
 test: $(ENV_STAMP)
 	@echo "==> Running the test suite"
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -rs
 
 bench: $(ENV_STAMP)
-	@echo "==> Timing one optimiser step of each model (run on an idle machine)"
+	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
 	$(PYTHON) -m bench.step_time
 
 clean:
-	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf
+	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf submission
 
 clean-cache: clean
 	find $(CACHE_DIR) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

@@ -48,6 +48,10 @@ This preface is not numbered.
 """
 
 TABLE = "| Balls | Count |\n|---:|---:|\n| small | 3 |\n| large | 5 |"
+LONG_TABLE = "| row | value |\n|:---|---:|\n" + "".join(f"| row-{n:02d} | {n} |\n" for n in range(1, 81))
+# Uncaptioned, and with a line longer than pandoc's 72 columns (which would get relative widths).
+WIDE_TABLE = ("| plain | table | whose | source | line | is | longer | than | seventy-two | characters |\n"
+              "|---|---|---|---|---|---|---|---|---|---|\n| no | number | a | b | c | d | e | f | g | h |")
 
 
 def png_base64() -> str:
@@ -110,6 +114,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ),
             ),
             code("summary()", stdout("Layer (type)      Output Shape    Param #\n" + "=" * 90 + "\n")),
+            code(
+                '#| label: tbl-long\n#| tbl-cap: "A table longer than a page"\nMarkdown(long)',
+                new_output("display_data", data={"text/markdown": LONG_TABLE, "text/plain": "<Markdown>"}),
+            ),
+            code("Markdown(wide)", new_output("display_data", data={"text/markdown": WIDE_TABLE, "text/plain": "<M>"})),
         ],
     )
     write_notebook(chapters / "03-provenance.ipynb", [new_markdown_cell("# Provenance\n\nVersions used.")])
@@ -121,10 +130,15 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def full_text(project: Path) -> str:
+def pages(project: Path) -> list[str]:
     pdf = render_fallback.render(project)
     assert pdf == project / "_book" / "report.pdf"
-    return "\n".join(pdf_pages(pdf))
+    return pdf_pages(pdf)
+
+
+@pytest.fixture(scope="module")
+def full_text(pages: list[str]) -> str:
+    return "\n".join(pages)
 
 
 def test_title_page_and_contents(full_text: str) -> None:
@@ -144,6 +158,20 @@ def test_figure_and_table_numbered_per_chapter_and_referenced(full_text: str) ->
     assert "Table 2.1: Balls per size" in full_text
     assert "As Figure 2.1 shows and Table 2.1 lists (see Section 1.1)" in full_text
     assert "@fig-demo" not in full_text and "cite" not in full_text
+
+
+def test_a_long_table_breaks_across_pages_keeping_every_row(pages: list[str], full_text: str) -> None:
+    assert "Table 2.2: A table longer than a page" in full_text
+    rows = [f"row-{n:02d} {n}" for n in range(1, 81)]
+    assert all(row in full_text for row in rows)
+    first, last = (next(i for i, page in enumerate(pages) if row in page) for row in (rows[0], rows[-1]))
+    assert last > first and "row value" in pages[last]  # the header row repeats on the next page
+
+
+def test_an_uncaptioned_table_is_not_numbered_and_columns_fit_their_content(project: Path, full_text: str) -> None:
+    assert "no number" in full_text and "Table 2.3" not in full_text
+    typst_source = (project / render_fallback.BUILD_DIR / "book.typ").read_text(encoding="utf-8")
+    assert "columns: 10," in typst_source and not re.search(r"columns: \(\d", typst_source)  # no relative widths
 
 
 def test_cell_visibility_follows_quarto_rules(full_text: str) -> None:

@@ -34,6 +34,8 @@ BUILD_DIR = Path("build") / "fallback"
 QUICK_BANNER = "QUICK PREVIEW — tiny data, 1 epoch: not results"
 # The template's code font fits about 90 characters across the text width.
 TERMINAL_COLUMNS = 90
+# Longer than any line of a pipe table, so that pandoc never gives a table relative column widths.
+PIPE_TABLE_COLUMNS = 1_000_000
 
 # Cells papermill parameterises, and cells the author removed, never show.
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
@@ -347,6 +349,10 @@ def markdown_to_typst(markdown: Path, typ: Path) -> None:
         f"--template={TEMPLATE}",
         *(f"--lua-filter={lua_filter}" for lua_filter in LUA_FILTERS),
         "--wrap=preserve",
+        # Pandoc gives a pipe table with a line longer than --columns relative column widths (from
+        # its dashes) that squeeze it to the text width; Quarto's `tbl-colwidths: false` turns that
+        # off, and so does a limit no line reaches: columns are then as wide as their content.
+        f"--columns={PIPE_TABLE_COLUMNS}",
         f"--output={typ}",
     ]
     result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8")
