@@ -1,7 +1,17 @@
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from tools.run_chapter import clean
+from tools.run_chapter import ChapterKernelManager, clean, kernel_config
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_clean_drops_parameter_cells_and_stderr_but_keeps_the_rest():
@@ -17,3 +27,60 @@ def test_clean_drops_parameter_cells_and_stderr_but_keeps_the_rest():
     outputs = notebook.cells[1].outputs
     assert [o.get("name", o.output_type) for o in outputs] == ["stdout", "display_data"]
     nbformat.validate(notebook)
+
+
+def _notebook_with(path, *sources):
+    notebook = new_notebook(cells=[new_code_cell("quick = False", metadata={"tags": ["parameters"]}),
+                                   *(new_code_cell(source) for source in sources)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def test_a_chapter_runs_over_ipc_with_a_quiet_kernel_log_and_its_warnings_visible(tmp_path):
+    """The terminal log carries the chapter's own warnings and no kernel chatter."""
+    source, executed = tmp_path / "chapter.ipynb", tmp_path / "build" / "chapter.ipynb"
+    _notebook_with(source,
+                   "import json, warnings\n"
+                   "from ipykernel import get_connection_file\n"
+                   "print(json.load(open(get_connection_file()))['transport'])",
+                   "warnings.warn('a real warning from the chapter')")
+    run = subprocess.run(
+        [sys.executable, "-m", "tools.run_chapter", str(source), str(executed),
+         "--data-dir", str(tmp_path), "--cache-dir", str(tmp_path), "--results-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"})  # as a user runs it
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log
+    assert "IPKernelApp" not in log, log           # no TCP warning, no KeyboardInterrupt error
+    assert "UserWarning: a real warning from the chapter" in log
+    cells = nbformat.read(executed, as_version=4).cells
+    assert cells[0].outputs[0].text == "ipc\n"     # local sockets, no TCP port
+    assert cells[1].outputs == []                  # stderr is kept out of the executed copy
+
+
+def test_shutting_the_kernel_down_sends_it_no_interrupt(tmp_path, monkeypatch):
+    """jupyter_client's SIGINT before a shutdown made an idle kernel log a KeyboardInterrupt."""
+    signals = []
+
+    async def record(self, signum):
+        signals.append(signum)
+
+    monkeypatch.setattr(ChapterKernelManager, "_async_signal_kernel", record)
+
+    async def start_and_stop():
+        manager = ChapterKernelManager(kernel_name="python3", config=kernel_config(tmp_path))
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        client.stop_channels()
+        started = time.perf_counter()
+        await manager.shutdown_kernel()
+        return manager, time.perf_counter() - started
+
+    manager, seconds = asyncio.run(start_and_stop())
+    assert signal.SIGINT not in signals
+    assert not manager.has_kernel
+    assert seconds < manager.shutdown_wait_time    # it quit when asked, nothing had to kill it
+    assert list(tmp_path.iterdir()) == []          # connection file and sockets removed

@@ -7,19 +7,52 @@ bars and other stderr output (already shown in the terminal while the chapter ra
 parameters cells, papermill's injected one included (removed outright rather than tagged, so that
 no renderer has to know a tag convention).
 The copy is written atomically; a failed run leaves the partial notebook under `<build>/failed/`.
+
+The kernel talks to papermill over local IPC sockets in a private temporary folder rather than
+TCP ports (no open ports, and no "running over TCP without encryption" warning), and is shut down
+without the SIGINT that jupyter_client sends first by default (which made an idle kernel log
+"KeyboardInterrupt caught in kernel"). What the chapter writes to stderr, warnings included,
+still reaches the terminal through papermill's log.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
+from traitlets.config import Config
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
+
+
+class ChapterKernelManager(AsyncKernelManager):
+    """A kernel manager whose shutdown asks the kernel to quit without interrupting it first.
+
+    jupyter_client interrupts the kernel (SIGINT) before every shutdown request, in case a cell is
+    still running. A chapter's kernel is idle by then, and an interrupt that lands while it is
+    still finishing its last reply is logged as an error. The shutdown request alone stops an
+    idle kernel; one that does not stop is killed after `shutdown_wait_time`.
+    """
+
+    async def _async_interrupt_kernel(self) -> None:
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
+
+
+def kernel_config(folder: Path) -> Config:
+    """Kernel settings: IPC sockets and the connection file in `folder` (private to the user)."""
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.connection_file = str(folder / "kernel.json")
+    return config
 
 
 def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
@@ -27,9 +60,12 @@ def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
     executed.parent.mkdir(parents=True, exist_ok=True)
     partial = executed.with_name(executed.stem + ".partial.ipynb")
     try:
-        papermill.execute_notebook(
-            str(source), str(partial), parameters=parameters, cwd=str(Path.cwd()),
-            kernel_name="python3", log_output=True, progress_bar=False)
+        # A short folder name: a socket path must stay under about 100 characters.
+        with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+            papermill.execute_notebook(
+                str(source), str(partial), parameters=parameters, cwd=str(Path.cwd()),
+                kernel_name="python3", log_output=True, progress_bar=False,
+                kernel_manager_class=ChapterKernelManager, config=kernel_config(Path(sockets)))
     except papermill.PapermillExecutionError as error:
         failed = executed.parent.parent / "failed" / executed.name
         failed.parent.mkdir(parents=True, exist_ok=True)
