@@ -5,9 +5,12 @@
 - `blob_counter`: a rule that ignores size, the number of separate bright regions.
 - `size_probe`: fresh simulated images of 1, 2 or 3 balls that share one radius, swept over a
   range of radii, to see how a model's count changes with ball size alone.
+- `ball_radii`, `radius_span`, `probe_radii`: the balls' radius measured from the images, so
+  that the chapters state the sizes of the files at hand, supplied or simulated.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,8 +21,53 @@ from scipy import ndimage
 from torch import Tensor, nn
 
 from lib.counting import CLASSES
-from lib.simulate import simulate_clips
+from lib.data import IMAGE_SIZE
+from lib.simulate import Physics, simulate_clips
 from lib.train import predict
+
+# The renderer draws a ball of radius r as exp(-(d / r)^8) around its centre (lib.simulate), so
+# its brightness summed over the pixels is the integral of that profile, pi r^2 Gamma(5/4), with
+# r in pixels. Wall contact and overlaps clip a little of it; medians make that negligible.
+PROFILE_AREA = math.pi * math.gamma(1.25)
+PIXELS_PER_UNIT = IMAGE_SIZE / Physics().box_size
+
+
+def ball_brightness(radius: float | np.ndarray) -> float | np.ndarray:
+    """The summed pixel values of one rendered ball of `radius` (box units), whole in the frame."""
+    return PROFILE_AREA * (np.asarray(radius) * PIXELS_PER_UNIT) ** 2
+
+
+def radius_from_brightness(brightness: float | np.ndarray) -> float | np.ndarray:
+    """The radius (box units) of the rendered ball whose summed pixel values are `brightness`."""
+    return np.sqrt(np.asarray(brightness) / PROFILE_AREA) / PIXELS_PER_UNIT
+
+
+def ball_radii(images, counts) -> np.ndarray:
+    """Per image of N (…, 32, 32) images holding `counts` (N,) balls: the radius, in box units,
+    of a rendered ball with the image's brightness per ball. That is the radius of the ball of a
+    single-ball image, and the root mean square of the radii for several balls. For images drawn
+    by another renderer, it is the radius of the simulator's ball of the same brightness."""
+    images = np.asarray(images, dtype=np.float64)
+    totals = images.reshape(len(images), -1).sum(axis=1)
+    return radius_from_brightness(totals / np.asarray(counts))
+
+
+def radius_span(images, counts) -> tuple[float, float]:
+    """The smallest and largest ball radius (box units) in a file, from its single-ball images,
+    where the measure is exact; from every image's radius per ball when there are none."""
+    radii = ball_radii(images, counts)
+    single = radii[np.asarray(counts) == 1]
+    radii = single if single.size else radii
+    return float(radii.min()), float(radii.max())
+
+
+def probe_radii(training_radius: float, span: tuple[float, float], step: float = 0.1) -> np.ndarray:
+    """Radii for the size probe: a grid of `step` from half the training radius to 1.6 times it,
+    widened to cover `span` (the test file's radii), plus the training radius itself (to 0.01)."""
+    low = min(round(0.5 * training_radius / step), math.floor(span[0] / step + 0.5))
+    high = max(round(1.6 * training_radius / step), math.ceil(span[1] / step - 0.5))
+    grid = np.round(np.arange(max(low, 1), high + 1) * step, 2)
+    return np.unique(np.append(grid, round(training_radius, 2)))
 
 
 def brightness_per_ball(images: Tensor, classes: Tensor) -> float:

@@ -31,6 +31,8 @@ MANIFEST_NAME = "simulated.json"
 IMAGE_SIZE = 32
 FRAME_PIXELS = IMAGE_SIZE * IMAGE_SIZE
 BALL_COUNTS = (1, 2, 3)
+# The simulator's radii, not facts about a supplied file: the chapters measure the radii of the
+# files at hand (lib.counting_diagnosis.ball_radii) and quote these only for files simulated here.
 TRAINING_RADIUS = 1.2
 TEST_RADIUS_RANGE = (0.8, 1.8)  # the Part 1 test set's distribution shift: per-ball radii
 LABEL_KEYS = ("labels", "label")  # the handout says `labels`; copies in the wild use `label`
@@ -110,6 +112,19 @@ def data_origin(path: Path) -> Literal["simulated", "supplied"]:
     """'simulated' when the manifest beside `path` records exactly these bytes, else 'supplied'."""
     entry = read_manifest(path.parent).get(path.name)
     return "simulated" if entry is not None and entry["sha256"] == file_sha256(path) else "supplied"
+
+
+def simulation_settings(path: Path) -> dict | None:
+    """How this project simulated the file at `path` (its manifest entry: radius range, seed,
+    physics), or None for a supplied file, whose making this project does not know."""
+    return read_manifest(path.parent).get(path.name) if data_origin(path) == "simulated" else None
+
+
+def radius_words(settings: dict) -> str:
+    """The radii a simulated file's balls were given, in words: 'radius 1.2' or 'radii drawn
+    from 0.8 to 1.8' (`settings` is the file's manifest entry)."""
+    low, high = settings["radius_range"]
+    return f"radius {low:g}" if low == high else f"radii drawn from {low:g} to {high:g}"
 
 
 def load_course_file(path: Path, n_frames: int) -> tuple[np.ndarray, np.ndarray]:

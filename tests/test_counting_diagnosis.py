@@ -4,14 +4,19 @@ import torch
 from torch import nn
 
 from lib.counting_diagnosis import (
+    ball_brightness,
+    ball_radii,
     best_blob_threshold,
     blob_counter,
     brightness_counter,
     brightness_per_ball,
     probe_predictions,
+    probe_radii,
+    radius_from_brightness,
+    radius_span,
     size_probe,
 )
-from lib.simulate import simulate_clips
+from lib.simulate import render, simulate_clips, simulate_trajectories
 
 
 def training_like(n=30, radius=1.2, seed=0):
@@ -79,3 +84,39 @@ def test_probe_predictions_report_a_brightness_counters_bias():
     assert np.allclose(at_training_size.accuracy, 1.0)
     one_large = table[(table.radius == 1.8) & (table["count"] == 1)].iloc[0]
     assert one_large.mean_predicted == 2.0 and one_large.accuracy == 0.0  # 2.25x the area
+
+
+def test_a_rendered_ball_has_the_brightness_of_its_profile():
+    rng = np.random.default_rng(0)
+    for radius in (0.6, 0.8, 1.2, 1.8):
+        centres = rng.uniform(4, 6, size=(100, 1, 1, 2))  # whole in the frame, anywhere on a pixel
+        images = render(centres, np.full((100, 1), radius))
+        assert images.sum(axis=(1, 2, 3)).mean() == pytest.approx(ball_brightness(radius), rel=0.005)
+        assert radius_from_brightness(ball_brightness(radius)) == pytest.approx(radius)
+
+
+@pytest.mark.parametrize("radius", [0.9, 1.0, 1.2, 1.5])
+def test_the_training_radius_is_measured_from_training_like_images(radius):
+    images, classes = training_like(n=200, radius=radius, seed=4)
+    measured = np.median(ball_radii(images, classes + 1))
+    assert measured == pytest.approx(radius, abs=0.005)
+
+
+def test_single_ball_radii_and_the_span_of_a_test_like_file():
+    rng = np.random.default_rng(5)
+    counts = rng.choice([1, 2, 3], size=120)
+    radii = rng.uniform(0.7, 1.6, size=(120, 3))
+    radii[np.arange(3) >= counts[:, None]] = np.nan
+    images = render(simulate_trajectories(counts, 1, radii, rng).positions, radii)
+    single = counts == 1
+    assert ball_radii(images, counts)[single] == pytest.approx(radii[single, 0], abs=0.01)
+    low, high = radius_span(images, counts)
+    assert (low, high) == pytest.approx((radii[single, 0].min(), radii[single, 0].max()), abs=0.01)
+    assert radius_span(images[~single], counts[~single])[0] > 0.7  # no single balls: per image
+
+
+def test_probe_radii_surround_the_training_radius_and_cover_the_test_span():
+    assert probe_radii(1.2, (0.81, 1.79)).tolist() == [round(0.6 + 0.1 * i, 2) for i in range(14)]
+    radii = probe_radii(1.0, (0.7, 2.2))
+    assert radii.min() == 0.5 and radii.max() == 2.2 and 1.0 in radii
+    assert 1.13 in probe_radii(1.13, (0.8, 1.8))

@@ -16,7 +16,9 @@ from lib.data import (
     ensure_course_files,
     file_sha256,
     load_course_file,
+    radius_words,
     read_manifest,
+    simulation_settings,
     split_input_target,
     split_train_val,
 )
@@ -79,6 +81,16 @@ def test_simulated_files_are_recognised_and_changed_ones_are_not(course_dir, tmp
     copy.write_bytes((course_dir / PART1_TRAINING).read_bytes() + b"\0")
     (tmp_path / MANIFEST_NAME).write_text((course_dir / MANIFEST_NAME).read_text())
     assert data_origin(copy) == "supplied"
+
+
+def test_simulation_settings_are_known_only_for_files_this_project_simulated(course_dir, tmp_path):
+    assert simulation_settings(course_dir / PART1_TEST)["radius_range"] == [0.8, 1.8]
+    supplied = tmp_path / PART1_TEST
+    supplied.write_bytes((course_dir / PART1_TEST).read_bytes() + b"\0")
+    (tmp_path / MANIFEST_NAME).write_text((course_dir / MANIFEST_NAME).read_text())
+    assert simulation_settings(supplied) is None
+    assert radius_words(simulation_settings(course_dir / PART1_TEST)) == "radii drawn from 0.8 to 1.8"
+    assert radius_words(simulation_settings(course_dir / PART1_TRAINING)) == "radius 1.2"
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path):
