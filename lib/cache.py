@@ -8,22 +8,28 @@ a new entry is trained, resuming from its own last epoch checkpoint if a previou
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
 import hashlib
 import inspect
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
+import torch
 from torch import Tensor, nn
 
 from lib import train as train_module
 from lib.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
+from lib.cores import reserved_cores
 from lib.device import pick_device
 from lib.seeding import set_seed
 from lib.train import Augment, History, LossFn, SampleMetric, TrainConfig, fit
+
+CORES_DIR = ".cores"  # the build's core budget, shared through the cache folder
 
 
 @dataclass
@@ -57,29 +63,66 @@ def train_cached(
     metrics: Mapping[str, SampleMetric] | None = None,
     augment: Augment | None = None,
     cache_dir: Path = Path("cache"),
+    threads: int = 1,
 ) -> TrainedModel:
-    """Load the model trained with exactly these inputs from `cache_dir`, or train and store it."""
+    """Load the model trained with exactly these inputs from `cache_dir`, or train and store it.
+
+    Exactly one process trains a cache entry: another that needs it meanwhile waits and loads it.
+    A training runs `threads` threads on as many cores reserved from the build's budget
+    (lib/cores.py); a fixed count per run keeps its weights independent of what else runs.
+    """
     key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
-    entry = Path(cache_dir) / name / key[:16]
+    entry = entry_path(cache_dir, name, key)
     final_path = entry / "model.pt"
     set_seed(config.seed)  # the initial weights are part of what the seed fixes
     model = build_model()
-    if final_path.exists():
-        try:
-            stored = load_checkpoint(final_path)
-            model.load_state_dict(stored["model"])
-            return TrainedModel(name, model, stored["history"], key, True, stored["train_seconds"], config,
-                                stored.get("device", "not recorded"))
-        except (CorruptCheckpointError, KeyError, RuntimeError) as error:
-            print(f"warning: cache entry {final_path} is unusable ({error}); retraining", file=sys.stderr)
-    history, seconds = fit(model, train_data, val_data, config, loss_fn, metrics=metrics,
-                           augment=augment, checkpoint_path=entry / "checkpoint.pt", description=name)
-    device = str(pick_device())
-    model.cpu()
-    save_checkpoint(final_path, {"model": model.state_dict(), "history": history,
-                                 "train_seconds": seconds, "key": key, "device": device})
-    (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
+    with _exclusive(entry, name):
+        if final_path.exists():
+            try:
+                stored = load_checkpoint(final_path)
+                model.load_state_dict(stored["model"])
+                return TrainedModel(name, model, stored["history"], key, True, stored["train_seconds"], config,
+                                    stored.get("device", "not recorded"))
+            except (CorruptCheckpointError, KeyError, RuntimeError) as error:
+                print(f"warning: cache entry {final_path} is unusable ({error}); retraining", file=sys.stderr)
+        with reserved_cores(Path(cache_dir) / CORES_DIR, threads) as cores, _torch_threads(cores):
+            history, seconds = fit(model, train_data, val_data, config, loss_fn, metrics=metrics, augment=augment,
+                                   checkpoint_path=entry / "checkpoint.pt", description=name)
+        device = str(pick_device())
+        model.cpu()
+        save_checkpoint(final_path, {"model": model.state_dict(), "history": history,
+                                     "train_seconds": seconds, "key": key, "device": device})
+        (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
     return TrainedModel(name, model, history, key, False, seconds, config, device)
+
+
+def entry_path(cache_dir: Path, name: str, key: str) -> Path:
+    """The folder holding one cached model (and its checkpoint while it trains)."""
+    return Path(cache_dir) / name / key[:16]
+
+
+@contextmanager
+def _exclusive(entry: Path, name: str) -> Iterator[None]:
+    """Hold the entry's lock; when another process holds it (training this model), wait and say so."""
+    entry.mkdir(parents=True, exist_ok=True)
+    with open(entry / "lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"{name}: another process is training this model ({entry}); waiting for it to finish",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+@contextmanager
+def _torch_threads(count: int) -> Iterator[None]:
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def cache_key(name: str, build_model: Callable, train_data: tuple[Tensor, Tensor],

@@ -10,9 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lib.cache import TrainedModel, train_cached
 from lib.data import load_course_file, split_train_val
 from lib.metrics import confusion_matrix
+from lib.side_by_side import TrainingRun
 from lib.train import Augment, TrainConfig, predict
 
 CLASSES = (1, 2, 3)
@@ -55,12 +55,11 @@ def correct(logits: Tensor, targets: Tensor) -> Tensor:
     return (logits.argmax(dim=1) == targets).float()
 
 
-def train_counter(name: str, build_model: Callable[[], nn.Module], data: CountingData,
-                  config: TrainConfig, cache_dir: Path, loss_fn=cross_entropy,
-                  augment: Augment | None = None) -> TrainedModel:
-    """Train (or load from the cache) one counting model on the training split."""
-    return train_cached(name, build_model, data.train, data.val, config, loss_fn,
-                        metrics={"accuracy": correct}, augment=augment, cache_dir=cache_dir)
+def counter_run(name: str, build_model: Callable[[], nn.Module], data: CountingData,
+                config: TrainConfig, loss_fn=cross_entropy, augment: Augment | None = None) -> TrainingRun:
+    """One counting model to train on the training split (lib.side_by_side trains or loads it)."""
+    return TrainingRun(name, build_model, data.train, data.val, config, loss_fn,
+                       metrics={"accuracy": correct}, augment=augment)
 
 
 @dataclass

@@ -10,9 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lib.cache import TrainedModel, train_cached
 from lib.data import PART2_SEQUENCE, load_course_file, split_input_target, split_train_val
 from lib.metrics import VideoMetrics, video_metrics
+from lib.side_by_side import TrainingRun
 from lib.train import Augment, LossFn, TrainConfig, predict
 
 N_INPUT_FRAMES = 5
@@ -48,11 +48,10 @@ def mse_loss(predictions: Tensor, targets: Tensor) -> Tensor:
     return F.mse_loss(predictions, targets)
 
 
-def train_predictor(name: str, build_model: Callable[[], nn.Module], data: VideoData, config: TrainConfig,
-                    cache_dir: Path, loss_fn: LossFn = mse_loss, augment: Augment | None = None) -> TrainedModel:
-    """Train (or load from the cache) one frame predictor on the training clips."""
-    return train_cached(name, build_model, data.train, data.val, config, loss_fn, augment=augment,
-                        cache_dir=cache_dir)
+def predictor_run(name: str, build_model: Callable[[], nn.Module], data: VideoData, config: TrainConfig,
+                  loss_fn: LossFn = mse_loss, augment: Augment | None = None, threads: int = 1) -> TrainingRun:
+    """One frame predictor to train on the training clips (lib.side_by_side trains or loads it)."""
+    return TrainingRun(name, build_model, data.train, data.val, config, loss_fn, augment=augment, threads=threads)
 
 
 def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics, Tensor]:

@@ -142,30 +142,36 @@ from lib.cache import train_cached
 from lib.counting_models import baseline_cnn
 from lib.train import TrainConfig
 
-torch.set_num_threads(1)
 generator = torch.Generator().manual_seed(3)
 images = torch.rand(600, 1, 32, 32, generator=generator)
 classes = torch.arange(600) % 3
-train_cached("killed", baseline_cnn, (images[:500], classes[:500]), (images[500:], classes[500:]),
-             TrainConfig(epochs=8, batch_size=4, schedule="onecycle"), F.cross_entropy,
-             cache_dir=Path(sys.argv[1]))
+run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]), (images[500:], classes[500:]),
+                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"), F.cross_entropy,
+                   cache_dir=Path(sys.argv[1]))
+print("loaded" if run.from_cache else "trained")
+if len(sys.argv) > 3:
+    torch.save(run.model.state_dict(), sys.argv[3])
 """
 
 
-def run_training(cache_dir, background=False):
-    command = [sys.executable, "-c", TRAINING_SCRIPT, str(cache_dir)]
+def run_training(cache_dir, background=False, epochs=8, weights=None):
+    command = [sys.executable, "-c", TRAINING_SCRIPT, str(cache_dir), str(epochs), *([str(weights)] if weights else [])]
     root = str(Path(__file__).resolve().parents[1])
     if background:
-        return subprocess.Popen(command, cwd=root)
+        return subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     subprocess.run(command, cwd=root, check=True, timeout=300)
+
+
+def wait_for_first_checkpoint(cache_dir, timeout=120):
+    deadline = time.monotonic() + timeout
+    while not list(cache_dir.rglob("checkpoint.pt")) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def test_killed_training_resumes_to_the_same_weights_and_history(tmp_path):
     killed_dir, reference_dir = tmp_path / "killed", tmp_path / "reference"
     process = run_training(killed_dir, background=True)
-    deadline = time.monotonic() + 120
-    while not list(killed_dir.rglob("checkpoint.pt")) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for_first_checkpoint(killed_dir)
     process.send_signal(signal.SIGKILL)
     process.wait()
     checkpoint = next(killed_dir.rglob("checkpoint.pt"))
@@ -179,3 +185,17 @@ def test_killed_training_resumes_to_the_same_weights_and_history(tmp_path):
     assert resumed["history"] == reference["history"]
     for name, weights in reference["model"].items():
         assert torch.equal(weights, resumed["model"][name]), name
+
+
+def test_two_processes_needing_one_entry_train_it_once_and_end_with_the_same_weights(tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = run_training(cache_dir, background=True, weights=tmp_path / "0.pt")
+    wait_for_first_checkpoint(cache_dir)  # the first process is training now
+    second = run_training(cache_dir, background=True, weights=tmp_path / "1.pt")
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
+    assert [stdout.strip() for stdout, _ in outputs] == ["trained", "loaded"], outputs
+    assert "another process is training this model" in outputs[1][1]
+    weights = [torch.load(tmp_path / f"{i}.pt", weights_only=True) for i in range(2)]
+    for name, tensor in weights[0].items():
+        assert torch.equal(tensor, weights[1][name]), name

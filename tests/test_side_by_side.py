@@ -1,0 +1,40 @@
+import torch
+import torch.nn.functional as F
+
+from lib import side_by_side
+from lib.counting import correct
+from lib.counting_models import baseline_cnn
+from lib.side_by_side import TrainingRun, train_side_by_side
+from lib.train import TrainConfig
+
+
+def tiny_runs(seeds):
+    generator = torch.Generator().manual_seed(5)
+    images = torch.rand(40, 1, 32, 32, generator=generator)
+    classes = torch.arange(40) % 3
+    return [TrainingRun("tiny", baseline_cnn, (images[:32], classes[:32]), (images[32:], classes[32:]),
+                        TrainConfig(epochs=1, seed=seed), F.cross_entropy, metrics={"accuracy": correct})
+            for seed in seeds]
+
+
+def test_runs_trained_in_workers_equal_runs_trained_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
+    runs = tiny_runs([0, 1, 2])
+    side_by_side = train_side_by_side(runs, tmp_path / "workers")
+    assert [run.config.seed for run in side_by_side] == [0, 1, 2]
+    assert all(run.from_cache for run in side_by_side)  # trained by the workers, loaded here
+    here = [run.train(tmp_path / "here") for run in runs]
+    assert not any(run.from_cache for run in here)
+    for a, b in zip(side_by_side, here):
+        assert a.key == b.key and a.history == b.history
+        for name, weights in a.model.state_dict().items():
+            assert torch.equal(weights, b.model.state_dict()[name]), name
+
+
+def test_a_run_listed_twice_trains_once_and_cached_runs_do_not_train(tmp_path):
+    runs = tiny_runs([0])
+    first = train_side_by_side(runs * 2, tmp_path)
+    assert [run.key for run in first] == [first[0].key] * 2
+    assert len(list(tmp_path.rglob("model.pt"))) == 1
+    again = train_side_by_side(runs, tmp_path)
+    assert again[0].from_cache
