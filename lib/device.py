@@ -3,6 +3,10 @@ import os
 
 import torch
 
+# Deterministic cuBLAS needs this workspace setting before the first CUDA matrix product, so it is
+# set when the library is imported, ahead of any training (the Makefile exports it too).
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+
 
 def pick_device() -> torch.device:
     """The device named by the DEVICE environment variable, else CUDA if available, else CPU."""

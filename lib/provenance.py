@@ -12,6 +12,7 @@ import torch
 
 from lib.data import data_origin, file_sha256, read_manifest
 from lib.device import pick_device
+from lib.precision import native_bfloat16, training_precision
 
 PACKAGES = ("torch", "numpy", "scipy", "scikit-image", "scikit-learn", "matplotlib", "seaborn",
             "pandas", "papermill", "ipykernel", "torchsummary", "pypandoc-binary", "typst")
@@ -37,6 +38,8 @@ def machine() -> dict[str, str]:
         "CPU cores": str(os.cpu_count()),
         "torch threads": str(torch.get_num_threads()),
         "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
+        "Task 7 precision": training_precision(device) + (" (native bfloat16)" if native_bfloat16(device) else
+                                                          " (bfloat16 would be emulated)"),
     }
 
 

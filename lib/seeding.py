@@ -1,9 +1,10 @@
 """One place that makes a run repeatable: seeds for python, numpy and torch."""
-import os
 import random
 
 import numpy as np
 import torch
+
+import lib.device  # noqa: F401  (sets cuBLAS's deterministic workspace before CUDA starts)
 
 
 def set_seed(seed: int) -> None:
@@ -11,8 +12,6 @@ def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    # cuBLAS needs this workspace setting before deterministic mode can hold on a GPU.
-    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     # Same seed, same report: deterministic kernels everywhere. The CPU has them for every
     # operation used here; on a GPU an operation without one warns instead of stopping the build.
     torch.use_deterministic_algorithms(True, warn_only=True)
