@@ -92,17 +92,10 @@ def git(copy: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def quick_build(tmp_path_factory):
+def quick_build(tmp_path_factory, copy_work_tree):
     """A copy of the repository (what git tracks or would track), committed to a fresh git
     repository and built with QUICK=1 by the fallback renderer (no quarto on PATH)."""
-    copy = tmp_path_factory.mktemp("book")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split("\n")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (copy / name).write_bytes(source.read_bytes())
+    copy = copy_work_tree(tmp_path_factory.mktemp("book"))
     git(copy, "init", "--quiet")
     git(copy, "add", "--all")
     git(copy, "commit", "--quiet", "--message", "the work tree under test")

@@ -5,7 +5,6 @@ The three files are simulated here with a training radius of 1.0 (the project's 
 user's own files (no manifest), as the real course files would be.
 """
 import json
-import os
 import re
 import subprocess
 import sys
@@ -47,23 +46,13 @@ def chapter_text(executed: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def supplied_build(tmp_path_factory):
+def supplied_build(tmp_path_factory, copy_work_tree):
     """A copy of the repository built with QUICK=1 on supplied files; its executed chapters' text."""
-    copy = tmp_path_factory.mktemp("book")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split("\n")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (copy / name).write_bytes(source.read_bytes())
+    copy = copy_work_tree(tmp_path_factory.mktemp("book"))
     data_dir = tmp_path_factory.mktemp("supplied") / "data"
     supply_course_files(data_dir)
-    # Built as a user builds it: under PYTEST_CURRENT_TEST, ipykernel would not capture the kernel's
-    # file descriptors 1 and 2, and code that needs them (lib/side_by_side) would fail.
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     result = subprocess.run(["make", "report", "QUICK=1", f"DATA_DIR={data_dir}", f"PYTHON={sys.executable}"],
-                            cwd=copy, capture_output=True, text=True, timeout=900, env=env)
+                            cwd=copy, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert sorted(p.name for p in data_dir.iterdir()) == sorted(FILES)  # nothing simulated there
     texts = {chapter.stem: chapter_text(chapter)

@@ -20,12 +20,12 @@ def tiny_runs(seeds):
 def test_runs_trained_in_workers_equal_runs_trained_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
     runs = tiny_runs([0, 1, 2])
-    side_by_side = train_side_by_side(runs, tmp_path / "workers")
-    assert [run.config.seed for run in side_by_side] == [0, 1, 2]
-    assert all(run.from_cache for run in side_by_side)  # trained by the workers, loaded here
+    in_workers = train_side_by_side(runs, tmp_path / "workers")
+    assert [run.config.seed for run in in_workers] == [0, 1, 2]
+    assert all(run.from_cache for run in in_workers)  # trained by the workers, loaded here
     here = [run.train(tmp_path / "here") for run in runs]
     assert not any(run.from_cache for run in here)
-    for a, b in zip(side_by_side, here):
+    for a, b in zip(in_workers, here):
         assert a.key == b.key and a.history == b.history
         for name, weights in a.model.state_dict().items():
             assert torch.equal(weights, b.model.state_dict()[name]), name
