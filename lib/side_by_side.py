@@ -12,7 +12,7 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
@@ -50,17 +50,23 @@ class TrainingRun:
 
 
 def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[TrainedModel]:
-    """The trained model of each run, in order; the missing ones are trained in parallel first."""
+    """The trained model of each run, in order; the missing ones are trained in parallel first.
+
+    `from_cache` is False for the models trained in this call, wherever they were trained.
+    """
     cache_dir = Path(cache_dir)
-    entries = {run.entry(cache_dir): run for run in runs}  # a run listed twice trains once
-    missing = [run for entry, run in entries.items() if not (entry / "model.pt").exists()]
+    entries = [run.entry(cache_dir) for run in runs]
+    # Those to train now; a run listed twice trains once.
+    missing = {entry: run for entry, run in zip(entries, runs) if not (entry / "model.pt").exists()}
     workers = min(len(missing), available_cores())
     if workers > 1:
         # Tensors reach the workers through shared memory (torch.multiprocessing's pickler).
         context = torch.multiprocessing.get_context("spawn")
         with _stderr_for_workers(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            list(pool.map(_train_in_worker, missing, [cache_dir] * len(missing)))  # re-raises a worker's error
-    return [run.train(cache_dir) for run in runs]
+            list(pool.map(_train_in_worker, missing.values(), [cache_dir] * len(missing)))  # re-raises errors
+    models = [run.train(cache_dir) for run in runs]
+    # A model a worker trained in this call comes back from the cache, but it was trained now.
+    return [replace(model, from_cache=False) if entry in missing else model for entry, model in zip(entries, models)]
 
 
 @contextmanager

@@ -22,7 +22,8 @@ def test_runs_trained_in_workers_equal_runs_trained_in_this_process(tmp_path, mo
     runs = tiny_runs([0, 1, 2])
     in_workers = train_side_by_side(runs, tmp_path / "workers")
     assert [run.config.seed for run in in_workers] == [0, 1, 2]
-    assert all(run.from_cache for run in in_workers)  # trained by the workers, loaded here
+    assert not any(run.from_cache for run in in_workers)  # trained by the workers in this call
+    assert all(run.from_cache for run in train_side_by_side(runs, tmp_path / "workers"))
     here = [run.train(tmp_path / "here") for run in runs]
     assert not any(run.from_cache for run in here)
     for a, b in zip(in_workers, here):
@@ -34,7 +35,7 @@ def test_runs_trained_in_workers_equal_runs_trained_in_this_process(tmp_path, mo
 def test_a_run_listed_twice_trains_once_and_cached_runs_do_not_train(tmp_path):
     runs = tiny_runs([0])
     first = train_side_by_side(runs * 2, tmp_path)
-    assert [run.key for run in first] == [first[0].key] * 2
+    assert [run.key for run in first] == [first[0].key] * 2 and not any(run.from_cache for run in first)
     assert len(list(tmp_path.rglob("model.pt"))) == 1
     again = train_side_by_side(runs, tmp_path)
     assert again[0].from_cache
