@@ -22,7 +22,7 @@ from torch import Tensor, nn
 
 from lib.counting import CLASSES
 from lib.data import IMAGE_SIZE
-from lib.simulate import Physics, simulate_clips
+from lib.simulate import MAX_START_DRAWS, NoRoomError, Physics, simulate_clips
 from lib.train import predict
 
 # The renderer draws a ball of radius r as exp(-(d / r)^8) around its centre (lib.simulate), so
@@ -30,6 +30,7 @@ from lib.train import predict
 # r in pixels. Wall contact and overlaps clip a little of it; medians make that negligible.
 PROFILE_AREA = math.pi * math.gamma(1.25)
 PIXELS_PER_UNIT = IMAGE_SIZE / Physics().box_size
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
 
 def ball_brightness(radius: float | np.ndarray) -> float | np.ndarray:
@@ -99,27 +100,64 @@ def best_blob_threshold(images: Tensor, classes: Tensor,
 
 @dataclass
 class SizeProbe:
-    """Simulated images (N, 1, 32, 32) with their number of balls and the balls' shared radius."""
+    """Simulated images (N, 1, 32, 32) with their number of balls and the balls' shared radius;
+    `left_out` lists the (number of balls, radius) cells that found no room in the box."""
 
     images: Tensor
     counts: np.ndarray
     radii: np.ndarray
+    left_out: list[tuple[int, float]]
 
 
 def size_probe(radii: Sequence[float], per_cell: int, seed: int = 0) -> SizeProbe:
     """`per_cell` images for every (number of balls, radius) pair, balls placed as the
-    simulator places them (uniform start positions, inside the box, not overlapping)."""
-    rng = np.random.default_rng(seed)
-    images, counts, probe_radii = [], [], []
+    simulator places them (uniform start positions, inside the box, not overlapping). A pair
+    whose balls do not fit apart in the box within the simulator's bounded number of draws is
+    left out. Each pair draws from its own stream, so leaving one out changes no other."""
+    images, counts, cell_radii, left_out = [], [], [], []
     for count in CLASSES:
-        for radius in radii:
-            frames, labels = simulate_clips(per_cell, 1, rng, ball_counts=(count,),
-                                            radius_range=(radius, radius))
+        for index, radius in enumerate(radii):
+            rng = np.random.default_rng([seed, count, index])
+            try:
+                frames, labels = simulate_clips(per_cell, 1, rng, ball_counts=(count,),
+                                                radius_range=(radius, radius))
+            except NoRoomError:
+                left_out.append((count, float(radius)))
+                continue
             images.append(frames)
             counts.append(labels)
-            probe_radii.append(np.full(per_cell, radius))
+            cell_radii.append(np.full(per_cell, radius))
     return SizeProbe(torch.from_numpy(np.concatenate(images)), np.concatenate(counts),
-                     np.concatenate(probe_radii))
+                     np.concatenate(cell_radii), left_out)
+
+
+def left_out_words(left_out: Sequence[tuple[int, float]]) -> str:
+    """One sentence naming the probe cells that were left out and why; '' when there are none."""
+    if not left_out:
+        return ""
+    by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
+    parts = [f"no {NUMBER_WORDS[count]}-ball images of radius "
+             + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
+             for count, radii in sorted(by_count.items())]
+    return (f"The probe has {_join(parts)}: so many balls of that size found no room in the box, "
+            f"inside the walls and apart from each other, in {MAX_START_DRAWS:,} random placements.")
+
+
+def rescale_shortfall_words(before: Tensor, after: Tensor, max_draws: int) -> str:
+    """A sentence on the images that `rescale_balls` left as they were (their balls found no
+    room to change size in `max_draws` draws); '' when it rescaled every image."""
+    kept = int((before == after).flatten(1).all(dim=1).sum())
+    if not kept:
+        return ""
+    rest = "the remaining one" if kept == 1 else f"the remaining {kept}"
+    return (f"The fixed draw rescaled {len(before) - kept} of the {len(before)} validation images; "
+            f"in {rest} the balls found no room to change size in {max_draws} draws, so "
+            + ("that image keeps its sizes." if kept == 1 else "those images keep their sizes."))
+
+
+def _join(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataFrame:

@@ -15,6 +15,10 @@ MAX_START_DRAWS = 10_000  # a start state this rare means the radii cannot fit i
 RENDER_CHUNK_CLIPS = 256  # bounds the temporaries of `render` to ~10 MB each
 
 
+class NoRoomError(RuntimeError):
+    """The balls asked for found no valid start state: they do not fit in the box apart."""
+
+
 @dataclass(frozen=True)
 class Physics:
     """Constants of the original generator."""
@@ -115,7 +119,9 @@ def _sample_starts(radii: np.ndarray, rng: np.random.Generator, physics: Physics
         draw_shape = (pending.size,) + starts.shape[1:]
         starts[pending] = rng.uniform(physics.start_low, physics.box_size, draw_shape)
         pending = pending[~_is_valid_start(starts[pending], radii[pending], physics.box_size)]
-    raise RuntimeError(f"no valid start state in {MAX_START_DRAWS} draws: are the radii too large?")
+    raise NoRoomError(f"no room: balls of radii up to {np.nanmax(radii[pending]):.2f}, "
+                      f"{radii.shape[1]} to a clip, found no valid start state (inside a box of side "
+                      f"{physics.box_size:g}, apart) in {MAX_START_DRAWS} random draws")
 
 
 def _is_valid_start(x: np.ndarray, radii: np.ndarray, box_size: float) -> np.ndarray:

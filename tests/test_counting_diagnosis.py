@@ -10,10 +10,12 @@ from lib.counting_diagnosis import (
     blob_counter,
     brightness_counter,
     brightness_per_ball,
+    left_out_words,
     probe_predictions,
     probe_radii,
     radius_from_brightness,
     radius_span,
+    rescale_shortfall_words,
     size_probe,
 )
 from lib.simulate import render, simulate_clips, simulate_trajectories
@@ -61,6 +63,37 @@ def test_size_probe_covers_every_count_and_radius():
         (c, r) for c in (1, 2, 3) for r in (0.8, 1.6)]
     brightness = probe.images.sum(dim=(1, 2, 3)).numpy() / probe.counts
     assert brightness[probe.radii == 1.6].min() > 3 * brightness[probe.radii == 0.8].max()
+    assert probe.left_out == []
+
+
+def test_size_probe_leaves_out_what_does_not_fit_and_nothing_else_changes():
+    """Two or three balls of radius 3 cannot lie apart inside a box of side 10; one can."""
+    probe = size_probe([1.0, 3.0], per_cell=3, seed=0)
+    assert probe.left_out == [(2, 3.0), (3, 3.0)]
+    assert sorted(set(zip(probe.counts.tolist(), probe.radii.tolist()))) == [
+        (1, 1.0), (1, 3.0), (2, 1.0), (3, 1.0)]
+    alone = size_probe([1.0], per_cell=3, seed=0)  # each cell draws from its own stream
+    torch.testing.assert_close(probe.images[probe.radii == 1.0], alone.images)
+
+
+def test_left_out_cells_are_named_in_one_sentence():
+    assert left_out_words([]) == ""
+    sentence = left_out_words([(3, 2.3), (2, 2.4), (3, 2.4)])
+    assert sentence.startswith("The probe has no two-ball images of radius 2.4 and no three-ball "
+                               "images of radius 2.3 to 2.4: so many balls of that size found no room")
+    assert sentence.endswith("in 10,000 random placements.")
+
+
+def test_images_the_rescaling_left_as_they_were_are_counted():
+    before = torch.rand(4, 1, 32, 32)
+    after = before.clone()
+    after[:3] *= 0.5
+    assert rescale_shortfall_words(before, after, max_draws=20) == (
+        "The fixed draw rescaled 3 of the 4 validation images; in the remaining one the balls found "
+        "no room to change size in 20 draws, so that image keeps its sizes.")
+    assert rescale_shortfall_words(before, before, max_draws=20).startswith(
+        "The fixed draw rescaled 0 of the 4 validation images; in the remaining 4 the balls")
+    assert rescale_shortfall_words(before, before * 0.5, max_draws=20) == ""
 
 
 class BrightnessModel(nn.Module):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lib import simulate
-from lib.simulate import Physics, render, simulate_clips, simulate_trajectories
+from lib.simulate import NoRoomError, Physics, render, simulate_clips, simulate_trajectories
 
 PHYSICS = Physics()
 RADIUS = 1.2
@@ -194,5 +194,5 @@ def test_per_ball_radius_range_shifts_the_ball_sizes():
 
 
 def test_radii_that_cannot_fit_raise_instead_of_looping_forever():
-    with pytest.raises(RuntimeError, match="radii"):
+    with pytest.raises(NoRoomError, match="balls of radii up to 5.10, 1 to a clip, found no valid start"):
         run([1], radii=np.array([[5.1]]))
