@@ -1,0 +1,86 @@
+"""The Part 1 and Part 2 chapters on a matrix of plausible course files of another generator.
+
+Each case supplies its own files (training radius 0.8, 1.5 or 2.0, each with a test file of
+smaller and of larger balls, and a mix skewed to three balls) and executes the chapters in quick
+mode with `make -j2`, without rendering (tests/test_book_supplied_data.py renders one such book).
+Cases with the same training file share a model cache, so the second one trains nothing.
+Every chapter must complete and state the radii it measures, never the simulator's.
+"""
+import json
+import subprocess
+import sys
+import time
+import pytest
+
+from tests.supplied_files import FileSet, chapter_text, measured, simulator_claims, supply_course_files
+
+PART1 = ["01-data", "02-counting", "03-counting-robust"]
+PART2 = ["04-video", "05-video-beyond"]
+CASES = {  # name: (files, chapters)
+    "r0.8-smaller-test": (FileSet(0.8, (0.5, 0.8), 0.8), PART1),
+    "r0.8-larger-test": (FileSet(0.8, (0.8, 1.6), 0.8), PART1 + PART2),
+    "r1.5-smaller-test": (FileSet(1.5, (0.5, 1.5), 1.5), PART1),
+    "r1.5-larger-test": (FileSet(1.5, (1.5, 2.5), 1.5), PART1),
+    "r2.0-smaller-test": (FileSet(2.0, (0.5, 2.0), 2.0), PART1),
+    "r2.0-larger-test": (FileSet(2.0, (2.0, 2.5), 2.0), PART1 + PART2),
+    "mostly-three-balls": (FileSet(1.2, (0.8, 1.8), 1.2, count_weights=(1, 2, 7)), PART1),
+}
+
+
+@pytest.fixture(scope="module")
+def work_tree(tmp_path_factory, copy_work_tree):
+    return copy_work_tree(tmp_path_factory.mktemp("tree"))
+
+
+@pytest.fixture(scope="module", params=list(CASES))
+def case(request, work_tree, tmp_path_factory):
+    """One case built: its files and the text of each executed chapter."""
+    files, chapters = CASES[request.param]
+    case_dir = tmp_path_factory.mktemp(request.param)
+    data_dir = case_dir / "data"
+    supply_course_files(data_dir, files)
+    # Same training file, same models: the cases of one training radius share their cache.
+    weights = "-".join(map(str, files.count_weights))
+    cache_dir = tmp_path_factory.getbasetemp() / f"cache-r{files.training_radius}-w{weights}"
+    build = work_tree / "build"
+    subprocess.run(["rm", "-rf", str(build)], check=True)
+    targets = [f"build/chapters/{chapter}.ipynb" for chapter in chapters]
+    started = time.perf_counter()
+    result = subprocess.run(["make", "-j2", *targets, "QUICK=1", f"DATA_DIR={data_dir}",
+                             f"CACHE_DIR={cache_dir}", f"PYTHON={sys.executable}"],
+                            cwd=work_tree, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"{request.param}: " + result.stdout[-3000:] + result.stderr[-3000:]
+    texts = {chapter: chapter_text(build / "chapters" / f"{chapter}.ipynb") for chapter in chapters}
+    # Kept beside the case's data for a reader of a failure (and of the build times).
+    (case_dir / "texts.json").write_text(json.dumps({"seconds": time.perf_counter() - started, **texts}))
+    return files, texts
+
+
+def test_every_chapter_completes_and_states_only_measured_radii(case):
+    files, texts = case
+    assert not [claim for text in texts.values() for claim in simulator_claims(text)]
+
+
+def test_the_training_radius_is_measured(case):
+    files, texts = case
+    stated = measured(r"the training balls have a radius of (\d\.\d\d)", texts["01-data"])[0]
+    assert stated == pytest.approx(files.training_radius, abs=0.02)
+    assert measured(r"the training balls measure (\d\.\d\d) box units", texts["03-counting-robust"])[0] == stated
+
+
+def test_the_test_radii_are_measured(case):
+    files, texts = case
+    low, high = measured(r"the range of the test file's balls \(measured from their brightness: "
+                         r"(\d\.\d\d) to (\d\.\d\d)\)", texts["03-counting-robust"])
+    assert files.test_radii[0] - 0.02 <= low < high <= files.test_radii[1] + 0.02
+
+
+def test_the_size_probe_says_what_did_not_fit(case):
+    """The probe reaches 1.6 times the training radius: three balls of 3.2 cannot be placed, and
+    the chapter says so; balls of 1.3 or less always fit, and nothing is said."""
+    files, texts = case
+    said = "found no room in the box" in texts["03-counting-robust"]
+    if files.training_radius >= 2.0:
+        assert said and "no three-ball images of radius" in texts["03-counting-robust"]
+    elif files.training_radius <= 0.8 and files.test_radii[1] <= 1.6:
+        assert not said
