@@ -8,6 +8,7 @@ import torch
 from skimage.metrics import structural_similarity
 
 ArrayLike = np.ndarray | torch.Tensor
+PSNR_CAP = 100.0  # dB; an exact clip (MSE 0, PSNR +inf) counts as this in a mean of per-clip PSNRs
 
 
 def _to_numpy(values: ArrayLike) -> np.ndarray:
@@ -50,6 +51,44 @@ class VideoMetrics:
     def summary(self) -> dict[str, float]:
         """Means over the sequences; PSNR is the mean of per-sequence PSNRs (inf if any sequence is exact)."""
         return {name: float(getattr(self, name).mean()) for name in ("mse", "ssim", "psnr")}
+
+    def psnr_summary(self, cap: float = PSNR_CAP) -> "PsnrSummary":
+        """The per-sequence PSNRs summarised so that exact sequences do not make the mean infinite."""
+        return capped_psnr_summary(self.psnr, cap)
+
+
+@dataclass(frozen=True)
+class PsnrSummary:
+    """Per-clip PSNR summarised for near-exact predictions, in dB.
+
+    The mean of per-clip PSNRs is infinite as soon as one clip is exact, so it is taken with each
+    clip capped at `cap`, and the share of clips at the cap says how much the cap decides. The
+    median is robust to both ends. The PSNR of the mean MSE weighs clips by their squared error,
+    so a few failures dominate it; a log-MSE loss optimises the mean of per-clip PSNRs instead.
+    """
+
+    cap: float
+    capped_mean: float
+    share_at_cap: float
+    median: float  # of the capped values
+    psnr_of_mean_mse: float
+    capped: np.ndarray  # (N,) per-clip PSNR, capped
+
+    def share_at_least(self, db: float) -> float:
+        """Share of clips with a PSNR of `db` or more."""
+        return float(np.mean(self.capped >= db))
+
+
+def capped_psnr_summary(psnr: ArrayLike, cap: float = PSNR_CAP) -> PsnrSummary:
+    """Summarise per-clip PSNRs (N,) in dB, +inf for exact clips (as `video_metrics` gives them)."""
+    psnr = _to_numpy(psnr).astype(np.float64)
+    if psnr.ndim != 1 or not len(psnr) or np.isnan(psnr).any():
+        raise ValueError(f"expected a non-empty (N,) array of PSNRs without NaN, got shape {psnr.shape}")
+    capped = np.minimum(psnr, cap)
+    mean_mse = float(np.mean(10.0 ** (-psnr / 10)))  # back to each clip's MSE; +inf dB gives 0
+    return PsnrSummary(cap=cap, capped_mean=float(capped.mean()), share_at_cap=float(np.mean(psnr >= cap)),
+                       median=float(np.median(capped)), psnr_of_mean_mse=float(_psnr(np.float64(mean_mse))),
+                       capped=capped)
 
 
 def _psnr(mse: np.ndarray) -> np.ndarray:

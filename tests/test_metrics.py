@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lib.metrics import accuracy, confusion_matrix, last_frame_baseline, video_metrics
+from lib.metrics import PSNR_CAP, accuracy, capped_psnr_summary, confusion_matrix, last_frame_baseline, video_metrics
 
 N, T, SIZE = 3, 5, 32
 
@@ -139,3 +139,34 @@ def test_last_frame_baseline_repeats_the_last_input_frame(as_type):
     assert type(baseline) is type(inputs) and baseline.shape == (2, 3, SIZE, SIZE)
     for step in range(3):
         assert (baseline[:, step] == inputs[:, -1]).all()
+
+
+def test_capped_psnr_summary_counts_exact_clips_at_the_cap():
+    summary = capped_psnr_summary(np.array([np.inf, np.inf, 20.0, 40.0]), cap=100.0)
+    assert summary.cap == 100.0
+    assert summary.capped_mean == pytest.approx((100 + 100 + 20 + 40) / 4)
+    assert summary.share_at_cap == 0.5
+    assert summary.median == pytest.approx(70.0)
+    assert summary.share_at_least(40.0) == 0.75
+
+
+def test_psnr_of_the_mean_mse_is_dominated_by_the_failures():
+    # MSEs 0, 0, 1e-2 and 1e-4: the mean MSE is 0.0101 / 4.
+    summary = capped_psnr_summary(np.array([np.inf, np.inf, 20.0, 40.0]))
+    assert summary.psnr_of_mean_mse == pytest.approx(10 * math.log10(4 / 0.0101))
+    assert np.isinf(capped_psnr_summary(np.full(3, np.inf)).psnr_of_mean_mse)
+
+
+def test_video_metrics_give_the_capped_summary_of_their_clips(targets):
+    predictions = targets.copy()
+    predictions[0] = np.clip(targets[0] + 0.1, 0, 1)
+    summary = video_metrics(predictions, targets).psnr_summary()
+    assert summary.cap == PSNR_CAP
+    assert summary.share_at_cap == pytest.approx(2 / 3)
+    assert np.isfinite(summary.capped_mean) and summary.capped_mean < PSNR_CAP
+
+
+@pytest.mark.parametrize("psnr", [np.array([]), np.array([30.0, np.nan]), np.zeros((2, 2))])
+def test_capped_psnr_summary_rejects_empty_nan_or_unflattened_input(psnr):
+    with pytest.raises(ValueError, match="PSNR"):
+        capped_psnr_summary(psnr)

@@ -1,0 +1,8 @@
+"""A physics-informed frame predictor for Part 2: see the predictor module for the whole route.
+
+Modules, one job each: `render` (the assumed renderer), `least_squares` (a batched
+Levenberg-Marquardt solver), `perception` (balls and centres per frame), `tracking` (the same
+ball across frames), `motion` (the assumed rules of motion), `identify` (the generator's settings
+from training clips), `state` (positions and velocities fitted through the rules), `predictor`
+(roll-out, self-check, gate, hybrid with a learned network).
+"""

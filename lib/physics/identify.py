@@ -1,0 +1,170 @@
+"""Identification: the generator's settings, estimated from training clips alone.
+
+- Ball look (radius, rim sharpness): the renderer with its radius and sharpness free, fitted to
+  frames that show one blob; frames of one isolated ball fit it to the noise floor, so the
+  estimates are the medians over the frames that fit best.
+- Sub-steps and walls: a wall bounce inside the interval from frame t to t + 1 of a ball moving
+  at d pixels per frame (along one axis, before and after) flips d. Lines through the tracked
+  positions before and after meet at the bounce's time s in (0, 1], which the rules place on
+  the sub-step grid: s = k / substeps. The smallest sub-step count putting (nearly) all bounces
+  on the grid wins. Each bounce then bounds its wall: the centre had crossed it (radius inside
+  the wall) at the bouncing sub-step and not at the one before; the walls are the middles of
+  the intervals that all bounces leave.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.ndimage
+import torch
+from torch import Tensor
+
+from lib.physics.least_squares import levenberg_marquardt
+from lib.physics.motion import Rules
+from lib.physics.perception import perceive
+from lib.physics.render import BallLook, render_with_gradients
+from lib.physics.tracking import order_balls
+
+LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
+INLIER_FACTOR = 10.0  # frames fitting within this factor of the median residual are one ball
+BALL_LIMIT = 5  # perception tries up to this many balls per training frame
+MAX_SUBSTEPS = 12
+GRID_TOLERANCE = 1e-3  # a bounce time within this (in frames) of a sub-step lies on the grid
+FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or kept) to this
+GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The identified settings in pixel units, and the evidence behind them."""
+
+    radius: float
+    sharpness: float
+    walls: tuple[float, float, float, float]  # x low, x high, y low, y high: the planes balls bounce off
+    substeps: int
+    max_balls: int  # the most balls any training clip holds
+    look_frames: int  # frames the look was fitted on
+    bounces: int  # wall bounces the sub-steps and walls rest on
+    on_grid_share: float  # share of those bounces on the chosen sub-step grid
+
+    def look(self) -> BallLook:
+        return BallLook(self.radius, self.sharpness)
+
+    def rules(self) -> Rules:
+        return Rules(self.radius, (self.walls[0], self.walls[2]), (self.walls[1], self.walls[3]), self.substeps)
+
+
+def identify_settings(clips: Tensor) -> Settings:
+    """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts."""
+    if clips.shape[1] < 4:
+        raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
+    look, look_frames = fit_ball_look(clips)
+    perception = perceive(clips, look, BALL_LIMIT)
+    clip_counts = perception.clip_counts()
+    displacements_before, displacements_after, positions_at_t, positions_after = [], [], [], []
+    for n_balls in range(1, int(clip_counts.max()) + 1):
+        tracks = order_balls(perception.centres[clip_counts == n_balls], n_balls)
+        moves = tracks.diff(dim=1)  # (M, T-1, B, 2)
+        # Interval t -> t + 1 framed by the moves before (t - 1) and after (t + 1) it.
+        displacements_before.append(moves[:, :-2].flatten(0, 2))
+        displacements_after.append(moves[:, 2:].flatten(0, 2))
+        positions_at_t.append(tracks[:, 1:-2].flatten(0, 2))
+        positions_after.append(tracks[:, 2:-1].flatten(0, 2))
+    bounces = _wall_bounces(torch.cat(displacements_before), torch.cat(displacements_after),
+                            torch.cat(positions_at_t), torch.cat(positions_after))
+    substeps, on_grid = _substeps(bounces["time"])
+    walls = _walls(bounces, substeps, on_grid, look.radius)
+    return Settings(look.radius, look.sharpness, walls, substeps, int(clip_counts.max()), look_frames,
+                    int(len(bounces["time"])), float(on_grid.double().mean()))
+
+
+def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
+    """Radius and sharpness from frames showing one blob, and how many frames agreed on them."""
+    frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
+    one_blob = [i for i, frame in enumerate(frames.numpy()) if _blob_count(frame) == 1][:LOOK_FRAMES]
+    if not one_blob:
+        raise ValueError("no training frame shows a single ball: cannot measure the balls")
+    images = frames[one_blob]
+    start = torch.cat([_centroids(images), _radius_from_area(images)[:, None],
+                       torch.full((len(images), 1), 2.0, dtype=torch.float64)], dim=1)  # a Gaussian rim to start
+
+    def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
+        rendered, jacobian = render_with_gradients(params[:, None, :2], params[:, 2], params[:, 3],
+                                                   data.shape[1], data.shape[2], shape_gradients=True)
+        return (rendered - data).flatten(1), jacobian
+
+    params, sse = levenberg_marquardt(model, start, images, iterations=100)
+    inliers = sse <= INLIER_FACTOR * sse.median()
+    radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
+    return BallLook(float(radius), float(sharpness)), int(inliers.sum())
+
+
+def _blob_count(frame: np.ndarray) -> int:
+    """Connected regions brighter than half the frame's maximum (diagonal neighbours join)."""
+    if frame.max() <= 0:
+        return 0
+    return scipy.ndimage.label(frame > frame.max() / 2, structure=np.ones((3, 3)))[1]
+
+
+def _centroids(images: Tensor) -> Tensor:
+    rows = torch.arange(images.shape[1], dtype=torch.float64) + 0.5
+    columns = torch.arange(images.shape[2], dtype=torch.float64) + 0.5
+    mass = images.sum(dim=(1, 2))
+    return torch.stack([(images.sum(1) * columns).sum(1) / mass, (images.sum(2) * rows).sum(1) / mass], dim=1)
+
+
+def _radius_from_area(images: Tensor) -> Tensor:
+    """The radius of a flat disk as bright in total as the frame: a start, not an estimate."""
+    return (images.sum(dim=(1, 2)) / np.pi).sqrt()
+
+
+def _wall_bounces(before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor) -> dict[str, Tensor]:
+    """Clean single bounces per axis: the moves before and after the interval are flipped images.
+
+    Returns, per bounce, its axis, direction (+1 toward the high wall), speed along the axis,
+    the position where the bounce took place along the line before, and its time s in the interval.
+    """
+    axis_flips = ((before + after).abs() < FLIP_TOLERANCE) & (before.abs() > FLIP_TOLERANCE)
+    other_kept = ((before - after).abs() < FLIP_TOLERANCE) | ((before + after).abs() < FLIP_TOLERANCE)
+    clean = axis_flips & other_kept.flip(-1)  # the other axis: unchanged, or itself a clean flip
+    ball, axis = torch.nonzero(clean, as_tuple=True)
+    move = before[ball, axis]
+    start, end = at_t[ball, axis], after_t[ball, axis]
+    # Before: start + move * s; after: end - move * (1 - s); they meet at s below.
+    time = (end - start + move) / (2 * move)
+    return {"axis": axis, "direction": move.sign(), "speed": move.abs(), "time": time,
+            "position": start + move * time}
+
+
+def _substeps(times: Tensor) -> tuple[int, Tensor]:
+    """The smallest sub-step count whose grid holds (nearly) as many bounce times as any count."""
+    if not len(times):
+        raise ValueError("no wall bounce in the training clips: cannot place the walls")
+    shares = []
+    for substeps in range(1, MAX_SUBSTEPS + 1):
+        grid = times * substeps
+        shares.append(float(((grid - grid.round()).abs() < GRID_TOLERANCE * substeps).double().mean()))
+    best = max(shares)
+    substeps = next(n for n, share in enumerate(shares, start=1) if share >= best - GRID_SHARE_MARGIN)
+    grid = times * substeps
+    return substeps, (grid - grid.round()).abs() < GRID_TOLERANCE * substeps
+
+
+def _walls(bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: float
+           ) -> tuple[float, float, float, float]:
+    """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high, y low, y high."""
+    walls = []
+    for axis in (0, 1):
+        for direction in (-1.0, 1.0):
+            chosen = on_grid & (bounces["axis"] == axis) & (bounces["direction"] == direction)
+            if not chosen.any():
+                raise ValueError(f"no bounce off the {'low' if direction < 0 else 'high'} "
+                                 f"{'xy'[axis]} wall in the training clips: cannot place it")
+            # The bouncing sub-step's position had crossed; the one before (a sub-step back) had not.
+            crossed = bounces["position"][chosen] + direction * radius
+            before = crossed - direction * bounces["speed"][chosen] / substeps
+            inner = before.max() if direction > 0 else before.min()
+            outer = crossed.min() if direction > 0 else crossed.max()
+            walls.append(float((inner + outer) / 2))
+    return walls[0], walls[1], walls[2], walls[3]

@@ -1,0 +1,193 @@
+"""The physics-informed predictor: perceive, track, fit the state through the rules, roll out,
+render; a self-check per clip; a gate chosen on training clips; a hybrid with a learned network.
+
+The self-check is the reproduction error: the fitted trajectory rendered over the input frames
+it covers against those frames (mean squared pixel error). A clip whose input the physics has
+not explained (or could not even be fitted: no ball, a ball count that changes, more balls than
+any training clip, pixels outside [0, 1]) goes to the network.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from lib.cache import code_digest, entry_path, tensor_digest
+from lib.physics import identify, least_squares, motion, perception, render, state, tracking
+from lib.physics.identify import Settings, identify_settings
+from lib.physics.motion import roll_out
+from lib.physics.perception import perceive
+from lib.physics.render import render_balls
+from lib.physics.state import fit_states
+from lib.physics.tracking import order_balls
+
+GOOD_MSE = 1e-4  # a prediction at 40 dB or better counts as right when the gate is chosen
+MAX_BAD_SHARE = 0.1  # the gate closes at the first run of training clips with more wrong than this
+GATE_RUN_SHARE = 0.05  # runs of this share of the gate's clips ...
+GATE_RUN_MIN = 20  # ... and of at least this many
+IDENTIFICATION_CLIPS = 2000  # training clips the settings are identified on (more place the walls better)
+GATE_CLIPS = 1000  # further training clips the gate is chosen on
+
+
+@dataclass(frozen=True)
+class PhysicsPrediction:
+    """Predicted frames with each clip's self-check."""
+
+    frames: Tensor  # (N, n_out, H, W) float32; the last input frame repeated where nothing was fitted
+    ball_counts: Tensor  # (N,) balls found per clip; -1 where the frames disagree
+    start_frame: Tensor  # (N,) the input frame the fitted state starts at
+    reproduction_mse: Tensor  # (N,) float64; inf where nothing was fitted
+    problems: list[str]  # per clip, why nothing was fitted ("" when the physics ran)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Trust the physics on a clip when it ran and reproduced its input to `threshold` (MSE)."""
+
+    threshold: float
+
+    def passes(self, prediction: PhysicsPrediction) -> Tensor:
+        return prediction.reproduction_mse <= self.threshold
+
+    def reasons(self, prediction: PhysicsPrediction) -> list[str]:
+        """Why each clip is sent to the network ("" for clips the physics keeps)."""
+        return [problem or ("" if mse <= self.threshold else f"input not reproduced (MSE {mse:.1e})")
+                for problem, mse in zip(prediction.problems, prediction.reproduction_mse.tolist())]
+
+
+@dataclass(frozen=True)
+class PhysicsModel:
+    """What the predictor learns from training clips: the settings and the gate."""
+
+    settings: Settings
+    gate: Gate
+    seconds: float  # time to identify the settings and choose the gate
+
+
+@dataclass(frozen=True)
+class HybridPrediction:
+    """The physics where the gate passes, the network elsewhere."""
+
+    frames: Tensor  # (N, n_out, H, W)
+    from_physics: Tensor  # (N,) bool
+    reasons: list[str]  # per clip, why it went to the network ("" for physics clips)
+
+
+def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPrediction:
+    """Frames (N, n_out, H, W) after inputs (N, T, H, W), with each clip's self-check."""
+    if not torch.isfinite(inputs).all():
+        bad = torch.nonzero(~torch.isfinite(inputs).flatten(1).all(1)).flatten().tolist()
+        raise ValueError(f"clips {bad[:10]} hold NaN or infinite pixels")
+    n_clips, n_frames, height, width = inputs.shape
+    frames = inputs[:, -1:].repeat(1, n_out, 1, 1).float()
+    reproduction = torch.full((n_clips,), float("inf"), dtype=torch.float64)
+    start_frame = torch.full((n_clips,), -1)
+    in_range = ((inputs >= 0) & (inputs <= 1)).flatten(1).all(1)
+    # One ball more than training showed, so that such a clip is recognised, not misread.
+    seen = perceive(inputs, settings.look(), settings.max_balls + 1)
+    counts = seen.clip_counts()
+    for n_balls in range(1, settings.max_balls + 1):
+        clips = torch.nonzero((counts == n_balls) & in_range).flatten()
+        if not len(clips):
+            continue
+        tracks = order_balls(seen.centres[clips], n_balls)
+        present = torch.ones(len(clips), n_balls, dtype=torch.bool)
+        fit = fit_states(tracks, present, settings.rules())
+        future, _ = roll_out(fit.trajectory[:, -1], fit.velocities, present, settings.rules(), n_out)
+        frames[clips] = render_balls(future, present[:, None], settings.look(), height, width).float()
+        replay = render_balls(fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width)
+        covered = torch.arange(n_frames)[None] >= fit.start_frame[:, None]  # (M, T)
+        squared = (replay - inputs[clips].double()).pow(2).mean(dim=(2, 3))
+        reproduction[clips] = (squared * covered).sum(1) / covered.sum(1)
+        start_frame[clips] = fit.start_frame
+    problems = [_problem(int(count), bool(valid), settings.max_balls) for count, valid in zip(counts, in_range)]
+    return PhysicsPrediction(frames, counts, start_frame, reproduction, problems)
+
+
+def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
+    """The loosest threshold below which training clips of similar self-check were predicted right.
+
+    The clips are sorted by their reproduction error and cut into runs of GATE_RUN_SHARE of them
+    (at least GATE_RUN_MIN); the threshold is the largest error of the last run, counted from the
+    best, before the first run in which more than MAX_BAD_SHARE of the clips were predicted worse
+    than GOOD_MSE (the targets are known on training clips). Failures no self-check can see
+    (an input reproduced exactly, a future bounce mistimed) are spread over the runs, so they do
+    not tighten the gate; inputs the physics did not explain form runs of their own.
+    """
+    error = (prediction.frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
+    scores, order = prediction.reproduction_mse.sort()
+    bad = error[order] > GOOD_MSE
+    run = max(GATE_RUN_MIN, int(len(scores) * GATE_RUN_SHARE))
+    threshold = float("-inf")
+    for start in range(0, len(scores), run):
+        chunk = slice(start, start + run)
+        if not torch.isfinite(scores[chunk]).all() or bad[chunk].double().mean() > MAX_BAD_SHARE:
+            break
+        threshold = float(scores[chunk][-1])
+    return Gate(threshold)
+
+
+def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
+    """Identify the settings on some training clips and choose the gate on others.
+
+    `train_clips` (N, T, H, W) are whole training clips; the gate predicts frames n_input..T-1
+    of its clips from the frames before, as the predictor will on new clips.
+    """
+    started = time.perf_counter()
+    # Two thirds at most identify, so that the gate always sees clips the settings were not fitted on.
+    n_identify = min(IDENTIFICATION_CLIPS, 2 * len(train_clips) // 3)
+    settings = identify_settings(train_clips[:n_identify])
+    held_out = train_clips[n_identify:n_identify + GATE_CLIPS]
+    prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
+    gate = choose_gate(prediction, held_out[:, n_input:])
+    return PhysicsModel(settings, gate, time.perf_counter() - started)
+
+
+def fit_physics_model_cached(train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"),
+                             name: str = "physics") -> tuple[PhysicsModel, bool]:
+    """`fit_physics_model` stored as JSON under cache_dir/name/<key>/, keyed by the clips' bytes,
+    `n_input` and the source of every physics module; returns the model and whether it was cached."""
+    modules = (identify, least_squares, motion, perception, render, state, tracking, sys.modules[__name__])
+    parts = {"data": tensor_digest(train_clips), "n_input": n_input,
+             "code": [code_digest(module) for module in modules]}
+    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    path = entry_path(cache_dir, name, key) / "physics.json"
+    if path.exists():
+        stored = json.loads(path.read_text())
+        settings = Settings(**{**stored["settings"], "walls": tuple(stored["settings"]["walls"])})
+        return PhysicsModel(settings, Gate(**stored["gate"]), stored["seconds"]), True
+    model = fit_physics_model(train_clips, n_input)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(model), indent=1))
+    return model, False
+
+
+def hybrid_predict(model: PhysicsModel, network: nn.Module, inputs: Tensor, n_out: int) -> HybridPrediction:
+    """The physics prediction where `model.gate` passes, `network`'s (inputs -> n_out frames) elsewhere."""
+    physics = predict_physics(inputs, model.settings, n_out)
+    keep = model.gate.passes(physics)
+    frames = physics.frames.clone()
+    sent = torch.nonzero(~keep).flatten()
+    if len(sent):
+        network.eval()
+        with torch.no_grad():
+            frames[sent] = network(inputs[sent].float()).float().cpu()
+    return HybridPrediction(frames, keep, model.gate.reasons(physics))
+
+
+def _problem(count: int, in_range: bool, max_balls: int) -> str:
+    if not in_range:
+        return "pixels outside [0, 1]"
+    if count == -1:
+        return "ball count changes between frames"
+    if count == 0:
+        return "no ball found"
+    if count > max_balls:
+        return f"{count} balls: more than any training clip ({max_balls})"
+    return ""

@@ -1,0 +1,119 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import lib.simulate
+from lib.physics import predictor
+from lib.physics.identify import Settings
+from lib.physics.predictor import (Gate, PhysicsModel, PhysicsPrediction, choose_gate, fit_physics_model_cached,
+                                   hybrid_predict, predict_physics)
+from lib.simulate import Physics, render, simulate_trajectories
+
+N_IN, N_OUT = 5, 5
+TRUE = Settings(radius=3.84, sharpness=8.0, walls=(0.0, 32.0, 0.0, 32.0), substeps=2, max_balls=3,
+                look_frames=0, bounces=0, on_grid_share=1.0)  # the simulator's defaults in pixels
+
+
+def simulate(n_clips: int, seed: int, ball_counts=(1, 2, 3)):
+    """Clips (N, 10, 32, 32) of the default simulator and their trajectories (box units)."""
+    rng = np.random.default_rng(seed)
+    counts = rng.choice(ball_counts, n_clips)
+    radii = np.where(np.arange(3) < counts[:, None], 1.2, np.nan)
+    paths = simulate_trajectories(counts, 10, radii, rng, Physics())
+    return torch.from_numpy(render(paths.positions, radii)), paths
+
+
+def velocity_changes(velocities: np.ndarray) -> np.ndarray:
+    """(N, 9): whether any ball's velocity changed over each interval."""
+    return (np.nan_to_num(np.abs(np.diff(velocities, axis=1))) > 0).any(axis=(2, 3))
+
+
+class Constant(nn.Module):
+    """A stand-in network that predicts one grey value everywhere."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.full_like(x, 0.25)
+
+
+def clip_mse(frames: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return (frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
+
+
+def test_free_flight_and_one_wall_bounce_after_the_input_are_predicted_exactly():
+    clips, paths = simulate(80, seed=0, ball_counts=(1,))
+    changes = velocity_changes(paths.velocities)
+    free = ~changes.any(axis=1)
+    one_bounce_later = ~changes[:, :N_IN].any(axis=1) & (changes.sum(axis=1) == 1)
+    assert free.sum() >= 3 and one_bounce_later.sum() >= 3
+    prediction = predict_physics(clips[:, :N_IN], TRUE, N_OUT)
+    mse = clip_mse(prediction.frames, clips[:, N_IN:])
+    assert mse[torch.from_numpy(free | one_bounce_later)].max() < 1e-8
+
+
+def test_a_bounce_inside_the_input_window_does_not_spoil_the_velocity():
+    clips, paths = simulate(120, seed=1)
+    early_event = velocity_changes(paths.velocities)[:, 0]  # an event between frames 0 and 1
+    assert early_event.sum() >= 3
+    prediction = predict_physics(clips[:, :N_IN], TRUE, N_OUT)
+    assert clip_mse(prediction.frames, clips[:, N_IN:])[torch.from_numpy(early_event)].max() < 1e-8
+
+
+def test_balls_that_pass_through_each_other_fail_the_gate_and_go_to_the_network(monkeypatch):
+    monkeypatch.setattr(lib.simulate, "_collide", lambda x, v, radii: v)
+    clips, paths = simulate(150, seed=2, ball_counts=(2,))
+    monkeypatch.undo()
+    gap = np.linalg.norm(paths.positions[:, :N_IN, 0] - paths.positions[:, :N_IN, 1], axis=-1)
+    # Colliding balls overlap by a sub-step's move at most; these overlap by far more in the input.
+    wrong = torch.from_numpy((gap < 2 * 1.2 - 0.5).any(axis=1))
+    model = PhysicsModel(TRUE, Gate(1e-10), seconds=0.0)
+    hybrid = hybrid_predict(model, Constant(), clips[:, :N_IN], N_OUT)
+    assert wrong.sum() >= 3
+    assert not hybrid.from_physics[wrong].any(), "a clip the rules cannot explain passed the gate"
+    assert (hybrid.frames[wrong] == 0.25).all()
+    assert all(hybrid.reasons[i].startswith("input not reproduced") for i in torch.nonzero(wrong).flatten())
+    assert hybrid.from_physics.any()  # clips whose balls never met are still physics
+
+
+def test_bad_input_gets_a_reason_and_the_network_not_a_crash():
+    clips, _ = simulate(4, seed=3, ball_counts=(1,))
+    four_balls, _ = lib.simulate.simulate_clips(1, N_IN, np.random.default_rng(4), ball_counts=(4,))
+    inputs = clips[:, :N_IN].clone()
+    inputs[0] *= 3  # pixels above 1
+    inputs[1] = 0  # all black
+    inputs[2] = torch.from_numpy(four_balls[0])
+    hybrid = hybrid_predict(PhysicsModel(TRUE, Gate(1e-10), 0.0), Constant(), inputs, N_OUT)
+    assert hybrid.from_physics.tolist() == [False, False, False, True]
+    assert hybrid.reasons[:3] == ["pixels outside [0, 1]", "no ball found", "4 balls: more than any training clip (3)"]
+    inputs[3, 2, 5, 7] = float("nan")
+    with pytest.raises(ValueError, match=r"clips \[3\]"):
+        predict_physics(inputs, TRUE, N_OUT)
+
+
+def test_the_gate_stops_at_the_first_run_of_mostly_wrong_clips():
+    n = 100
+    scores = torch.cat([torch.full((80,), 1e-14), torch.full((20,), 1e-3)]).double()
+    targets = torch.zeros(n, 1, 2, 2)
+    frames = torch.zeros(n, 1, 2, 2)
+    frames[80:] = 0.5  # the clips with large self-check scores are wrong
+    frames[3] = 0.5  # one failure the self-check cannot see does not close the gate
+    prediction = PhysicsPrediction(frames, torch.ones(n), torch.zeros(n), scores, [""] * n)
+    gate = choose_gate(prediction, targets)
+    assert gate.threshold == pytest.approx(1e-14)
+    assert gate.passes(prediction).sum() == 80
+
+
+def test_the_fitted_model_is_cached_by_data(monkeypatch, tmp_path):
+    calls = []
+
+    def fake_fit(clips, n_input):
+        calls.append(len(clips))
+        return PhysicsModel(TRUE, Gate(1e-12), seconds=1.5)
+
+    monkeypatch.setattr(predictor, "fit_physics_model", fake_fit)
+    clips = torch.rand(3, 10, 32, 32)
+    first, cached_first = fit_physics_model_cached(clips, N_IN, tmp_path)
+    second, cached_second = fit_physics_model_cached(clips, N_IN, tmp_path)
+    assert (cached_first, cached_second) == (False, True) and second == first
+    fit_physics_model_cached(clips * 0.5, N_IN, tmp_path)
+    assert calls == [3, 3]
