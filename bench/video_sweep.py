@@ -19,19 +19,19 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from lib import settings
 from lib.device import pick_device
 from lib.seeding import set_seed
-from lib.train import TrainConfig, fit
+from lib.train import fit
 from lib.video import evaluate_predictor, load_video_data
 from lib.video_augment import SymmetryAugment
 from lib.video_losses import FrameLoss
 from lib.video_models import SymmetryEnsemble, VideoUNet
 
-ARCHITECTURE = dict(output="delta", head="wide", skip="concat", coords=True)
-MIXED = FrameLoss(mse=1.0, log_mse=5e-4)
-BASE = TrainConfig(epochs=50, batch_size=32, lr=2e-3, schedule="onecycle", seed=0)
+MIXED = settings.TASK7_LOSS
+BASE = replace(settings.TASK7_SHORT, epochs=50)
 
-# name: (model options on top of ARCHITECTURE, loss, config)
+# name: (model options on top of the final Task 7 architecture, loss, config)
 CANDIDATES = {
     "mixed-50": ({}, MIXED, BASE),
     "mse-50": ({}, FrameLoss(), BASE),
@@ -59,10 +59,10 @@ CANDIDATES = {
 
 def run_candidate(name: str, data_dir: str, out: str, quick: bool = False) -> dict:
     options, loss, config = CANDIDATES[name]
-    config = replace(config, epochs=1) if quick else config
+    config = settings.budget(config, quick)
     set_seed(config.seed)
     data = load_video_data(Path(data_dir), quick=quick)
-    model = VideoUNet(**ARCHITECTURE, **options)
+    model = VideoUNet(**settings.TASK7_ARCHITECTURE, **options)
     _, seconds = fit(model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name)
     model.eval()
     single, _ = evaluate_predictor(model, data)

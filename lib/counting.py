@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from lib.data import load_course_file, split_train_val
 from lib.metrics import confusion_matrix
+from lib.settings import PART1_TEST, PART1_TRAINING
 from lib.side_by_side import TrainingRun
 from lib.train import Augment, TrainConfig, predict
 
 CLASSES = (1, 2, 3)
-TRAINING_FILE = "part1_bballs_training.npz"
-TEST_FILE = "part1_bballs_test.npz"
 QUICK_SIZES = {"train": 64, "val": 32, "test": 64}  # a preview, not a result
 
 
@@ -32,10 +32,10 @@ class CountingData:
 
 def load_counting_data(data_dir: Path, quick: bool = False) -> CountingData:
     """The handout's split: first 80 % of the training file to train, last 20 % to validate."""
-    frames, labels = load_course_file(Path(data_dir) / TRAINING_FILE, n_frames=1)
+    frames, labels = load_course_file(Path(data_dir) / PART1_TRAINING, n_frames=1)
     train, val = split_train_val(frames, labels, train_fraction=0.8)
     splits = {"train": train, "val": val,
-              "test": load_course_file(Path(data_dir) / TEST_FILE, n_frames=1)}
+              "test": load_course_file(Path(data_dir) / PART1_TEST, n_frames=1)}
     tensors = {}
     for name, (x, y) in splits.items():
         if quick:
@@ -76,3 +76,26 @@ def evaluate_counter(model: nn.Module, split: tuple[Tensor, Tensor]) -> Counting
     true = targets.numpy() + CLASSES[0]
     return CountingEvaluation(float((predicted == true).mean()),
                               confusion_matrix(true, predicted, classes=CLASSES), predicted)
+
+
+SIZE_GROUPS = {"smaller (< 0.8×)": (0.0, 0.8), "similar (0.8–1.2×)": (0.8, 1.2), "larger (> 1.2×)": (1.2, np.inf)}
+
+
+def errors_by_size(train: tuple[Tensor, np.ndarray], test: tuple[Tensor, np.ndarray],
+                   predicted: Sequence[np.ndarray]) -> pd.DataFrame:
+    """Test images grouped by ball size, with the accuracy and mean signed error (predicted minus
+    true count) of `predicted` (one array of counts per model), pooled over the models.
+
+    Size is the brightness per ball relative to its median over the training images; `train` and
+    `test` are (images, ball counts)."""
+    def per_ball(images, counts):
+        return images.sum(dim=(1, 2, 3)).numpy() / np.asarray(counts)
+    relative = per_ball(*test) / np.median(per_ball(*train))
+    errors = np.stack(predicted) - np.asarray(test[1])
+    rows = []
+    for name, (low, high) in SIZE_GROUPS.items():
+        members = errors[:, (relative > low) & (relative <= high)]
+        rows.append({"ball size vs training": name, "test images": members.shape[1],
+                     "accuracy": (members == 0).mean() if members.size else np.nan,
+                     "mean (predicted − true)": members.mean() if members.size else np.nan})
+    return pd.DataFrame(rows)

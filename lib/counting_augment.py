@@ -6,11 +6,13 @@ Every augmentation here changes how the balls look, never how many there are:
   own random factor, so one image can hold balls of different sizes. Balls stay inside the frame
   and apart from each other, as in the simulator. It warps the pixels that are there (bilinear
   resampling) and assumes nothing about how a ball is drawn, so it also works on the real files.
-- `dihedral` applies one of the 8 flips and quarter turns of the square to each image.
+- `random_dihedral` applies one of the 8 flips and quarter turns of the square to each image,
+  numbered as `lib.video_augment.dihedral` numbers them (the book's one convention).
 
-`count_preserving` combines them and is what a chapter passes to `train_counter` (through
-`functools.partial`, so that the cache key records the settings). Every random draw comes from
-the generator it is given, so a run is deterministic and resumable.
+`count_preserving` combines them and is what a chapter passes as the `augment` of
+`lib.counting.counter_run` (through `functools.partial`, so that the cache key records the
+settings). Every random draw comes from the generator it is given, so a run is deterministic and
+resumable.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import torch
 import torch.nn.functional as F
 from scipy import ndimage
 from torch import Tensor
+
+from lib.video_augment import N_DIHEDRAL, dihedral
 
 # Settings are default arguments rather than module constants: the model cache keys a function
 # by its source, so a changed default retrains what depends on it.
@@ -34,21 +38,14 @@ def count_preserving(inputs: Tensor, targets: Tensor, generator: torch.Generator
     if scale_range is not None:
         inputs = rescale_balls(inputs, generator, scale_range)
     if flips:
-        inputs = dihedral(inputs, generator)
+        inputs = random_dihedral(inputs, generator)
     return inputs, targets
 
 
-def dihedral(images: Tensor, generator: torch.Generator) -> Tensor:
+def random_dihedral(images: Tensor, generator: torch.Generator) -> Tensor:
     """Each image (…, H, W) with H == W turned by a random multiple of 90° and flipped or not."""
-    choices = torch.randint(0, 8, (len(images),), generator=generator)
-    return torch.stack([dihedral_transform(image, int(c)) for image, c in zip(images, choices)])
-
-
-def dihedral_transform(image: Tensor, element: int) -> Tensor:
-    """Element 0..7 of the square's symmetry group: `element % 4` quarter turns, then a
-    left-right flip if `element >= 4`."""
-    image = torch.rot90(image, element % 4, dims=(-2, -1))
-    return torch.flip(image, dims=(-1,)) if element >= 4 else image
+    choices = torch.randint(0, N_DIHEDRAL, (len(images),), generator=generator)
+    return torch.stack([dihedral(image, int(c)) for image, c in zip(images, choices)])
 
 
 def find_balls(image: np.ndarray, body_level: float = 0.5,

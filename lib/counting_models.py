@@ -2,7 +2,7 @@
 
 from torch import nn
 
-NUM_CLASSES = 3  # one, two or three balls
+from lib.settings import BALL_COUNTS
 
 
 def baseline_cnn() -> nn.Sequential:
@@ -22,7 +22,7 @@ def baseline_cnn() -> nn.Sequential:
         nn.Flatten(),
         nn.Linear(16 * 8 * 8, 64),
         nn.ReLU(),
-        nn.Linear(64, NUM_CLASSES),
+        nn.Linear(64, len(BALL_COUNTS)),
     )
 
 
@@ -43,4 +43,4 @@ def counting_cnn(batch_norm: bool = False, global_pool: bool = False) -> nn.Sequ
             *convolution(32, 32), *convolution(32, 16), nn.MaxPool2d(kernel_size=2, stride=2)]
     head = ([nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 64)] if global_pool
             else [nn.Flatten(), nn.Linear(16 * 8 * 8, 64)])
-    return nn.Sequential(*body, *head, nn.ReLU(), nn.Linear(64, NUM_CLASSES))
+    return nn.Sequential(*body, *head, nn.ReLU(), nn.Linear(64, len(BALL_COUNTS)))

@@ -21,16 +21,13 @@ from typing import Literal
 
 import numpy as np
 
+from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING, PART2_SEQUENCE
 from lib.simulate import Physics, simulate_clips
 
-PART1_TRAINING = "part1_bballs_training.npz"
-PART1_TEST = "part1_bballs_test.npz"
-PART2_SEQUENCE = "part2_bballs_sequence.npz"
 MANIFEST_NAME = "simulated.json"
 
 IMAGE_SIZE = 32
 FRAME_PIXELS = IMAGE_SIZE * IMAGE_SIZE
-BALL_COUNTS = (1, 2, 3)
 # The simulator's radii, not facts about a supplied file: the chapters measure the radii of the
 # files at hand (lib.counting_diagnosis.ball_radii) and quote these only for files simulated here.
 TRAINING_RADIUS = 1.2

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from lib.settings import BALL_COUNTS
+
 TEXT_WIDTH_INCHES = 6.0  # at or below the text width of an A4 page with the renderers' margins
 DPI = 160
 
@@ -100,26 +102,45 @@ def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
     return fig
 
 
-def per_step_curves(scores: Mapping[str, Mapping[str, np.ndarray]]):
-    """Mean of each metric per prediction step t+1 ... t+T, one line per model.
+STEP_SCORES = {"MSE": "mse_per_step", "SSIM": "ssim_per_step", "PSNR (dB)": "psnr_per_step"}
 
-    `scores` maps a model's label to {metric name: per-sequence, per-step array (N, T)}.
+
+def per_step_curves(predictors: Mapping[str, object]):
+    """Mean MSE, SSIM and PSNR per prediction step t+1 ... t+T, one line per model.
+
+    `predictors` maps a model's label to its scores (lib.metrics.VideoMetrics).
     """
-    metric_names = list(next(iter(scores.values())))
-    fig, axes = plt.subplots(1, len(metric_names), squeeze=False)
-    for ax, metric in zip(axes[0], metric_names):
-        for label, by_metric in scores.items():
-            values = by_metric[metric]
+    fig, axes = plt.subplots(1, len(STEP_SCORES), squeeze=False)
+    for ax, (title, attribute) in zip(axes[0], STEP_SCORES.items()):
+        for label, metrics in predictors.items():
+            values = getattr(metrics, attribute)
             steps = np.arange(1, values.shape[1] + 1)
             ax.plot(steps, values.mean(axis=0), marker="o", markersize=3, label=label)
         ax.set_xticks(steps, [f"t+{k}" for k in steps])
-        ax.set_title(metric)
+        ax.set_title(title)
         ax.set_xlabel("prediction step")
     axes[0, -1].legend(loc="best")
     return fig
 
 
-def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = (1, 2, 3)):
+def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object],
+                    error_label: str = "|error|"):
+    """The handout's Figure 1 layout for validation clips: per clip, rows of input frames, true
+    frames, each model's predicted frames (clipped to [0, 1]) and the absolute error of the last
+    model. `inputs`, `targets` and each prediction are (N, 5, H, W) arrays or CPU tensors."""
+    names = ["input t0–4", "truth t5–9", *predictions, error_label]
+    rows, labels = [], []
+    for i in clips:
+        predicted = [np.clip(np.asarray(p[i]), 0.0, 1.0) for p in predictions.values()]
+        rows += [np.asarray(inputs[i]), np.asarray(targets[i]), *predicted,
+                 np.abs(predicted[-1] - np.asarray(targets[i]))]
+        labels += [f"clip {i}: {names[0]}", *names[1:]]
+    cmaps = ["gray"] * (len(names) - 1) + ["magma"]
+    return frame_grid(rows, labels, column_labels=[f"frame {k}" for k in range(1, 6)],
+                      row_cmaps=cmaps * len(clips), row_height=0.5)
+
+
+def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = BALL_COUNTS):
     """Side-by-side confusion matrices (rows: true count, columns: predicted count)."""
     fig, axes = plt.subplots(1, len(matrices), squeeze=False,
                              figsize=(min(TEXT_WIDTH_INCHES, 2.4 * len(matrices)), 2.2))

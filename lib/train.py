@@ -69,10 +69,8 @@ def fit(
     `checkpoint_path`; if that file exists when `fit` starts, training resumes after its epoch.
     """
     metrics = dict(metrics or {})
-    device = pick_device()
-    model.to(device)
-    inputs, targets = train_data
-    steps_per_epoch = -(-len(inputs) // config.batch_size)
+    model.to(pick_device())
+    steps_per_epoch = -(-len(train_data[0]) // config.batch_size)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = _make_scheduler(optimizer, config, steps_per_epoch)
     history: History = {}
@@ -89,33 +87,11 @@ def fit(
 
     for epoch in range(start_epoch, config.epochs):
         started = time.perf_counter()
-        torch.manual_seed(derived_seed(config.seed, epoch, 1))  # dropout and other layer noise
-        order = torch.randperm(len(inputs), generator=_generator(config.seed, epoch, 2))
-        augment_rng = _generator(config.seed, epoch, 3)
-        model.train()
-        totals = _Totals()
-        bar = tqdm(range(steps_per_epoch), desc=f"{description} epoch {epoch + 1}/{config.epochs}",
-                   file=sys.stderr, mininterval=1.0 if sys.stderr.isatty() else 15.0, leave=False)
-        for step in bar:
-            index = order[step * config.batch_size:(step + 1) * config.batch_size]
-            x, y = inputs[index], targets[index]
-            if augment is not None:
-                x, y = augment(x, y, augment_rng)
-            x, y = x.to(device), y.to(device)
-            outputs = model(x)
-            loss = loss_fn(outputs, y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            if scheduler is not None:
-                scheduler.step()
-            totals.add(loss.detach(), outputs.detach(), y, metrics)
-            bar.set_postfix(loss=f"{totals.mean('loss'):.4f}", refresh=False)
-        bar.close()
+        train = _train_epoch(model, train_data, config, epoch, loss_fn, optimizer, scheduler, metrics, augment,
+                             f"{description} epoch {epoch + 1}/{config.epochs}")
         val = evaluate(model, val_data, loss_fn, metrics)
         train_seconds += time.perf_counter() - started
-        _append(history, {**{f"train_{k}": v for k, v in totals.means().items()},
-                          **{f"val_{k}": v for k, v in val.items()}})
+        _append(history, {**{f"train_{k}": v for k, v in train.items()}, **{f"val_{k}": v for k, v in val.items()}})
         print(f"{description} epoch {epoch + 1}/{config.epochs}: "
               + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()), file=sys.stderr)
         if checkpoint_path is not None:
@@ -125,6 +101,38 @@ def fit(
                 "history": history, "train_seconds": train_seconds, "config": config.as_dict(),
             })
     return history, train_seconds
+
+
+def _train_epoch(model: nn.Module, train_data: tuple[Tensor, Tensor], config: TrainConfig, epoch: int,
+                 loss_fn: LossFn, optimizer, scheduler, metrics: Mapping[str, SampleMetric],
+                 augment: Augment | None, description: str) -> dict[str, float]:
+    """One pass over the training data in the epoch's own random order; the mean loss and metrics."""
+    inputs, targets = train_data
+    device = pick_device()
+    torch.manual_seed(derived_seed(config.seed, epoch, 1))  # dropout and other layer noise
+    order = torch.randperm(len(inputs), generator=_generator(config.seed, epoch, 2))
+    augment_rng = _generator(config.seed, epoch, 3)
+    model.train()
+    totals = _Totals()
+    bar = tqdm(range(-(-len(inputs) // config.batch_size)), desc=description, file=sys.stderr,
+               mininterval=1.0 if sys.stderr.isatty() else 15.0, leave=False)
+    for step in bar:
+        index = order[step * config.batch_size:(step + 1) * config.batch_size]
+        x, y = inputs[index], targets[index]
+        if augment is not None:
+            x, y = augment(x, y, augment_rng)
+        x, y = x.to(device), y.to(device)
+        outputs = model(x)
+        loss = loss_fn(outputs, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        totals.add(loss.detach(), outputs.detach(), y, metrics)
+        bar.set_postfix(loss=f"{totals.mean('loss'):.4f}", refresh=False)
+    bar.close()
+    return totals.means()
 
 
 @torch.inference_mode()

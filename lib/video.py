@@ -1,17 +1,21 @@
 """Part 2 workflow: clips as (input, target) tensors, training predictors, scoring them."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from lib.data import PART2_SEQUENCE, load_course_file, split_input_target, split_train_val
+from lib.blobs import count_blobs
+from lib.data import load_course_file, split_input_target, split_train_val
 from lib.metrics import VideoMetrics, video_metrics
+from lib.settings import BALL_COUNTS, PART2_SEQUENCE
 from lib.side_by_side import TrainingRun
 from lib.train import Augment, LossFn, TrainConfig, predict
 
@@ -61,8 +65,38 @@ def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics,
     return video_metrics(predictions, targets), predictions
 
 
+def inference_ms(model: nn.Module, inputs: Tensor) -> float:
+    """Milliseconds per clip for predicting all of `inputs` (lib.train.predict's batches)."""
+    started = time.perf_counter()
+    predict(model, inputs)
+    return 1000 * (time.perf_counter() - started) / len(inputs)
+
+
+def ball_count_groups(ball_counts: np.ndarray) -> dict[int, np.ndarray]:
+    """A mask of the clips with each number of balls present."""
+    ball_counts = np.asarray(ball_counts)
+    return {n: ball_counts == n for n in BALL_COUNTS if (ball_counts == n).any()}
+
+
+def scores_by_ball_count(predictors: Mapping[str, VideoMetrics], ball_counts: np.ndarray) -> pd.DataFrame:
+    """Mean MSE, SSIM and PSNR of each predictor over the clips with each number of balls."""
+    return pd.DataFrame([{"balls": n, "clips": int(mask.sum()), "model": label, "MSE": m.mse[mask].mean(),
+                          "SSIM": m.ssim[mask].mean(), "PSNR (dB)": m.psnr[mask].mean()}
+                         for n, mask in ball_count_groups(ball_counts).items() for label, m in predictors.items()])
+
+
+def beats_at_every_step(model: VideoMetrics, baselines: list[VideoMetrics]) -> bool:
+    """Whether `model` has a lower mean MSE and a higher mean PSNR and SSIM than every baseline at
+    every prediction step."""
+    def step_means(metrics: VideoMetrics) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(metrics, f"{score}_per_step").mean(axis=0) for score in ("mse", "psnr", "ssim"))
+    (mse, psnr, ssim) = step_means(model)
+    return all(bool(np.all(mse < b_mse) and np.all(psnr > b_psnr) and np.all(ssim > b_ssim))
+               for b_mse, b_psnr, b_ssim in map(step_means, baselines))
+
+
 def example_clips(ball_counts: np.ndarray, clip_mse: np.ndarray,
-                  counts: tuple[int, ...] = (1, 2, 3)) -> tuple[list[int], int]:
+                  counts: tuple[int, ...] = BALL_COUNTS) -> tuple[list[int], int]:
     """The book's rule for which validation clips to show, so that chapters compare row by row.
 
     For each ball count present, the clip whose MSE (under the model that `clip_mse` scores) is
@@ -88,12 +122,6 @@ CONTACT_LEVEL = 0.5
 EVENTS = ("free flight", "wall bounce", "collision")
 
 
-def count_blobs(frame: np.ndarray, level: float = CONTACT_LEVEL) -> int:
-    """Number of 4-connected regions of pixels brighter than `level` in one frame (H, W)."""
-    from scipy import ndimage  # scikit-image's dependency; imported here to keep module import light
-    return int(ndimage.label(frame > level)[1])
-
-
 def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndarray:
     """Per clip, the hardest thing that happens in `frames` (N, T, H, W): one of EVENTS.
 
@@ -106,6 +134,6 @@ def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndar
     at_wall = border.any(axis=(1, 2))
     events = np.where(at_wall, EVENTS[1], EVENTS[0]).astype(object)
     for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts))):
-        if n > 1 and any(count_blobs(frame) < n for frame in clip):
+        if n > 1 and (count_blobs(clip, CONTACT_LEVEL) < n).any():
             events[i] = EVENTS[2]
     return events

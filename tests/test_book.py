@@ -91,11 +91,25 @@ def git(copy: Path, *args: str) -> str:
     return subprocess.run(command, cwd=copy, capture_output=True, text=True, check=True).stdout
 
 
+# A student's edit of the discussion, made in a Markdown cell that also holds a computed number.
+STUDENT_SENTENCE = "The student wrote this sentence in a Markdown cell."
+
+
+def write_student_sentence(copy: Path) -> None:
+    path = copy / "chapters" / "04-video.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "markdown" and "{{worst_clip}}" in c.source)
+    cell.source += "\n\n" + STUDENT_SENTENCE
+    nbformat.write(notebook, path)
+
+
 @pytest.fixture(scope="module")
 def quick_build(tmp_path_factory, copy_work_tree):
-    """A copy of the repository (what git tracks or would track), committed to a fresh git
-    repository and built with QUICK=1 by the fallback renderer (no quarto on PATH)."""
+    """A copy of the repository (what git tracks or would track) with a student's sentence added,
+    committed to a fresh git repository and built with QUICK=1 by the fallback renderer (no quarto
+    on PATH)."""
     copy = copy_work_tree(tmp_path_factory.mktemp("book"))
+    write_student_sentence(copy)
     git(copy, "init", "--quiet")
     git(copy, "add", "--all")
     git(copy, "commit", "--quiet", "--message", "the work tree under test")
@@ -139,6 +153,14 @@ def normalised(text: str) -> str:
 def pdf_text(pdf: Path) -> list[str]:
     """The text of each page (read once per PDF: the PDFs under test are not rewritten)."""
     return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def test_a_sentence_edited_in_markdown_and_the_numbers_glued_into_it_reach_the_pdf(rendered):
+    _, pdf = rendered
+    text = "\n".join(pdf_text(pdf))
+    assert normalised(STUDENT_SENTENCE) in normalised(text)
+    assert re.search(r"largesterrorclip,clip\d+,with\dballs?", normalised(text))
+    assert "{{" not in text and "}}" not in text
 
 
 def book_chapters() -> list[tuple[str, str]]:

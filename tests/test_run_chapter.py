@@ -84,3 +84,31 @@ def test_shutting_the_kernel_down_sends_it_no_interrupt(tmp_path, monkeypatch):
     assert not manager.has_kernel
     assert seconds < manager.shutdown_wait_time    # it quit when asked, nothing had to kill it
     assert list(tmp_path.iterdir()) == []          # connection file and sockets removed
+
+
+def _run(source, executed, tmp_path):
+    return subprocess.run(
+        [sys.executable, "-m", "tools.run_chapter", str(source), str(executed),
+         "--data-dir", str(tmp_path), "--cache-dir", str(tmp_path), "--results-dir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"})
+
+
+def test_placeholders_are_filled_in_the_executed_copy_and_an_unknown_one_stops_the_build(tmp_path):
+    source, executed = tmp_path / "chapter.ipynb", tmp_path / "build" / "chapter.ipynb"
+    _notebook_with(source, "from lib.glue import glue\nglue(answer=f'{6 * 7}')")
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells.append(new_markdown_cell("The answer is {{answer}}. {#sec-answer}"))
+    nbformat.write(notebook, source)
+    run = _run(source, executed, tmp_path)
+    assert run.returncode == 0, run.stderr
+    cells = nbformat.read(executed, as_version=4).cells
+    assert cells[-1].source == "The answer is 42. {#sec-answer}"
+    assert cells[0].outputs == []  # the glue output itself is not rendered
+
+    notebook.cells.append(new_markdown_cell("And {{question}}?"))
+    nbformat.write(notebook, source)
+    run = _run(source, executed, tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith(f"error: {source}: unknown placeholder {{{{question}}}}")
+    assert (tmp_path / "failed" / "chapter.ipynb").exists()

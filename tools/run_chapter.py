@@ -5,7 +5,8 @@
 The executed copy keeps the rendered outputs and drops what a reader should not see: progress
 bars and other stderr output (already shown in the terminal while the chapter ran) and the
 parameters cells, papermill's injected one included (removed outright rather than tagged, so that
-no renderer has to know a tag convention).
+no renderer has to know a tag convention). The `{{name}}` placeholders of the Markdown cells are
+filled with the values the chapter glued (lib/glue.py); an unknown name stops the build.
 The copy is written atomically; a failed run leaves the partial notebook under `<build>/failed/`.
 
 The kernel talks to papermill over local IPC sockets in a private temporary folder rather than
@@ -27,6 +28,8 @@ import nbformat
 import papermill
 from jupyter_client.manager import AsyncKernelManager
 from traitlets.config import Config
+
+from lib.glue import PlaceholderError, fill_notebook
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 
@@ -67,15 +70,26 @@ def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
                 kernel_name="python3", log_output=True, progress_bar=False,
                 kernel_manager_class=ChapterKernelManager, config=kernel_config(Path(sockets)))
     except papermill.PapermillExecutionError as error:
-        failed = executed.parent.parent / "failed" / executed.name
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(partial, failed)
+        failed = _keep_failed(partial, executed)
         raise SystemExit(f"error: {source} failed in cell {error.exec_count} "
                          f"({error.ename}: {error.evalue}); executed copy kept at {failed}") from None
     notebook = nbformat.read(partial, as_version=4)
     clean(notebook)
+    try:
+        fill_notebook(notebook)
+    except PlaceholderError as error:
+        raise SystemExit(f"error: {source}: {error}; executed copy kept at "
+                         f"{_keep_failed(partial, executed)}") from None
     nbformat.write(notebook, partial)
     os.replace(partial, executed)
+
+
+def _keep_failed(partial: Path, executed: Path) -> Path:
+    """Move a failed chapter's executed copy to `<build>/failed/`, for the reader of the error."""
+    failed = executed.parent.parent / "failed" / executed.name
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(partial, failed)
+    return failed
 
 
 def clean(notebook: nbformat.NotebookNode) -> None:

@@ -1,0 +1,41 @@
+"""One home for the settings that chapters, the library and the benches must agree on.
+
+A setting typed twice drifts, and the model cache then silently trains a different model, so
+each lives here once; tests/test_settings.py fails if a chapter or a bench script spells one out.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lib.train import TrainConfig
+from lib.video_losses import FrameLoss
+
+# The course files and what their labels hold.
+PART1_TRAINING = "part1_bballs_training.npz"
+PART1_TEST = "part1_bballs_test.npz"
+PART2_SEQUENCE = "part2_bballs_sequence.npz"
+BALL_COUNTS = (1, 2, 3)
+
+# Part 1 models train once per seed: one run of 5 epochs on 400 images is noisy.
+N_SEEDS, N_SEEDS_QUICK = 5, 2
+
+# The handout's training settings: Task 2 (Part 1) and Task 6 (Part 2).
+HANDOUT_PART1 = TrainConfig(epochs=5, batch_size=4, lr=1e-3)
+HANDOUT_PART2 = TrainConfig(epochs=20, batch_size=4, lr=1e-3, seed=0)
+
+# Task 7: the short budget of the ablation, and the final model's architecture, loss and budget.
+TASK7_SHORT = TrainConfig(epochs=15, batch_size=32, lr=2e-3, schedule="onecycle", seed=0)
+TASK7_FINAL = replace(TASK7_SHORT, epochs=120, lr=4e-3)
+TASK7_ARCHITECTURE = dict(output="delta", head="wide", skip="concat", coords=True)  # VideoUNet options
+TASK7_LOSS = FrameLoss(mse=1.0, log_mse=5e-4)
+TASK7_FINAL_THREADS = 2
+
+
+def seeds(quick: bool) -> range:
+    """The seeds of every Part 1 model (fewer in a quick preview)."""
+    return range(N_SEEDS_QUICK if quick else N_SEEDS)
+
+
+def budget(config: TrainConfig, quick: bool) -> TrainConfig:
+    """`config`, cut to one epoch in a quick preview."""
+    return replace(config, epochs=1) if quick else config

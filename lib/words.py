@@ -1,0 +1,32 @@
+"""Numbers as the book writes them in sentences and tables."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+def balls(n: int) -> str:
+    """'1 ball', '2 balls'."""
+    return f"{n} ball" + ("" if n == 1 else "s")
+
+
+def sample_sd(values: Sequence[float]) -> float:
+    """The standard deviation over seeds (ddof 1), 0 for a single value."""
+    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+
+def mean_sd(values: Sequence[float]) -> str:
+    """'mean ± standard deviation' of per-seed values, in percent."""
+    return f"{np.mean(values):.1%} ± {sample_sd(values):.1%}"
+
+
+def joined(items: Sequence[str]) -> str:
+    """Items separated by semicolons, as the book lists measured effects."""
+    return "; ".join(items)
+
+
+def listed(items: Sequence) -> str:
+    """'1, 2 and 3'."""
+    items = [str(item) for item in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

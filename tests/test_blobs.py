@@ -1,0 +1,21 @@
+import numpy as np
+import torch
+
+from lib.blobs import count_blobs
+
+
+def test_count_blobs_counts_four_connected_bright_regions_per_frame():
+    frame = np.zeros((6, 6))
+    frame[0, 0] = frame[2:4, 2:4] = 1.0
+    frame[5, 4] = 0.3          # too dim at level 0.5
+    diagonal = np.eye(6)       # touching at corners only: six regions
+    assert count_blobs(frame, 0.5) == 2
+    assert count_blobs(frame, 0.2) == 3
+    assert count_blobs(diagonal, 0.5) == 6
+
+
+def test_count_blobs_keeps_the_leading_dimensions_and_reads_tensors():
+    frames = torch.zeros(3, 1, 4, 4)
+    frames[1, 0, 0, 0] = frames[2, 0, 0, 0] = frames[2, 0, 3, 3] = 1.0
+    counts = count_blobs(frames, 0.5)
+    assert counts.shape == (3, 1) and counts[:, 0].tolist() == [0, 1, 2]

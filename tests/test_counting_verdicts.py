@@ -1,0 +1,107 @@
+import numpy as np
+import pytest
+
+from lib import counting_verdicts as verdicts
+
+
+@pytest.mark.parametrize("single, words", [(True, "single-ball test images measure 0.80 to 1.80"),
+                                           (False, "root mean square per image")])
+def test_test_radii_say_how_they_were_measured(single, words):
+    assert words in verdicts.test_radii((0.8, 1.8), single)
+
+
+FIXED = {"radius_range": [1.2, 1.2]}
+DRAWN = {"radius_range": [0.8, 1.8]}
+
+
+@pytest.mark.parametrize("settings, words", [
+    ([FIXED, DRAWN], "the simulator gave the training balls radius 1.2 and the test balls radii drawn from 0.8 to 1.8"),
+    ([None, None], "the files were supplied"),
+    ([FIXED, None], "one of the two files was supplied"),
+    ([None, DRAWN], "one of the two files was supplied")])
+def test_radii_origin_quotes_the_simulator_only_for_simulated_files(settings, words):
+    assert words in verdicts.radii_origin(settings)
+
+
+@pytest.mark.parametrize("low, high, shifted", [(80.0, 100.0, False), (70.0, 100.0, True), (80.0, 120.0, True)])
+def test_size_shift_is_a_tenth_outside_the_training_range(low, high, shifted):
+    words = verdicts.size_shift(np.array([80.0, 100.0]), low, high)
+    assert ("shortcut confuses one large ball" in words) == shifted
+    assert ("is not misled by size" in words) == (not shifted)
+
+
+@pytest.mark.parametrize("smaller, larger, follows", [(-0.5, 0.4, True), (0.1, 0.4, False), (-0.5, -0.1, False)])
+def test_errors_by_size_follow_size_only_when_large_over_and_small_under_count(smaller, larger, follows):
+    words = verdicts.errors_by_size(smaller, larger, 0.95)
+    assert ("exactly as a brightness counter's would" in words) == follows
+    assert ("+0.40" in words and "95.0%" in words) == follows
+
+
+@pytest.mark.parametrize("high, same", [(1.25, True), (1.30, False)])
+def test_training_sizes_make_brightness_a_proxy_when_within_five_percent(high, same):
+    words = verdicts.training_sizes(1.2, high)
+    assert ("all have about the same size" in words) == same
+    assert ("differ in size" in words) == (not same)
+
+
+def test_seed_disagreement_only_when_the_test_spread_is_larger():
+    assert "disagree more on the test file" in verdicts.seed_disagreement([0.6, 0.8], [0.9, 0.91])
+    assert verdicts.seed_disagreement([0.6, 0.61], [0.9, 0.99]) == ""
+
+
+@pytest.mark.parametrize("over, under, follows", [([1.5, 1.3], [0.6], True), ([0.9], [0.6], False),
+                                                  ([1.5], [1.1], False), ([], [0.6], False), ([1.5], [], False)])
+def test_miscounted_sizes_follow_size_only_with_large_over_and_small_under(over, under, follows):
+    words = verdicts.miscounted_sizes(np.array(over), np.array(under))
+    assert ("the errors follow ball size" in words) == follows
+
+
+def test_simulated_radii_only_when_both_files_were_simulated():
+    assert "with radius 1.2 for the training balls" in verdicts.simulated_radii([FIXED, DRAWN])
+    assert verdicts.simulated_radii([FIXED, None]) == verdicts.simulated_radii([None, None]) == ""
+
+
+def test_proxy_quality():
+    assert verdicts.proxy_quality(1.0) == "a perfect"
+    assert verdicts.proxy_quality(0.99) == "an almost perfect"
+
+
+@pytest.mark.parametrize("test, word", [([0.80, 0.82], "raises the test accuracy"),
+                                        ([0.60, 0.62], "lowers the test accuracy"),
+                                        ([0.71, 0.71], "leaves the test accuracy within the baseline's spread")])
+def test_against_baseline_uses_two_baseline_standard_deviations(test, word):
+    words = verdicts.against_baseline(test, [0.69, 0.71], [0.9, 0.9], [0.8, 0.8])  # sd 1.4 points
+    assert words.startswith(f"Measured: it {word}") and words.endswith("moves the accuracy by +10.0 points.")
+
+
+@pytest.mark.parametrize("final, met", [([0.98, 0.99], True), ([0.95, 0.96], False), ([0.97, 0.97], True)])
+def test_target_met_needs_the_bar_and_two_baseline_sds(final, met):
+    assert verdicts.target_met(final, [0.80, 0.85], 0.97) == met
+    assert not verdicts.target_met([0.98], [0.90, 0.99], 0.97)  # above the bar, not above the baseline's spread
+
+
+def test_weakest_probe_case_at_an_end_or_inside():
+    radii = np.array([0.6, 0.7, 0.8])
+    assert verdicts.weakest_probe_case(0.6, radii).startswith("at an end")
+    assert verdicts.weakest_probe_case(0.8, radii).startswith("at an end")
+    assert verdicts.weakest_probe_case(0.7, radii) == "inside the probed size range."
+
+
+def test_baseline_fit_at_ninety_five_percent():
+    assert "not under-trained" in verdicts.baseline_fit([0.95, 0.95])
+    assert "not even fitted" in verdicts.baseline_fit([0.94, 0.95])
+
+
+def test_combined_gain():
+    assert verdicts.combined_gain(0.9, 0.8).startswith("more than the best single change")
+    assert verdicts.combined_gain(0.8, 0.8).startswith("no more than")
+
+
+def test_rescaled_choice():
+    assert "picks the same best row as the test file (*final*)" in verdicts.rescaled_choice("final", "final")
+    assert "would pick *a* while the test file favours *b*" in verdicts.rescaled_choice("a", "b")
+
+
+def test_models_trained_now():
+    assert verdicts.models_trained_now(3).startswith("3 of the models being trained in it")
+    assert verdicts.models_trained_now(0) == "every model being loaded from the cache."

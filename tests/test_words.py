@@ -1,0 +1,20 @@
+from lib.words import balls, joined, listed, mean_sd, sample_sd
+
+
+def test_balls_is_singular_for_one():
+    assert (balls(1), balls(2)) == ("1 ball", "2 balls")
+
+
+def test_mean_sd_in_percent_with_the_seed_standard_deviation():
+    assert mean_sd([0.9, 0.8]) == "85.0% ± 7.1%"
+    assert mean_sd([0.9]) == "90.0% ± 0.0%" and sample_sd([0.9]) == 0.0
+
+
+def test_joined_lists_with_semicolons():
+    assert joined(["a (+1 dB)", "b"]) == "a (+1 dB); b"
+
+
+def test_listed_joins_the_last_item_with_and():
+    assert listed([1, 2, 3]) == "1, 2 and 3"
+    assert listed(["12.1", "9.8"]) == "12.1 and 9.8"
+    assert listed([1]) == "1"
