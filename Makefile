@@ -5,6 +5,7 @@
 #   make test             set up and run the test suite
 #   make bench            time one training step of each model (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
+#                         (stops first if the title page still holds the template's name, ID or e-mail)
 #   make clean            remove build outputs (executed chapters, PDFs), keep trained models
 #   make clean-cache      also remove trained models, so the next report retrains everything
 #
@@ -92,6 +93,9 @@ ifneq ($(filter submission,$(MAKECMDGOALS)),)
 ifneq ($(QUICK),)
 $(error make submission packs the full report.pdf; run it without QUICK=1)
 endif
+# The hand-in's checks (git, the student's details on the title page) come before anything long
+# starts, also under make -j.
+$(EXECUTED) $(DATA_FILES) $(REPORT): | check-git
 endif
 submission: check-git report.pdf | $(ENV_STAMP)
 	@$(PYTHON) -m tools.submission --report report.pdf --out submission
@@ -107,6 +111,8 @@ test: $(ENV_STAMP)
 bench: $(ENV_STAMP)
 	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
 	$(PYTHON) -m bench.step_time
+	@echo "==> Identifying the generator's settings and predicting the validation clips with the physics-informed predictor"
+	$(PYTHON) -m bench.physics_predictor
 
 clean:
 	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf submission

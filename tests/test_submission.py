@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tools.submission import SubmissionError, git_files, write_code_zip
+from tools.title_page import PLACEHOLDERS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_CODE = (".npz", ".npy", ".pt", ".pth", ".ckpt", ".pdf", ".zip")
@@ -95,6 +96,27 @@ def test_this_repository_packs_no_data_models_or_build_outputs():
     assert not [n for n in names if n.split("/")[0] in {"data", "cache"} and not n.endswith("README.md")]
 
 
+def sign(config: Path) -> None:
+    """Replace the title page's placeholders by a student's own details."""
+    text = config.read_text()
+    for placeholder, own in zip(PLACEHOLDERS.values(), ("Chan Tai Man", "20912345", "tmchan@connect.ust.hk")):
+        text = text.replace(placeholder, own)
+    config.write_text(text)
+
+
+def test_make_submission_refuses_the_templates_title_page_before_building(tmp_path, copy_work_tree):
+    """The shipped _quarto.yml holds the placeholders: one line, and nothing simulated, built or
+    packed, even with two jobs that could start the build beside the check."""
+    clone = copy_work_tree(tmp_path)
+    run = subprocess.run(["make", "-j2", "submission", f"PYTHON={sys.executable}"], cwd=clone,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert ("error: the title page still shows the template's name, student ID and e-mail; "
+            "write yours in the book: block of _quarto.yml (author, subtitle)") in run.stderr
+    assert "Executing" not in run.stdout and "Simulating" not in run.stdout
+    assert not (clone / "submission").exists() and not (clone / "data").exists()
+
+
 def test_make_submission_works_in_a_fresh_clone(tmp_path):
     """`make submission` in a clone, its report taken as built (`-o report.pdf`), no training."""
     clone = tmp_path / "clone"
@@ -103,6 +125,7 @@ def test_make_submission_works_in_a_fresh_clone(tmp_path):
     for name in filter(None, files):
         if (ROOT / name).is_file():
             write(clone / name, (ROOT / name).read_bytes())
+    sign(clone / "_quarto.yml")
     git(clone, "init", "-q")
     git(clone, "add", "-A")
     git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "clone")

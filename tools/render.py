@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from tools import render_fallback
+from tools.title_page import placeholder_message
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "report.pdf")
     parser.add_argument("--quick", action="store_true", help="mark every page as a quick preview")
     args = parser.parse_args(argv)
+    unfinished = placeholder_message(ROOT / "_quarto.yml")
+    if unfinished and not args.quick:
+        print(f"warning: {unfinished}", file=sys.stderr)
     quarto = shutil.which("quarto")
     if quarto:
         render_with_quarto(quarto, args.output, args.quick)

@@ -6,7 +6,8 @@
 under one folder `code/`, as it is in the working tree, and nothing else: the data files, trained
 models, build outputs and the virtual environment are git-ignored, so they stay out. The zip is
 deterministic (sorted names, fixed timestamps), so the same sources give the same bytes.
-`--check` only checks that git can list the files (run before the long report build).
+`--check` only checks that git can list the files and that the title page carries the student's
+own details, not the template's (run before the long report build).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from tools.title_page import placeholder_message
 
 ZIP_FOLDER = "code"
 # 1980-01-01, the earliest time a zip can record: the archive does not depend on when it is made.
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true", help="only check that git lists the files")
     args = parser.parse_args(argv)
     try:
+        # Checked before the long report build (--check) and again before packing.
+        unfinished = placeholder_message(args.root / "_quarto.yml")
+        if unfinished:
+            raise SubmissionError(unfinished)
         if args.check:
             git_files(args.root)
             return
