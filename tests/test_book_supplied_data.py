@@ -54,7 +54,7 @@ def test_the_training_radius_is_the_files_not_the_simulators(supplied_build):
 
 def test_the_test_radii_are_measured_from_the_test_file(supplied_build):
     texts, _, _ = supplied_build
-    for chapter, pattern in (("01-data", r"balls of the test file's single-ball images (\d\.\d\d) to (\d\.\d\d)"),
+    for chapter, pattern in (("01-data", r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)"),
                              ("03-counting-robust", r"the range of the test file's balls \(measured from "
                                                     r"their brightness: (\d\.\d\d) to (\d\.\d\d)\)")):
         low, high = measured(pattern, texts[chapter])
