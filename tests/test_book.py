@@ -326,3 +326,21 @@ def test_editing_one_chapter_re_executes_only_that_chapter(quick_build):
     # The provenance appendix describes each build (commit, models from cache), so it always runs.
     assert set(executed) == {f"chapters/{CHAPTERS[0].name}", "chapters/06-provenance.ipynb"}
     assert "Rendered report-quick.pdf" in rebuild.stdout
+
+
+def running_header_and_marks(text: str) -> str:
+    """A page's text without what every page carries: the page number, the quick-preview mark and
+    the running header ("Chapter 2. Part 1: counting …", the chapter's own title)."""
+    text = text.replace("QUICK PREVIEW", "").replace("NOT RESULTS", "")
+    text = re.sub(r"(Chapter|Appendix) [\dA-Z]+\.[^\n]*", "", text)
+    return re.sub(r"\d+", "", text).strip()
+
+
+def test_no_page_is_blank(rendered):
+    """orange-book starts chapters on odd pages; the book's Typst rules remove the blank pages
+    that leaves, and neither renderer may leave a page with nothing on it."""
+    _, pdf = rendered
+    reader = PdfReader(pdf)
+    blank = [number for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf)), 1)
+             if not running_header_and_marks(text) and not page.images]
+    assert not blank, f"blank pages: {blank}"
