@@ -10,6 +10,8 @@ from pathlib import Path
 
 import torch
 
+import pandas as pd
+
 from lib.data import data_origin, file_sha256, read_manifest
 from lib.device import pick_device
 from lib.precision import native_bfloat16, training_precision
@@ -75,6 +77,35 @@ def data_files(data_dir: Path, names: list[str]) -> list[dict]:
         rows.append({"file": name, "origin": origin, "simulator seed": "–" if seed is None else seed,
                      "SHA-256": file_sha256(path)})
     return rows
+
+
+def model_summary(models: list[dict]) -> pd.DataFrame:
+    """One row per chapter and model name (the seeds of a model together): the chapter's number,
+    the model, how many runs, their seeds, epochs, device, total training seconds and how many
+    this build loaded from the cache. The per-run list with cache keys is `model_list`."""
+    columns = ["chapter", "model", "runs", "seeds", "epochs", "device", "training (s)", "cached"]
+    if not models:
+        return pd.DataFrame(columns=columns)
+    table = pd.DataFrame(models)
+    # The chapter by its number ("03-counting-robust" is chapter 3), so that the table fits the page.
+    table["chapter"] = table["chapter"].str.split("-").str[0].str.lstrip("0")
+    rows = []
+    for (chapter, name), runs in table.groupby(["chapter", "name"], sort=False):
+        seeds = sorted(runs["seed"].unique())
+        rows.append([chapter, name, len(runs),
+                     f"{seeds[0]}–{seeds[-1]}" if len(seeds) > 1 else str(seeds[0]),
+                     "/".join(map(str, sorted(runs["epochs"].unique()))), "/".join(sorted(runs["device"].unique())),
+                     f"{runs['train_seconds'].sum():.0f}", f"{int(runs['from_cache'].sum())} of {len(runs)}"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def model_list(models: list[dict]) -> pd.DataFrame:
+    """Every run of every model: chapter, model, full cache key, epochs, seed, device, training
+    seconds and whether this build loaded it from the cache."""
+    table = pd.DataFrame(models, columns=["chapter", "name", "key", "epochs", "seed", "device",
+                                          "train_seconds", "from_cache"])
+    return table.rename(columns={"name": "model", "key": "cache key", "train_seconds": "training (s)",
+                                 "from_cache": "cached"})
 
 
 def _cpu_name() -> str:
