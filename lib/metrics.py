@@ -1,11 +1,13 @@
 """Scores for both parts: classification accuracy and confusion matrix, video MSE / SSIM / PSNR."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sklearn.metrics
 import torch
 from skimage.metrics import structural_similarity
+
+from lib.settings import BALL_COUNTS
 
 ArrayLike = np.ndarray | torch.Tensor
 PSNR_CAP = 100.0  # dB; an exact clip (MSE 0, PSNR +inf) counts as this in a mean of per-clip PSNRs
@@ -29,7 +31,7 @@ def accuracy(logits_or_labels: ArrayLike, labels: ArrayLike) -> float:
 
 
 def confusion_matrix(
-    true_counts: ArrayLike, predicted_counts: ArrayLike, classes: tuple[int, ...] = (1, 2, 3)
+    true_counts: ArrayLike, predicted_counts: ArrayLike, classes: tuple[int, ...] = BALL_COUNTS
 ) -> np.ndarray:
     """Counts of (true, predicted) pairs: rows are true classes, columns predicted, in `classes` order."""
     return sklearn.metrics.confusion_matrix(
@@ -49,8 +51,15 @@ class VideoMetrics:
     psnr_per_step: np.ndarray
 
     def summary(self) -> dict[str, float]:
-        """Means over the sequences; PSNR is the mean of per-sequence PSNRs (inf if any sequence is exact)."""
-        return {name: float(getattr(self, name).mean()) for name in ("mse", "ssim", "psnr")}
+        """Means over the sequences; PSNR is the mean of per-sequence PSNRs, each capped at PSNR_CAP
+        (an exact sequence would make it infinite; `psnr_summary` says how many sit at the cap)."""
+        return {"mse": float(self.mse.mean()), "ssim": float(self.ssim.mean()),
+                "psnr": float(np.minimum(self.psnr, PSNR_CAP).mean())}
+
+    def capped(self, cap: float = PSNR_CAP) -> "VideoMetrics":
+        """The same scores with every PSNR (per sequence and per step) capped at `cap`, for means
+        and plots; `psnr_summary` of the uncapped scores gives the PSNR of the mean MSE."""
+        return replace(self, psnr=np.minimum(self.psnr, cap), psnr_per_step=np.minimum(self.psnr_per_step, cap))
 
     def psnr_summary(self, cap: float = PSNR_CAP) -> "PsnrSummary":
         """The per-sequence PSNRs summarised so that exact sequences do not make the mean infinite."""
@@ -138,3 +147,8 @@ def last_frame_baseline(inputs: ArrayLike, n_out: int = 5) -> ArrayLike:
     """The last input frame repeated n_out times: (N, T_in, H, W) -> (N, n_out, H, W), type kept."""
     # Score it against the true target frames: it is the "nothing moves" prediction.
     return inputs[:, [-1] * n_out]
+
+
+def psnr_of_mean_mse_per_step(metrics: VideoMetrics) -> np.ndarray:
+    """(T,) the PSNR of the mean over sequences of each step's MSE (of clipped predictions, as PSNR)."""
+    return _psnr((10.0 ** (-metrics.psnr_per_step / 10)).mean(axis=0))

@@ -243,3 +243,13 @@ def curves_by_group(panels: Mapping[str, pd.DataFrame], x: str, y: str, group: s
     axes[0, 0].set_ylabel(ylabel)
     axes[0, -1].legend(title=group_label, loc="best")
     return fig
+
+
+def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "predicted"):
+    """One row per clip, for many clips at once: the last input frame, the true frames and the
+    predicted frames (clipped to [0, 1]) side by side. Arrays or CPU tensors (N, T, H, W)."""
+    rows = [np.concatenate([np.asarray(inputs[i][-1:]), np.asarray(targets[i]),
+                            np.clip(np.asarray(predictions[i]), 0.0, 1.0)]) for i in clips]
+    n_out = len(rows[0]) // 2
+    columns = ["input"] + [f"true {k + 1}" for k in range(n_out)] + [f"{label} {k + 1}" for k in range(n_out)]
+    return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)

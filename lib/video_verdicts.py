@@ -195,7 +195,7 @@ def remaining_error(goals: list[tuple[str, str, bool]], hardest: str, hardest_ps
                   "networks, residual blocks, other peak learning rates, batch sizes and loss weights: none lifted "
                   f"the ensemble's mean SSIM clearly past {GOAL_SSIM}, so that goal seems to need a different idea "
                   "rather than more of the same training, for instance a model that tracks each ball's position "
-                  "and velocity explicitly, which this chapter has not tried.")
+                  "and velocity explicitly, which @sec-physics tries.")
     return words
 
 
@@ -212,3 +212,142 @@ def clip_scores(clip: int, event: str, n_balls: int, task6_psnr: float, final_ps
     """One shown clip: what happens in it and both models' PSNR."""
     return (f"Clip {clip} ({balls(n_balls)}, {event}): U-Net {task6_psnr:.1f} dB, "
             f"final model {final_psnr:.1f} dB.")
+
+
+# The physics-informed predictor ---------------------------------------------------------------------
+
+FAILURE_DB = 40.0  # a clip predicted below this is drawn and explained (lib.physics.predictor.GOOD_MSE)
+RADIUS_GOAL, WALL_GOAL_SHARE = 0.01, 0.01  # identification goals: radius within 1 %, walls within 1 % of the frame
+REASON_WORDS = {
+    "input not reproduced": "the fitted trajectory did not reproduce their input frames to the gate's threshold",
+    "ball count changes between frames": "the number of balls found changed between their frames",
+    "no ball found": "no ball was found in them",
+    "pixels outside [0, 1]": "their pixels leave [0, 1]",
+    "settings not identified": "the settings could not be identified",
+}
+
+
+def identification(radius_px: float | None, sharpness: float, walls: tuple[float, ...], substeps: int,
+                   max_balls: int, px_per_unit: float, problem: str) -> str:
+    """What the predictor identified from the training clips, or why it could not (radius None)."""
+    if radius_px is None:
+        return (f"The settings could not be identified from these training clips ({problem}), so the physics "
+                "predicts nothing here and the gate sends every clip to the network.")
+    return (f"The identified radius of the balls is {radius_px:.2f} px ({radius_px / px_per_unit:.2f} box units of "
+            f"{px_per_unit:.3g} px), their rim sharpness p = {sharpness:.2f}; the walls the balls bounce off lie at "
+            f"x = {walls[0]:.2f} and {walls[1]:.2f} px and y = {walls[2]:.2f} and {walls[3]:.2f} px; the balls "
+            f"move in {substeps} sub-steps per frame, and training clips hold up to {max_balls} balls.")
+
+
+def identification_against_simulator(errors: tuple[float, float, bool] | None, frame_px: int) -> str:
+    """The identified settings against the simulator's (`errors` from lib.video_physics.settings_errors:
+    radius's relative error, largest wall error in px, sub-steps exact), None for supplied files."""
+    if errors is None:
+        return ("These files were supplied, so no simulator's settings exist to compare with; how well the "
+                "identified ones explain the clips is what the gate below measures.")
+    radius, walls, substeps = errors
+    measured = (f"radius within {radius:.2%} of the simulator's, every wall within {walls:.3f} px, the "
+                f"sub-step count {'exact' if substeps else 'wrong'}")
+    if radius <= RADIUS_GOAL and walls <= WALL_GOAL_SHARE * frame_px and substeps:
+        return f"Against the simulator's settings the identification meets its goals: {measured}."
+    return f"Against the simulator's settings the identification misses a goal (radius and walls within 1 %): {measured}."
+
+
+def count_agreement(share: float | None, n_clips: int) -> str:
+    """How often the ball count read from the frames equals the label; None without settings."""
+    if share is None:
+        return "Without identified settings the balls are not counted from the frames."
+    where = "every one" if share == 1.0 else f"{share:.1%}"
+    return (f"The ball count read from the frames (labels never read) agrees with the file's labels on {where} "
+            f"of the {n_clips} validation clips: Part 1's task, solved by fitting the renderer.")
+
+
+def gate_sends(reasons: Mapping[str, int], n_clips: int) -> str:
+    """How many clips the gate sent to the network and why (lib.physics.predictor.reason_counts)."""
+    sent = sum(reasons.values())
+    if not sent:
+        return f"The gate sent none of the {n_clips} validation clips to the network."
+    why = "; ".join(f"{count} because {REASON_WORDS.get(kind, kind)}" for kind, count in reasons.items())
+    return f"The gate sent {sent} of the {n_clips} validation clips to the network: {why}."
+
+
+def physics_failure(clip: int, n_balls: int, event: str, physics_psnr: float, hybrid_psnr: float, reason: str,
+                    reproduction_mse: float) -> str:
+    """One validation clip the physics predicts below FAILURE_DB, and what the gate made of it."""
+    head = f"Clip {clip} ({balls(n_balls)}, {event}): physics {physics_psnr:.1f} dB"
+    if reason:
+        return f"{head}; the gate sent it to the network ({reason}), and the hybrid scores {hybrid_psnr:.1f} dB."
+    return (f"{head}, although its input frames were reproduced (MSE {reproduction_mse:.1e}): the fitted state "
+            "explains the input but times a later bounce or collision wrongly, which no check of the input can "
+            "see, so the hybrid keeps this prediction.")
+
+
+def failures_shown(n_below: int, n_drawn: int) -> str:
+    """Which clips the failure figure draws: those below FAILURE_DB, or the worst clip if none is."""
+    if not n_below:
+        return (f"No validation clip falls below {FAILURE_DB:g} dB; @fig-physics-failures draws the physics' "
+                "worst clip instead.")
+    drawn = "it is" if n_below == 1 else "all are" if n_drawn == n_below else f"the {n_drawn} worst are"
+    clips = "1 validation clip falls" if n_below == 1 else f"{n_below} validation clips fall"
+    return f"{clips} below {FAILURE_DB:g} dB; {drawn} drawn in @fig-physics-failures."
+
+
+def gain_two_ways(mean_gain_db: float, mse_gain_db: float) -> str:
+    """A gain over the Task 6 U-Net measured as the mean of per-clip PSNRs and as the PSNR of the mean MSE."""
+    both = f"{mean_gain_db:+.1f} dB as a mean of per-clip PSNRs and {mse_gain_db:+.1f} dB as the PSNR of the mean MSE"
+    if mean_gain_db > mse_gain_db + SAME_DB:
+        return (f"{both}: it gains most on the many clips that were already good, while the few hard clips, "
+                "which dominate the mean MSE, improve less.")
+    if mse_gain_db > mean_gain_db + SAME_DB:
+        return f"{both}: it gains most on the hard clips, which dominate the mean MSE."
+    return f"{both}: about the same on both measures."
+
+
+def hybrid_verdict(hybrid: Mapping[str, float], network: Mapping[str, float], physics: Mapping[str, float],
+                   physics_share: float) -> str:
+    """The hybrid against the final network and the physics alone; scores hold "psnr_of_mean_mse" and
+    "ssim", `physics_share` is the share of clips the gate kept for the physics."""
+    scores = (f"PSNR of the mean MSE {hybrid['psnr_of_mean_mse']:.2f} dB against {network['psnr_of_mean_mse']:.2f} "
+              f"dB for the final network and {physics['psnr_of_mean_mse']:.2f} dB for the physics alone, mean SSIM "
+              f"{hybrid['ssim']:.4f} against {network['ssim']:.4f} and {physics['ssim']:.4f}")
+    if physics_share == 0:
+        return f"The gate kept no clip for the physics, so the hybrid is the final network ({scores})."
+
+    def beats(other: Mapping[str, float]) -> bool:
+        return hybrid["psnr_of_mean_mse"] >= other["psnr_of_mean_mse"] and hybrid["ssim"] >= other["ssim"]
+    if beats(network) and beats(physics):
+        return (f"The hybrid, with {physics_share:.1%} of the clips predicted by the physics, is the best predictor "
+                f"of the chapter on both measures that failures dominate ({scores}).")
+    if beats(network):
+        return (f"The hybrid, with {physics_share:.1%} of the clips predicted by the physics, beats the final "
+                f"network on both measures that failures dominate, but not the physics alone ({scores}): the gate "
+                "sent clips to the network that the physics would have predicted better.")
+    return (f"The hybrid does not beat the final network on both measures that failures dominate ({scores}): "
+            "the gate kept clips the physics then got wrong.")
+
+
+def other_generator_verdict(kept_by_book: int, n_clips: int, reidentified_psnr: float, network_psnr: float,
+                            hybrid_psnr: float) -> str:
+    """The book's model, a re-identified one and the network on clips of a generator with other settings
+    (PSNRs of the mean MSE)."""
+    if kept_by_book <= 0.1 * n_clips:
+        caught = (f"The settings identified on the book's files explain {kept_by_book} of these {n_clips} clips, so "
+                  f"the gate sends {'all' if not kept_by_book else 'the rest'} to the network and the hybrid scores "
+                  f"{hybrid_psnr:.2f} dB against the network's {network_psnr:.2f} dB: the self-check notices the "
+                  "other generator instead of predicting wrong physics.")
+    else:
+        caught = (f"The settings identified on the book's files pass the gate on {kept_by_book} of these {n_clips} "
+                  f"clips; the hybrid scores {hybrid_psnr:.2f} dB against the network's {network_psnr:.2f} dB.")
+    again = f"Identified again on this generator's own training clips, the physics scores {reidentified_psnr:.2f} dB"
+    if reidentified_psnr > network_psnr:
+        return f"{caught} {again}, with no training: it adapts to new settings where the network would need retraining."
+    return f"{caught} {again}: re-identified, it does no better than the network on this generator."
+
+
+def settings_source(px_per_unit: float | None, resolution: int) -> str:
+    """Where the simulator column of the settings table comes from; None for supplied files."""
+    if px_per_unit is None:
+        return ""  # identification_against_simulator says that the files were supplied
+    return (f", beside the simulator's settings for this file (`data/simulated.json` records them in box units; "
+            f"they are converted to pixels at {px_per_unit:g} px per box unit, the frame's {resolution} pixels "
+            "over the box's side; the rim's sharpness and the ball counts are not recorded there)")

@@ -7,6 +7,7 @@ Cases with the same training file share a model cache, so the second one trains 
 Every chapter must complete and state the radii it measures, never the simulator's.
 """
 import json
+import re
 import subprocess
 import sys
 import time
@@ -84,3 +85,22 @@ def test_the_size_probe_says_what_did_not_fit(case):
         assert said and "no three-ball images of radius" in texts["03-counting-robust"]
     elif files.training_radius <= 0.8 and files.test_radii[1] <= 1.6:
         assert not said
+
+
+def test_the_physics_identifies_the_part2_radius_or_says_it_could_not(case):
+    """Chapter 5's physics-informed predictor names the radius it identified on the Part 2 training
+    clips (within 3 % of the supplied one) or says plainly that it could not identify it, and how
+    many clips its gate sent to the network."""
+    files, texts = case
+    if "05-video-beyond" not in texts:
+        pytest.skip("this case does not build Part 2")
+    text = texts["05-video-beyond"]
+    assert "The gate sent " in text
+    match = re.search(r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units of (\d+(?:\.\d+)?) px\)",
+                      text)
+    if match is None:
+        assert "The settings could not be identified from these training clips" in text
+        return
+    pixels, units, pixels_per_unit = map(float, match.groups())
+    assert units == pytest.approx(files.video_radius, rel=0.03)
+    assert pixels == pytest.approx(files.video_radius * pixels_per_unit, rel=0.03)

@@ -170,3 +170,23 @@ def test_video_metrics_give_the_capped_summary_of_their_clips(targets):
 def test_capped_psnr_summary_rejects_empty_nan_or_unflattened_input(psnr):
     with pytest.raises(ValueError, match="PSNR"):
         capped_psnr_summary(psnr)
+
+
+def test_summary_caps_exact_clips_and_capped_caps_every_psnr(targets):
+    predictions = targets.copy()
+    predictions[0] = np.clip(targets[0] + 0.1, 0, 1)
+    metrics = video_metrics(predictions, targets)
+    assert np.isinf(metrics.psnr[1:]).all()
+    assert metrics.summary()["psnr"] == pytest.approx((metrics.psnr[0] + PSNR_CAP * (len(targets) - 1)) / len(targets))
+    capped = metrics.capped()
+    assert capped.psnr.max() == PSNR_CAP and capped.psnr_per_step.max() == PSNR_CAP
+    np.testing.assert_array_equal(capped.mse, metrics.mse)
+
+
+def test_psnr_of_the_mean_mse_per_step():
+    from lib.metrics import psnr_of_mean_mse_per_step
+    targets = np.zeros((2, 2, 8, 8))
+    predictions = targets.copy()
+    predictions[0, 1] = 0.1  # step 2: MSE 0.01 and 0, mean 0.005
+    steps = psnr_of_mean_mse_per_step(video_metrics(predictions, targets))
+    assert np.isinf(steps[0]) and steps[1] == pytest.approx(10 * math.log10(1 / 0.005))

@@ -117,3 +117,28 @@ def test_the_fitted_model_is_cached_by_data(monkeypatch, tmp_path):
     assert (cached_first, cached_second) == (False, True) and second == first
     fit_physics_model_cached(clips * 0.5, N_IN, tmp_path)
     assert calls == [3, 3]
+
+
+def test_clips_that_show_too_little_to_identify_send_every_clip_to_the_network(tmp_path):
+    clips, _ = simulate(6, seed=5)
+    black = torch.zeros(6, 10, 32, 32)  # nothing to measure a ball on
+    model, _ = fit_physics_model_cached(black, N_IN, tmp_path)
+    assert model.settings is None and "single ball" in model.problem
+    again, from_cache = fit_physics_model_cached(black, N_IN, tmp_path)
+    assert from_cache and again == model
+    hybrid = hybrid_predict(model, Constant(), clips[:, :N_IN], N_OUT)
+    assert not hybrid.from_physics.any() and (hybrid.frames == 0.25).all()
+    assert set(hybrid.reasons) == {f"settings not identified: {model.problem}"}
+
+
+def test_combine_takes_the_physics_where_the_gate_passes_and_reason_counts_group_the_reasons():
+    clips, _ = simulate(6, seed=6, ball_counts=(1,))
+    physics = predict_physics(clips[:, :N_IN], TRUE, N_OUT)
+    scores = physics.reproduction_mse.clone()
+    scores[:2] = 1.0
+    physics = PhysicsPrediction(physics.frames, physics.ball_counts, physics.start_frame, scores, physics.problems)
+    hybrid = predictor.combine(physics, Gate(1e-10), torch.full((6, N_OUT, 32, 32), 0.25))
+    assert hybrid.from_physics.tolist() == [False, False, True, True, True, True]
+    assert (hybrid.frames[:2] == 0.25).all() and torch.equal(hybrid.frames[2:], physics.frames[2:])
+    reasons = ["", "input not reproduced (MSE 1e-05)", "no ball found", "input not reproduced (MSE 2e-05)"]
+    assert predictor.reason_counts(reasons) == {"input not reproduced": 2, "no ball found": 1}

@@ -132,3 +132,90 @@ def test_side_findings_split_at_a_tenth_of_a_db():
 def test_clip_scores_names_balls_and_event():
     assert verdicts.clip_scores(7, "collision", 1, 12.34, 20.0) == \
         "Clip 7 (1 ball, collision): U-Net 12.3 dB, final model 20.0 dB."
+
+
+# The physics-informed predictor ------------------------------------------------------------------
+
+
+def test_identification_states_the_radius_in_pixels_and_box_units():
+    words = verdicts.identification(6.4, 8.0, (0.0, 32.0, 0.0, 32.0), 2, 3, 3.2, "")
+    assert words.startswith("The identified radius of the balls is 6.40 px (2.00 box units of 3.2 px)")
+    assert "2 sub-steps per frame" in words and "up to 3 balls" in words
+
+
+def test_identification_says_what_could_not_be_identified():
+    words = verdicts.identification(None, 0.0, (), 0, 0, 3.2, "no bounce off the low x wall")
+    assert "could not be identified" in words and "(no bounce off the low x wall)" in words
+    assert "every clip to the network" in words
+
+
+@pytest.mark.parametrize("errors, words", [
+    (None, "These files were supplied"),
+    ((0.005, 0.1, True), "meets its goals: radius within 0.50% of the simulator's, every wall within 0.100 px"),
+    ((0.02, 0.1, True), "misses a goal"), ((0.0, 0.5, True), "misses a goal"),
+    ((0.0, 0.0, False), "the sub-step count wrong")])
+def test_identification_against_the_simulator(errors, words):
+    assert words in verdicts.identification_against_simulator(errors, 32)
+
+
+@pytest.mark.parametrize("share, words", [(None, "not counted"), (1.0, "on every one of the 1000"),
+                                          (0.999, "on 99.9% of the 1000")])
+def test_count_agreement(share, words):
+    assert words in verdicts.count_agreement(share, 1000)
+
+
+def test_gate_sends_none_or_counts_reasons():
+    assert verdicts.gate_sends({}, 32) == "The gate sent none of the 32 validation clips to the network."
+    words = verdicts.gate_sends({"input not reproduced": 3, "5 balls: more than any training clip (3)": 1}, 1000)
+    assert words.startswith("The gate sent 4 of the 1000 validation clips to the network: 3 because the fitted")
+    assert words.endswith("; 1 because 5 balls: more than any training clip (3).")
+
+
+def test_physics_failure_sent_or_kept():
+    sent = verdicts.physics_failure(5, 2, "collision", 30.04, 38.0, "input not reproduced (MSE 1e-05)", 1e-5)
+    assert sent == ("Clip 5 (2 balls, collision): physics 30.0 dB; the gate sent it to the network "
+                    "(input not reproduced (MSE 1e-05)), and the hybrid scores 38.0 dB.")
+    kept = verdicts.physics_failure(5, 1, "wall bounce", 30.0, 30.0, "", 1e-13)
+    assert "although its input frames were reproduced (MSE 1.0e-13)" in kept and "hybrid keeps" in kept
+
+
+@pytest.mark.parametrize("below, drawn, words", [(0, 1, "No validation clip falls below 40 dB"),
+                                                 (1, 1, "1 validation clip falls below 40 dB; it is drawn"),
+                                                 (4, 4, "all are drawn"), (20, 12, "the 12 worst are drawn")])
+def test_failures_shown(below, drawn, words):
+    assert words in verdicts.failures_shown(below, drawn)
+
+
+@pytest.mark.parametrize("mse_gain, words", [(6.3, "already good"), (12.0, "most on the hard clips"),
+                                             (11.1, "about the same")])
+def test_gain_two_ways(mse_gain, words):
+    text = verdicts.gain_two_ways(11.0, mse_gain)
+    assert text.startswith(f"+11.0 dB as a mean of per-clip PSNRs and {mse_gain:+.1f} dB") and words in text
+
+
+NETWORK = {"psnr_of_mean_mse": 31.0, "capped_mean": 38.0, "ssim": 0.99}
+
+
+PHYSICS = {"psnr_of_mean_mse": 36.0, "ssim": 0.998}
+
+
+@pytest.mark.parametrize("hybrid, share, words", [
+    (NETWORK, 0.0, "kept no clip for the physics"),
+    ({"psnr_of_mean_mse": 40.0, "ssim": 0.999}, 0.99, "is the best predictor"),
+    ({"psnr_of_mean_mse": 33.0, "ssim": 0.995}, 0.99, "but not the physics alone"),
+    ({"psnr_of_mean_mse": 30.0, "ssim": 0.999}, 0.99, "does not beat")])
+def test_hybrid_verdict(hybrid, share, words):
+    assert words in verdicts.hybrid_verdict(hybrid, NETWORK, PHYSICS, share)
+
+
+@pytest.mark.parametrize("kept, again, words", [(0, 120.0, ("the gate sends all", "adapts")),
+                                                (5, 120.0, ("sends the rest", "adapts")),
+                                                (50, 10.0, ("pass the gate on 50", "does no better"))])
+def test_other_generator_verdict(kept, again, words):
+    text = verdicts.other_generator_verdict(kept, 100, again, 14.0, 14.5)
+    assert all(word in text for word in words)
+
+
+def test_settings_source_converts_units_only_for_simulated_files():
+    assert verdicts.settings_source(None, 32) == ""
+    assert "converted to pixels at 3.2 px per box unit, the frame's 32 pixels" in verdicts.settings_source(3.2, 32)

@@ -35,6 +35,10 @@ FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or k
 GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
 
 
+class IdentificationError(ValueError):
+    """The training clips do not show what a setting is read from (a lone ball, a bounce off each wall)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """The identified settings in pixel units, and the evidence behind them."""
@@ -84,7 +88,7 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
     one_blob = [i for i, frame in enumerate(frames.numpy()) if _blob_count(frame) == 1][:LOOK_FRAMES]
     if not one_blob:
-        raise ValueError("no training frame shows a single ball: cannot measure the balls")
+        raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
     images = frames[one_blob]
     start = torch.cat([_centroids(images), _radius_from_area(images)[:, None],
                        torch.full((len(images), 1), 2.0, dtype=torch.float64)], dim=1)  # a Gaussian rim to start
@@ -140,7 +144,7 @@ def _wall_bounces(before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor) 
 def _substeps(times: Tensor) -> tuple[int, Tensor]:
     """The smallest sub-step count whose grid holds (nearly) as many bounce times as any count."""
     if not len(times):
-        raise ValueError("no wall bounce in the training clips: cannot place the walls")
+        raise IdentificationError("no wall bounce in the training clips: cannot place the walls")
     shares = []
     for substeps in range(1, MAX_SUBSTEPS + 1):
         grid = times * substeps
@@ -159,7 +163,7 @@ def _walls(bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: f
         for direction in (-1.0, 1.0):
             chosen = on_grid & (bounces["axis"] == axis) & (bounces["direction"] == direction)
             if not chosen.any():
-                raise ValueError(f"no bounce off the {'low' if direction < 0 else 'high'} "
+                raise IdentificationError(f"no bounce off the {'low' if direction < 0 else 'high'} "
                                  f"{'xy'[axis]} wall in the training clips: cannot place it")
             # The bouncing sub-step's position had crossed; the one before (a sub-step back) had not.
             crossed = bounces["position"][chosen] + direction * radius

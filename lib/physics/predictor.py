@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from lib.cache import code_digest, entry_path, tensor_digest
 from lib.physics import identify, least_squares, motion, perception, render, state, tracking
-from lib.physics.identify import Settings, identify_settings
+from lib.physics.identify import IdentificationError, Settings, identify_settings
 from lib.physics.motion import roll_out
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
@@ -63,11 +63,25 @@ class Gate:
 
 @dataclass(frozen=True)
 class PhysicsModel:
-    """What the predictor learns from training clips: the settings and the gate."""
+    """What the predictor learns from training clips: the settings and the gate.
 
-    settings: Settings
+    When the training clips do not show what a setting is read from, `settings` is None,
+    `problem` says what could not be identified, and every clip goes to the network.
+    """
+
+    settings: Settings | None
     gate: Gate
     seconds: float  # time to identify the settings and choose the gate
+    problem: str = ""  # why nothing was identified ("" when the settings were)
+
+    def predict(self, inputs: Tensor, n_out: int) -> PhysicsPrediction:
+        """`predict_physics` with the identified settings; without them, nothing fitted on any clip."""
+        if self.settings is not None:
+            return predict_physics(inputs, self.settings, n_out)
+        n_clips = len(inputs)
+        return PhysicsPrediction(inputs[:, -1:].repeat(1, n_out, 1, 1).float(), torch.full((n_clips,), -1),
+                                 torch.full((n_clips,), -1), torch.full((n_clips,), float("inf"), dtype=torch.float64),
+                                 [f"settings not identified: {self.problem}"] * n_clips)
 
 
 @dataclass(frozen=True)
@@ -142,7 +156,10 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
     started = time.perf_counter()
     # Two thirds at most identify, so that the gate always sees clips the settings were not fitted on.
     n_identify = min(IDENTIFICATION_CLIPS, 2 * len(train_clips) // 3)
-    settings = identify_settings(train_clips[:n_identify])
+    try:
+        settings = identify_settings(train_clips[:n_identify])
+    except IdentificationError as error:
+        return PhysicsModel(None, Gate(float("-inf")), time.perf_counter() - started, str(error))
     held_out = train_clips[n_identify:n_identify + GATE_CLIPS]
     prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
     gate = choose_gate(prediction, held_out[:, n_input:])
@@ -160,8 +177,8 @@ def fit_physics_model_cached(train_clips: Tensor, n_input: int, cache_dir: Path 
     path = entry_path(cache_dir, name, key) / "physics.json"
     if path.exists():
         stored = json.loads(path.read_text())
-        settings = Settings(**{**stored["settings"], "walls": tuple(stored["settings"]["walls"])})
-        return PhysicsModel(settings, Gate(**stored["gate"]), stored["seconds"]), True
+        settings = stored["settings"] and Settings(**{**stored["settings"], "walls": tuple(stored["settings"]["walls"])})
+        return PhysicsModel(settings, Gate(**stored["gate"]), stored["seconds"], stored["problem"]), True
     model = fit_physics_model(train_clips, n_input)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(model), indent=1))
@@ -170,7 +187,7 @@ def fit_physics_model_cached(train_clips: Tensor, n_input: int, cache_dir: Path 
 
 def hybrid_predict(model: PhysicsModel, network: nn.Module, inputs: Tensor, n_out: int) -> HybridPrediction:
     """The physics prediction where `model.gate` passes, `network`'s (inputs -> n_out frames) elsewhere."""
-    physics = predict_physics(inputs, model.settings, n_out)
+    physics = model.predict(inputs, n_out)
     keep = model.gate.passes(physics)
     frames = physics.frames.clone()
     sent = torch.nonzero(~keep).flatten()
@@ -179,6 +196,21 @@ def hybrid_predict(model: PhysicsModel, network: nn.Module, inputs: Tensor, n_ou
         with torch.no_grad():
             frames[sent] = network(inputs[sent].float()).float().cpu()
     return HybridPrediction(frames, keep, model.gate.reasons(physics))
+
+
+def combine(physics: PhysicsPrediction, gate: Gate, network_frames: Tensor) -> HybridPrediction:
+    """`hybrid_predict` from predictions already made: the physics where `gate` passes, else
+    `network_frames` (N, n_out, H, W), the network's prediction of the same clips."""
+    keep = gate.passes(physics)
+    frames = torch.where(keep[:, None, None, None], physics.frames, network_frames.to(physics.frames.dtype))
+    return HybridPrediction(frames, keep, gate.reasons(physics))
+
+
+def reason_counts(reasons: list[str]) -> dict[str, int]:
+    """How many clips each kind of reason sent to the network, most frequent first (the text
+    before any parenthesis, so "input not reproduced (MSE 2e-05)" counts as "input not reproduced")."""
+    kinds = [reason.split(" (")[0] for reason in reasons if reason]
+    return dict(sorted(((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])))
 
 
 def _problem(count: int, in_range: bool, max_balls: int) -> str:
