@@ -32,8 +32,10 @@ DATA_FILES := $(addprefix $(DATA_DIR)/,part1_bballs_training.npz part1_bballs_te
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 EXECUTED := $(CHAPTERS:chapters/%=$(BUILD)/chapters/%)
 LIB := $(wildcard lib/*.py)
-# The appendix that records this build (versions, commit, data, models) runs on every build.
-PROVENANCE := $(BUILD)/chapters/06-provenance.ipynb
+# The appendix that records this build (versions, commit, data, models) runs on every build; the
+# conclusion reads every other chapter's results.
+PROVENANCE := $(BUILD)/chapters/07-provenance.ipynb
+CONCLUSION := $(BUILD)/chapters/06-conclusion.ipynb
 # DEVICE=cpu or DEVICE=cuda overrides the automatic choice (CUDA when available).
 export DEVICE
 # Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/device.py sets it too).
@@ -77,6 +79,7 @@ $(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode t
 	$(CHAPTER_THREADS) $(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
 		--cache-dir $(CACHE_DIR) --results-dir $(BUILD)/results
 
+$(CONCLUSION): $(filter-out $(CONCLUSION) $(PROVENANCE),$(EXECUTED))
 $(PROVENANCE): $(filter-out $(PROVENANCE),$(EXECUTED)) FORCE
 
 $(BUILD)/results.json $(BUILD)/_summary.md &: $(EXECUTED) tools/summarize_results.py
