@@ -13,17 +13,16 @@ from torch import Tensor, nn
 
 from lib.data import load_course_file, split_train_val
 from lib.metrics import confusion_matrix
-from lib.settings import PART1_TEST, PART1_TRAINING
+from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING
 from lib.side_by_side import TrainingRun
 from lib.train import Augment, TrainConfig, predict
 
-CLASSES = (1, 2, 3)
 QUICK_SIZES = {"train": 64, "val": 32, "test": 64}  # a preview, not a result
 
 
 @dataclass
 class CountingData:
-    """Images (N, 1, 32, 32) and class indices 0..2 (= number of balls - 1)."""
+    """Images (N, 1, 32, 32) and their numbers of balls (N,), as the course files hold them."""
 
     train: tuple[Tensor, Tensor]
     val: tuple[Tensor, Tensor]
@@ -41,18 +40,23 @@ def load_counting_data(data_dir: Path, quick: bool = False) -> CountingData:
         if quick:
             x, y = x[:QUICK_SIZES[name]], y[:QUICK_SIZES[name]]
         tensors[name] = (torch.from_numpy(np.ascontiguousarray(x)),
-                         torch.from_numpy(np.asarray(y) - CLASSES[0]).long())
+                         torch.from_numpy(np.asarray(y)).long())
     return CountingData(**tensors)
 
 
-def cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
-    """Cross-entropy on logits (the loss of the handout)."""
-    return F.cross_entropy(logits, targets)
+def predicted_counts(logits: Tensor) -> Tensor:
+    """The number of balls each row of logits (N, len(BALL_COUNTS)) picks."""
+    return torch.as_tensor(BALL_COUNTS, device=logits.device)[logits.argmax(dim=1)]
 
 
-def correct(logits: Tensor, targets: Tensor) -> Tensor:
-    """Per-sample 1.0 where the predicted class is right: averaged, this is the accuracy."""
-    return (logits.argmax(dim=1) == targets).float()
+def cross_entropy(logits: Tensor, counts: Tensor) -> Tensor:
+    """Cross-entropy on logits (the loss of the handout); logit i stands for BALL_COUNTS[i]."""
+    return F.cross_entropy(logits, counts - BALL_COUNTS[0])
+
+
+def correct(logits: Tensor, counts: Tensor) -> Tensor:
+    """Per-sample 1.0 where the predicted number of balls is right: averaged, this is the accuracy."""
+    return (predicted_counts(logits) == counts).float()
 
 
 def counter_run(name: str, build_model: Callable[[], nn.Module], data: CountingData,
@@ -71,17 +75,17 @@ class CountingEvaluation:
 
 def evaluate_counter(model: nn.Module, split: tuple[Tensor, Tensor]) -> CountingEvaluation:
     """Accuracy, confusion matrix and predictions of a counting model on one split."""
-    images, targets = split
-    predicted = predict(model, images).argmax(dim=1).numpy() + CLASSES[0]
-    true = targets.numpy() + CLASSES[0]
+    images, counts = split
+    predicted = predicted_counts(predict(model, images)).numpy()
+    true = counts.numpy()
     return CountingEvaluation(float((predicted == true).mean()),
-                              confusion_matrix(true, predicted, classes=CLASSES), predicted)
+                              confusion_matrix(true, predicted, classes=BALL_COUNTS), predicted)
 
 
 SIZE_GROUPS = {"smaller (< 0.8×)": (0.0, 0.8), "similar (0.8–1.2×)": (0.8, 1.2), "larger (> 1.2×)": (1.2, np.inf)}
 
 
-def errors_by_size(train: tuple[Tensor, np.ndarray], test: tuple[Tensor, np.ndarray],
+def errors_by_size(train: tuple[Tensor, Tensor | np.ndarray], test: tuple[Tensor, Tensor | np.ndarray],
                    predicted: Sequence[np.ndarray]) -> pd.DataFrame:
     """Test images grouped by ball size, with the accuracy and mean signed error (predicted minus
     true count) of `predicted` (one array of counts per model), pooled over the models.

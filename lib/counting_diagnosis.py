@@ -2,11 +2,13 @@
 
 - `brightness_counter`: the rule a network falls back on when every training ball has the same
   size, the total brightness divided by the brightness of one training ball.
-- `blob_counter`: a rule that ignores size, the number of separate bright regions.
+- `best_blob_threshold`: the level at which a rule that ignores size, the number of separate
+  bright regions (`lib.blobs.count_blobs`), counts the training images best.
 - `size_probe`: fresh simulated images of 1, 2 or 3 balls that share one radius, swept over a
   range of radii, to see how a model's count changes with ball size alone.
 - `ball_radii`, `radius_span`, `probe_radii`: the balls' radius measured from the images, so
   that the chapters state the sizes of the files at hand, supplied or simulated.
+- `edge_gap`: how close the balls of a set of images come to the top and left edges.
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
-from scipy import ndimage
 from torch import Tensor, nn
 
-from lib.counting import CLASSES
+from lib.blobs import count_blobs
+from lib.counting import predicted_counts
 from lib.data import IMAGE_SIZE
+from lib.settings import BALL_COUNTS
 from lib.simulate import MAX_START_DRAWS, NoRoomError, Physics, simulate_clips
 from lib.train import predict
 
@@ -71,30 +74,24 @@ def probe_radii(training_radius: float, span: tuple[float, float], step: float =
     return np.unique(np.append(grid, round(training_radius, 2)))
 
 
-def brightness_per_ball(images: Tensor, classes: Tensor) -> float:
+def brightness_per_ball(images: Tensor, counts: Tensor) -> float:
     """The median over images of the total brightness divided by the number of balls."""
     totals = images.sum(dim=(1, 2, 3)).numpy()
-    return float(np.median(totals / (classes.numpy() + CLASSES[0])))
+    return float(np.median(totals / counts.numpy()))
 
 
 def brightness_counter(images: Tensor, per_ball: float) -> np.ndarray:
     """Predicted counts: total brightness in units of `per_ball`, rounded, clipped to 1..3."""
     ratio = images.sum(dim=(1, 2, 3)).numpy() / per_ball
-    return np.clip(np.rint(ratio), CLASSES[0], CLASSES[-1]).astype(int)
+    return np.clip(np.rint(ratio), min(BALL_COUNTS), max(BALL_COUNTS)).astype(int)
 
 
-def blob_counter(images: Tensor, threshold: float) -> np.ndarray:
-    """Predicted counts: the number of 4-connected regions of pixels brighter than `threshold`."""
-    return np.array([ndimage.label(image.squeeze(0).numpy() > threshold)[1] for image in images])
-
-
-def best_blob_threshold(images: Tensor, classes: Tensor,
+def best_blob_threshold(images: Tensor, counts: Tensor,
                         candidates: Sequence[float] = tuple(np.round(np.arange(0.05, 1.0, 0.05), 2))
                         ) -> float:
-    """The candidate threshold under which `blob_counter` is most accurate on these images
+    """The candidate level under which `count_blobs` counts these images (N, 1, H, W) best
     (the lowest one on a tie)."""
-    true = classes.numpy() + CLASSES[0]
-    scores = [np.mean(blob_counter(images, t) == true) for t in candidates]
+    scores = [np.mean(count_blobs(images[:, 0], t) == counts.numpy()) for t in candidates]
     return float(candidates[int(np.argmax(scores))])
 
 
@@ -115,7 +112,7 @@ def size_probe(radii: Sequence[float], per_cell: int, seed: int = 0) -> SizeProb
     whose balls do not fit apart in the box within the simulator's bounded number of draws is
     left out. Each pair draws from its own stream, so leaving one out changes no other."""
     images, counts, cell_radii, left_out = [], [], [], []
-    for count in CLASSES:
+    for count in BALL_COUNTS:
         for index, radius in enumerate(radii):
             rng = np.random.default_rng([seed, count, index])
             try:
@@ -162,7 +159,7 @@ def _join(parts: Sequence[str]) -> str:
 
 def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataFrame:
     """Per (true count, radius): the mean predicted count and the accuracy, pooled over models."""
-    predicted = np.stack([predict(m, probe.images).argmax(dim=1).numpy() + CLASSES[0] for m in models])
+    predicted = np.stack([predicted_counts(predict(m, probe.images)).numpy() for m in models])
     table = pd.DataFrame({"count": np.tile(probe.counts, len(models)),
                           "radius": np.tile(probe.radii, len(models)),
                           "predicted": predicted.ravel()})
@@ -170,3 +167,14 @@ def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataF
     return (table.groupby(["count", "radius"])
             .agg(mean_predicted=("predicted", "mean"), accuracy=("correct", "mean"))
             .reset_index())
+
+
+def edge_gap(images: Tensor, body_level: float = 0.5) -> int:
+    """The fewest pixels between the top or left edge and a ball's body (pixels brighter than
+    `body_level`), over the images (N, 1, H, W) that show one."""
+    body = images[:, 0] > body_level
+    body = body[body.flatten(1).any(dim=1)]
+    if not len(body):
+        raise ValueError(f"no pixel of these images is brighter than {body_level}")
+    rows, cols = body.any(dim=2).float().argmax(dim=1), body.any(dim=1).float().argmax(dim=1)
+    return int(torch.minimum(rows, cols).min())

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
 
 from lib.data import radius_words
-from lib.words import mean_sd, sample_sd
+from lib.settings import BALL_COUNTS
+from lib.words import balls, mean_sd, sample_sd
 
 
 def test_radii(span: tuple[float, float], has_single_ball_images: bool) -> str:
@@ -93,6 +95,18 @@ def simulated_radii(settings: Sequence[dict | None]) -> str:
     return ""
 
 
+def size_response(probe_table: pd.DataFrame) -> str:
+    """Whether the mean predicted count of a size probe (lib.counting_diagnosis.probe_predictions)
+    rises from the smallest to the largest radius for every true count."""
+    rises = all(rows.sort_values("radius").mean_predicted.iloc[-1] > rows.sort_values("radius").mean_predicted.iloc[0]
+                for _, rows in probe_table.groupby("count"))
+    if rises:
+        return ("The predicted count rises with the radius for every true count: the network has learned *how much "
+                "white* there is, which in the training file is the same thing as *how many balls*.")
+    return ("The predicted count does not rise with the radius for every true count, so brightness does not "
+            "explain all of what the network keys on.")
+
+
 def proxy_quality(brightness_accuracy: float) -> str:
     """'a perfect' or 'an almost perfect' proxy, from the brightness counter's training accuracy."""
     return "a perfect" if brightness_accuracy == 1 else "an almost perfect"
@@ -115,6 +129,19 @@ def target_met(final_test: Sequence[float], baseline_test: Sequence[float], bar:
     """Task 4's target: a mean test accuracy of at least `bar`, and more than two baseline standard
     deviations above the baseline's mean."""
     return bool(np.mean(final_test) >= bar and np.mean(final_test) > np.mean(baseline_test) + 2 * sample_sd(baseline_test))
+
+
+def remaining_errors(confusion: np.ndarray, test_accuracy: Sequence[float]) -> str:
+    """The most frequent error of a confusion matrix summed over seeds (rows: true count, columns:
+    predicted, in the order of lib.settings.BALL_COUNTS) and the weakest seed; or that there is none."""
+    off_diagonal = confusion - np.diag(np.diag(confusion))
+    if not off_diagonal.sum():
+        return "No seed of the final model miscounts any test image."
+    true_index, predicted_index = np.unravel_index(off_diagonal.argmax(), confusion.shape)
+    weakest = int(np.argmin(test_accuracy))
+    return (f"The most frequent remaining error is {balls(BALL_COUNTS[true_index])} counted as "
+            f"{BALL_COUNTS[predicted_index]} ({off_diagonal.max()} of the {off_diagonal.sum()} errors over all "
+            f"seeds); the weakest seed ({weakest}) scores {test_accuracy[weakest]:.1%}.")
 
 
 def weakest_probe_case(radius: float, probe_radii: np.ndarray) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib.settings import BALL_COUNTS
+
 MAX_START_DRAWS = 10_000  # a start state this rare means the radii cannot fit in the box
 RENDER_CHUNK_CLIPS = 256  # bounds the temporaries of `render` to ~10 MB each
 
@@ -87,7 +89,7 @@ def simulate_clips(
     n_clips: int,
     n_frames: int,
     rng: np.random.Generator,
-    ball_counts: tuple[int, ...] = (1, 2, 3),
+    ball_counts: tuple[int, ...] = BALL_COUNTS,
     radius_range: tuple[float, float] = (1.2, 1.2),
     resolution: int = 32,
     physics: Physics = Physics(),

@@ -1,8 +1,12 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from torch import nn
 
-from lib.counting import SIZE_GROUPS, errors_by_size
+from lib.counting import (SIZE_GROUPS, correct, cross_entropy, errors_by_size, evaluate_counter,
+                          load_counting_data, predicted_counts)
+from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING
 
 
 def images_of_brightness(*totals):
@@ -26,3 +30,43 @@ def test_an_empty_size_group_has_no_accuracy():
     table = errors_by_size(train, (images_of_brightness(10.0), np.array([1])), [np.array([1])])
     assert table["test images"].tolist() == [0, 1, 0]
     assert np.isnan(table["accuracy"][0])
+
+
+def test_logits_stand_for_the_ball_counts_in_order():
+    logits = torch.tensor([[5.0, 0.0, 0.0], [0.0, 0.0, 5.0], [0.0, 5.0, 0.0]])
+    counts = torch.tensor(BALL_COUNTS)[[0, 2, 1]]
+    assert predicted_counts(logits).tolist() == counts.tolist()
+    assert correct(logits, counts).tolist() == [1.0, 1.0, 1.0]
+    assert correct(logits, counts.flip(0)).tolist() == [0.0, 1.0, 0.0]
+    # the loss reads the counts as the index of their logit
+    assert cross_entropy(logits, counts) == pytest.approx(F.cross_entropy(logits, torch.tensor([0, 2, 1])).item())
+
+
+class FixedCounter(nn.Module):
+    """Logits that pick the ball counts given, whatever the images."""
+
+    def __init__(self, counts):
+        super().__init__()
+        self.logits = nn.Parameter(F.one_hot(torch.tensor(counts) - BALL_COUNTS[0], len(BALL_COUNTS)).float())
+
+    def forward(self, images):
+        return self.logits[:len(images)]
+
+
+def test_evaluate_counter_scores_counts_and_fills_the_confusion_matrix_by_count():
+    images, counts = torch.zeros(4, 1, 32, 32), torch.tensor([1, 2, 3, 3])
+    evaluation = evaluate_counter(FixedCounter([1, 2, 2, 3]), (images, counts))
+    assert evaluation.accuracy == 0.75
+    assert evaluation.predicted.tolist() == [1, 2, 2, 3]
+    assert evaluation.confusion.tolist() == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+
+
+def test_counting_data_holds_the_number_of_balls_as_the_files_do(tmp_path):
+    labels = {PART1_TRAINING: np.array([1, 2, 3, 3, 2, 1, 1, 2, 3, 3]), PART1_TEST: np.array([3, 1, 2])}
+    for name, counts in labels.items():
+        np.savez(tmp_path / name, data=np.zeros((len(counts), 1, 1024), np.float32), labels=counts)
+    data = load_counting_data(tmp_path)
+    assert data.train[1].tolist() == labels[PART1_TRAINING][:8].tolist()
+    assert data.val[1].tolist() == labels[PART1_TRAINING][8:].tolist()
+    assert data.test[1].tolist() == labels[PART1_TEST].tolist()
+    assert data.test[0].shape == (3, 1, 32, 32)

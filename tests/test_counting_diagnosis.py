@@ -7,9 +7,9 @@ from lib.counting_diagnosis import (
     ball_brightness,
     ball_radii,
     best_blob_threshold,
-    blob_counter,
     brightness_counter,
     brightness_per_ball,
+    edge_gap,
     left_out_words,
     probe_predictions,
     probe_radii,
@@ -23,36 +23,28 @@ from lib.simulate import render, simulate_clips, simulate_trajectories
 
 def training_like(n=30, radius=1.2, seed=0):
     frames, labels = simulate_clips(n, 1, np.random.default_rng(seed), radius_range=(radius, radius))
-    return torch.from_numpy(frames), torch.from_numpy(labels - 1)
+    return torch.from_numpy(frames), torch.from_numpy(labels)
 
 
 def test_brightness_counter_is_exact_when_every_ball_has_the_training_size():
-    images, classes = training_like()
-    per_ball = brightness_per_ball(images, classes)
+    images, counts = training_like()
+    per_ball = brightness_per_ball(images, counts)
     assert per_ball == pytest.approx(42.0, rel=0.01)  # a radius-1.2 ball at 32 px
-    assert np.array_equal(brightness_counter(images, per_ball), classes.numpy() + 1)
+    assert np.array_equal(brightness_counter(images, per_ball), counts.numpy())
 
 
 def test_brightness_counter_counts_one_large_ball_as_two():
-    images, classes = training_like()
-    per_ball = brightness_per_ball(images, classes)
+    images, counts = training_like()
+    per_ball = brightness_per_ball(images, counts)
     # one ball with 2.2 times the area of a training ball
     one_ball = simulate_clips(5, 1, np.random.default_rng(2), ball_counts=(1,),
                               radius_range=(1.2 * np.sqrt(2.2),) * 2)[0]
     assert np.all(brightness_counter(torch.from_numpy(one_ball), per_ball) == 2)
 
 
-def test_blob_counter_counts_separate_balls_whatever_their_size():
-    images, classes = training_like(n=40, seed=3)
-    assert np.array_equal(blob_counter(images, 0.9), classes.numpy() + 1)
-    small = simulate_clips(20, 1, np.random.default_rng(4), ball_counts=(3,), radius_range=(0.8, 1.8))[0]
-    assert np.all(blob_counter(torch.from_numpy(small), 0.9) == 3)
-
-
 def test_best_blob_threshold_picks_the_most_accurate_candidate():
-    images, classes = training_like(n=40, seed=5)
-    # a threshold of 0.05 merges touching rims into one blob and 0.99 keeps only centres
-    threshold = best_blob_threshold(images, classes, candidates=(0.0, 0.9, 1.0))
+    images, counts = training_like(n=40, seed=5)
+    threshold = best_blob_threshold(images, counts, candidates=(0.0, 0.9, 1.0))
     assert threshold == 0.9  # 0.0: one blob of background; 1.0: nothing is brighter than 1
 
 
@@ -130,8 +122,8 @@ def test_a_rendered_ball_has_the_brightness_of_its_profile():
 
 @pytest.mark.parametrize("radius", [0.9, 1.0, 1.2, 1.5])
 def test_the_training_radius_is_measured_from_training_like_images(radius):
-    images, classes = training_like(n=200, radius=radius, seed=4)
-    measured = np.median(ball_radii(images, classes + 1))
+    images, counts = training_like(n=200, radius=radius, seed=4)
+    measured = np.median(ball_radii(images, counts))
     assert measured == pytest.approx(radius, abs=0.005)
 
 
@@ -153,3 +145,14 @@ def test_probe_radii_surround_the_training_radius_and_cover_the_test_span():
     radii = probe_radii(1.0, (0.7, 2.2))
     assert radii.min() == 0.5 and radii.max() == 2.2 and 1.0 in radii
     assert 1.13 in probe_radii(1.13, (0.8, 1.8))
+
+
+def test_edge_gap_is_the_closest_any_ball_body_comes_to_the_top_or_left_edge():
+    images = torch.zeros(2, 1, 8, 8)
+    images[0, 0, 3:5, 4:6] = 1.0  # 3 rows from the top, 4 columns from the left
+    images[1, 0, 5:7, 2:4] = 0.6  # 5 rows, 2 columns
+    assert edge_gap(images) == 2
+    assert edge_gap(images[:1]) == 3
+    assert edge_gap(images, body_level=0.7) == 3  # the second ball's pixels are not body
+    with pytest.raises(ValueError, match="no pixel"):
+        edge_gap(images, body_level=1.0)

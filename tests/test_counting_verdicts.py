@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from lib import counting_verdicts as verdicts
@@ -105,3 +106,23 @@ def test_rescaled_choice():
 def test_models_trained_now():
     assert verdicts.models_trained_now(3).startswith("3 of the models being trained in it")
     assert verdicts.models_trained_now(0) == "every model being loaded from the cache."
+
+
+def probe_table(*rows):
+    return pd.DataFrame(rows, columns=["count", "radius", "mean_predicted"])
+
+
+def test_size_response_needs_a_rise_for_every_true_count():
+    rising = probe_table((1, 0.8, 1.0), (1, 1.6, 2.0), (2, 0.8, 1.5), (2, 1.6, 2.9))
+    assert "has learned *how much white*" in verdicts.size_response(rising)
+    flat_for_two = probe_table((1, 0.8, 1.0), (1, 1.6, 2.0), (2, 1.6, 2.0), (2, 0.8, 2.0))
+    assert "does not rise with the radius" in verdicts.size_response(flat_for_two)
+
+
+def test_remaining_errors_name_the_most_frequent_error_and_the_weakest_seed():
+    confusion = np.array([[10, 1, 0], [0, 9, 3], [0, 0, 12]])
+    assert verdicts.remaining_errors(confusion, [0.95, 0.9, 0.97]) == (
+        "The most frequent remaining error is 2 balls counted as 3 (3 of the 4 errors over all seeds); "
+        "the weakest seed (1) scores 90.0%.")
+    assert verdicts.remaining_errors(np.diag([5, 5, 5]), [1.0, 1.0]) == (
+        "No seed of the final model miscounts any test image.")

@@ -29,7 +29,8 @@ def cast(values: np.ndarray, dtype) -> np.ndarray:
         values = np.rint(np.nan_to_num(values)).clip(np.iinfo(dtype).min, np.iinfo(dtype).max)
     elif dtype.kind == "b":
         values = np.nan_to_num(values) > 0.5
-    return values.astype(dtype)
+    with np.errstate(invalid="ignore"):  # int64's maximum is not exact as a float: it may wrap, still a file
+        return values.astype(dtype)
 
 
 @st.composite

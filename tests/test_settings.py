@@ -33,15 +33,17 @@ def retyped_settings(code: str) -> list[str]:
     return [what for pattern, what in RETYPED.items() if re.search(pattern, code)]
 
 
-# Chapter 03 still retypes settings until it is converted (issue 15); strict, so the mark must go then.
-NOT_YET = pytest.mark.xfail(strict=True, reason="chapter 03 not yet converted to lib.settings (issue 15)")
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=NOT_YET) if p.name.startswith("03-") else p
-                                  for p in sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("bench/*.py")])],
+@pytest.mark.parametrize("path", sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("bench/*.py")]),
                          ids=lambda p: p.name)
 def test_no_chapter_or_bench_script_spells_out_a_shared_setting(path):
     assert retyped_settings(code_of(path)) == []
+
+
+def test_the_library_and_tools_take_the_ball_counts_from_settings():
+    """simulate, counting, metrics and plots once typed their own (1, 2, 3)."""
+    ball_counts = next(pattern for pattern, what in RETYPED.items() if "BALL_COUNTS" in what)
+    modules = [p for p in sorted([*ROOT.glob("lib/**/*.py"), *ROOT.glob("tools/*.py")]) if p.name != "settings.py"]
+    assert [p.relative_to(ROOT).as_posix() for p in modules if re.search(ball_counts, p.read_text())] == []
 
 
 @pytest.mark.parametrize("code", ['load(DATA / "part1_bballs_test.npz")', "for n in (1, 2, 3):",

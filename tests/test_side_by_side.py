@@ -1,9 +1,9 @@
 import torch
-import torch.nn.functional as F
 
 from lib import side_by_side
-from lib.counting import correct
+from lib.counting import correct, cross_entropy
 from lib.counting_models import baseline_cnn
+from lib.settings import BALL_COUNTS
 from lib.side_by_side import TrainingRun, train_side_by_side
 from lib.train import TrainConfig
 
@@ -11,9 +11,9 @@ from lib.train import TrainConfig
 def tiny_runs(seeds):
     generator = torch.Generator().manual_seed(5)
     images = torch.rand(40, 1, 32, 32, generator=generator)
-    classes = torch.arange(40) % 3
-    return [TrainingRun("tiny", baseline_cnn, (images[:32], classes[:32]), (images[32:], classes[32:]),
-                        TrainConfig(epochs=1, seed=seed), F.cross_entropy, metrics={"accuracy": correct})
+    counts = torch.tensor(BALL_COUNTS)[torch.arange(40) % 3]
+    return [TrainingRun("tiny", baseline_cnn, (images[:32], counts[:32]), (images[32:], counts[32:]),
+                        TrainConfig(epochs=1, seed=seed), cross_entropy, metrics={"accuracy": correct})
             for seed in seeds]
 
 
