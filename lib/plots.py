@@ -46,25 +46,50 @@ def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
     """Rows of frames laid out like the handout's Figure 1: one row per clip, time left to right.
 
     Each entry of `rows` is an array (T, H, W) with values in [0, 1]; all rows share the same T.
-    `row_cmaps` gives a colour map per row (default grey), e.g. to set error maps apart.
+    `row_cmaps` gives a colour map per row (default grey), e.g. to set error maps apart; a row
+    drawn in another colour map than grey gets a colour bar (0 to 1) at its right end.
     """
     n_rows, n_cols = len(rows), len(rows[0])
-    width = min(TEXT_WIDTH_INCHES, 0.55 * n_cols + 0.9)
+    cmaps = list(row_cmaps) if row_cmaps else ["gray"] * n_rows
+    bar_room = 0.45 if any(cmap != "gray" for cmap in cmaps) else 0.0  # inches for colour bars
+    width = min(TEXT_WIDTH_INCHES, 0.55 * n_cols + 0.9 + bar_room)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(width, row_height * n_rows + 0.25),
                              squeeze=False, constrained_layout=False)
-    fig.subplots_adjust(left=0.9 / width, right=0.99, top=1 - 0.22 / (row_height * n_rows + 0.25),
-                        bottom=0.01, wspace=0.06, hspace=0.08)
+    fig.subplots_adjust(left=0.9 / width, right=0.99 - bar_room / width,
+                        top=1 - 0.22 / (row_height * n_rows + 0.25), bottom=0.01, wspace=0.06, hspace=0.08)
     for r, (frames, label) in enumerate(zip(rows, row_labels)):
         for c in range(n_cols):
             ax = axes[r, c]
-            ax.imshow(frames[c], cmap=row_cmaps[r] if row_cmaps else "gray", vmin=0.0, vmax=1.0,
-                      interpolation="nearest")
+            image = ax.imshow(frames[c], cmap=cmaps[r], vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0 and column_labels is not None:
                 ax.set_title(column_labels[c], fontsize=7, pad=2)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=7, labelpad=4)
+        if cmaps[r] != "gray":
+            box = axes[r, -1].get_position()
+            bar = fig.add_axes((box.x1 + 0.08 / width, box.y0, 0.08 / width, box.height))
+            fig.colorbar(image, cax=bar, ticks=[0, 1]).ax.tick_params(labelsize=6, length=2)
     return fig
+
+
+# A model keeps its colour in every figure; other labels take the palette's unused colours in order.
+MODEL_COLOURS = {"last frame": 7, "Task 6 U-Net": 0, "Task 7 final": 1, "physics": 2, "hybrid": 4}
+
+
+def colours_for(labels: Sequence[str]) -> dict[str, tuple]:
+    """The colour of each label: its own from MODEL_COLOURS, else the next unused palette colour."""
+    palette = sns.color_palette(n_colors=10)
+    free = iter(i for i in range(10) if i not in MODEL_COLOURS.values())
+    return {label: palette[MODEL_COLOURS[label] if label in MODEL_COLOURS else next(free)] for label in labels}
+
+
+def legend_below(fig, ax, title: str | None = None) -> None:
+    """The legend of `ax`'s labelled artists below every panel, outside the axes, so that it can
+    never cover data (figures use constrained layout, which makes room for it)."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), title=title,
+               frameon=False, title_fontsize=7)
 
 
 def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
@@ -77,7 +102,8 @@ def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
     """
     fig, axes = plt.subplots(1, len(panels), squeeze=False)
     labels = list(dict.fromkeys(run.split(" #")[0] for run in histories))
-    colours = dict(zip(labels, sns.color_palette()))
+    colours = colours_for(labels)
+    split_colours = dict(zip(("training", "validation"), sns.color_palette()))
     seen: set[str] = set()
     for run, history in histories.items():
         label = run.split(" #")[0]
@@ -87,8 +113,10 @@ def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
             for key in keys:
                 values = history[key]
                 split = "training" if key.startswith("train_") else "validation"
+                # One model: training and validation in two colours; several: a colour per model.
+                colour = split_colours[split] if len(labels) == 1 else colours[label]
                 ax.plot(np.arange(1, len(values) + 1), values, "-" if split == "training" else "--",
-                        color=colours[label], marker="o", markersize=2.5, alpha=1.0 if first else 0.3,
+                        color=colour, marker="o", markersize=2.5, alpha=1.0 if first else 0.3,
                         label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None)
     n_epochs = max(len(values) for history in histories.values() for values in history.values())
     for ax, (_, title) in zip(axes[0], panels):
@@ -98,46 +126,53 @@ def training_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         if log_y:
             ax.set_yscale("log")
-    axes[0, -1].legend(loc="best")
+    legend_below(fig, axes[0, -1])
     return fig
 
 
+ERROR_CMAP = "Reds"  # white where a prediction is right: errors stand out, unlike dark-on-black
 STEP_SCORES = {"MSE": "mse_per_step", "SSIM": "ssim_per_step", "PSNR (dB)": "psnr_per_step"}
 
 
 def per_step_curves(predictors: Mapping[str, object]):
-    """Mean MSE, SSIM and PSNR per prediction step t+1 ... t+T, one line per model.
+    """Mean MSE (log scale, so that curves a decade apart stay apart), SSIM and PSNR per
+    prediction step t+1 ... t+T, one line per model in the model's own colour.
 
     `predictors` maps a model's label to its scores (lib.metrics.VideoMetrics).
     """
     fig, axes = plt.subplots(1, len(STEP_SCORES), squeeze=False)
+    colours = colours_for(list(predictors))
     for ax, (title, attribute) in zip(axes[0], STEP_SCORES.items()):
         for label, metrics in predictors.items():
             values = getattr(metrics, attribute)
             steps = np.arange(1, values.shape[1] + 1)
-            ax.plot(steps, values.mean(axis=0), marker="o", markersize=3, label=label)
+            ax.plot(steps, values.mean(axis=0), marker="o", markersize=3, label=label, color=colours[label])
         ax.set_xticks(steps, [f"t+{k}" for k in steps])
         ax.set_title(title)
         ax.set_xlabel("prediction step")
-    axes[0, -1].legend(loc="best")
+        if title == "MSE":
+            ax.set_yscale("log")
+    legend_below(fig, axes[0, -1])
     return fig
 
 
-def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object],
-                    error_label: str = "|error|"):
+def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object]):
     """The handout's Figure 1 layout for validation clips: per clip, rows of input frames, true
-    frames, each model's predicted frames (clipped to [0, 1]) and the absolute error of the last
-    model. `inputs`, `targets` and each prediction are (N, 5, H, W) arrays or CPU tensors."""
-    names = ["input t0–4", "truth t5–9", *predictions, error_label]
-    rows, labels = [], []
+    frames, and for each model its predicted frames (clipped to [0, 1]) and their absolute error
+    (white: none, dark red: 1, with a colour bar). `inputs`, `targets` and each prediction are
+    (N, 5, H, W) arrays or CPU tensors."""
+    rows, labels, cmaps = [], [], []
     for i in clips:
-        predicted = [np.clip(np.asarray(p[i]), 0.0, 1.0) for p in predictions.values()]
-        rows += [np.asarray(inputs[i]), np.asarray(targets[i]), *predicted,
-                 np.abs(predicted[-1] - np.asarray(targets[i]))]
-        labels += [f"clip {i}: {names[0]}", *names[1:]]
-    cmaps = ["gray"] * (len(names) - 1) + ["magma"]
+        truth = np.asarray(targets[i])
+        rows += [np.asarray(inputs[i]), truth]
+        labels += [f"clip {i}: input t0–4", "truth t5–9"]
+        for name, prediction in predictions.items():
+            predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
+            rows += [predicted, np.abs(predicted - truth)]
+            labels += [name, f"|error| {name}"]
+        cmaps += ["gray", "gray"] + ["gray", ERROR_CMAP] * len(predictions)
     return frame_grid(rows, labels, column_labels=[f"frame {k}" for k in range(1, 6)],
-                      row_cmaps=cmaps * len(clips), row_height=0.5)
+                      row_cmaps=cmaps, row_height=0.42)
 
 
 def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = BALL_COUNTS):
@@ -155,40 +190,60 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
 
 def seed_spread(values: Mapping[str, Sequence[float]], ylabel: str):
     """Each model's metric over seeds: one dot per seed, and the mean as a bar."""
-    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH_INCHES, 1.3 * len(values) + 1.6), 2.3))
+    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH_INCHES, 1.3 * len(values) + 1.6), 2.8))
     for i, (label, samples) in enumerate(values.items()):
         samples = np.asarray(samples, dtype=float)
         ax.bar(i, samples.mean(), color=sns.color_palette()[i % 10], alpha=0.35, width=0.6)
         ax.scatter(np.full(len(samples), i), samples, color=sns.color_palette()[i % 10], s=12, zorder=3)
-    ax.set_xticks(range(len(values)), list(values), rotation=15, ha="right")
+    ax.set_xticks(range(len(values)), list(values), rotation=30, ha="right", rotation_mode="anchor")
     ax.set_ylabel(ylabel)
     return fig
 
 
 def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
     """Empirical cumulative distributions, one per named sample (robust to a sample that is a spike)."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.2))
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.5))
     for label, values in samples.items():
         sns.ecdfplot(x=np.asarray(values), ax=ax, label=label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("fraction of images ≤ x")
-    ax.legend()
+    legend_below(fig, ax)
     return fig
 
 
 def expected_vs_measured(labels: Sequence[str], expected: Sequence[float], measured: Sequence[float],
                          xlabel: str):
-    """Horizontal bars per step of an ablation: the change predicted before the run and the one measured."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 0.32 * len(labels) + 0.9))
+    """Horizontal bars per step of an ablation: the change predicted before the run and the one
+    measured. The axis spans the bulk of the values; a bar far beyond them (a collapsed run)
+    stops at the axis's edge and is labelled with its value, so that it does not shrink the rest."""
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 0.32 * len(labels) + 1.2))
     positions = np.arange(len(labels))[::-1]
     colours = sns.color_palette()
-    ax.barh(positions + 0.2, expected, height=0.38, color=colours[7], label="expected (written before the run)")
-    ax.barh(positions - 0.2, measured, height=0.38, color=colours[0], label="measured")
+    low, high = bar_range(np.concatenate([expected, measured]))
+    for offset, values, colour, label in ((0.2, expected, colours[7], "expected (written before the run)"),
+                                          (-0.2, measured, colours[0], "measured")):
+        values = np.asarray(values, dtype=float)
+        ax.barh(positions + offset, np.clip(values, low, high), height=0.38, color=colour, label=label)
+        for position, value in zip(positions + offset, values):
+            if not low <= value <= high:
+                ax.text(np.clip(value, low, high), position, f" {value:+.1f} ", va="center", fontsize=6,
+                        ha="left" if value < low else "right", color="white")
     ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlim(low, high)
     ax.set_yticks(positions, labels)
     ax.set_xlabel(xlabel)
-    ax.legend(loc="best")
+    legend_below(fig, ax)
     return fig
+
+
+def bar_range(values: np.ndarray, reach: float = 3.0) -> tuple[float, float]:
+    """Axis limits that hold every value within `reach` times the third quartile of their sizes
+    (and zero), with a margin: values beyond are outliers to be marked, not scaled to."""
+    sizes = np.abs(values[np.isfinite(values)])
+    limit = reach * max(np.quantile(sizes, 0.75), 1e-9)
+    low, high = max(min(values.min(), 0.0), -limit), min(max(values.max(), 0.0), limit)
+    margin = 0.08 * (high - low)
+    return low - margin, high + margin
 
 
 def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8):
@@ -220,7 +275,7 @@ def labelled_scatter(x: np.ndarray, y: np.ndarray, labels: np.ndarray, xlabel: s
     ax.set_yticks(np.unique(np.rint(y)))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(title=legend_title, loc="lower right")
+    legend_below(fig, ax, title=legend_title)
     return fig
 
 
@@ -241,7 +296,7 @@ def curves_by_group(panels: Mapping[str, pd.DataFrame], x: str, y: str, group: s
         ax.set_title(title)
         ax.set_xlabel(xlabel)
     axes[0, 0].set_ylabel(ylabel)
-    axes[0, -1].legend(title=group_label, loc="best")
+    legend_below(fig, axes[0, -1], title=group_label)
     return fig
 
 
