@@ -58,11 +58,13 @@ def errors_by_size(smaller_error: float, larger_error: float, similar_accuracy: 
 def training_sizes(radius_low: float, radius_high: float) -> str:
     """Whether the training balls share one size (within 5 %), which makes brightness a proxy."""
     measured = ("measured from the brightness of the single-ball training images as in @sec-shift")
+    sizes = (f"radius {radius_low:.2f}" if f"{radius_low:.2f}" == f"{radius_high:.2f}" else
+             f"radii {radius_low:.2f} to {radius_high:.2f}")
     if radius_high < 1.05 * radius_low:
-        return (f"its balls all have about the same size (radii {radius_low:.2f} to {radius_high:.2f} box units, "
+        return (f"its balls all have about the same size ({sizes} box units, "
                 f"{measured}), so total brightness is an almost perfect proxy for the count, and the training "
                 "objective is minimised just as well by the proxy as by counting objects.")
-    return (f"its balls differ in size (radii {radius_low:.2f} to {radius_high:.2f} box units, {measured}), which "
+    return (f"its balls differ in size ({sizes} box units, {measured}), which "
             "weakens total brightness as a proxy for the count, but the training objective does not ask for "
             "counting objects either.")
 
@@ -140,8 +142,15 @@ def remaining_errors(confusion: np.ndarray, test_accuracy: Sequence[float]) -> s
     true_index, predicted_index = np.unravel_index(off_diagonal.argmax(), confusion.shape)
     weakest = int(np.argmin(test_accuracy))
     return (f"The most frequent remaining error is {balls(BALL_COUNTS[true_index])} counted as "
-            f"{BALL_COUNTS[predicted_index]} ({off_diagonal.max()} of the {off_diagonal.sum()} errors over all "
-            f"seeds); the weakest seed ({weakest}) scores {test_accuracy[weakest]:.1%}.")
+            f"{BALL_COUNTS[predicted_index]} ({share_of_errors(off_diagonal.max(), off_diagonal.sum())}); "
+            f"the weakest seed ({weakest}) scores {test_accuracy[weakest]:.1%}.")
+
+
+def share_of_errors(most: int, total: int) -> str:
+    """'5 of the 12 errors over all seeds', or 'all 12 errors …', or 'the only error …'."""
+    if total == 1:
+        return "the only error over all seeds"
+    return f"all {total} errors over all seeds" if most == total else f"{most} of the {total} errors over all seeds"
 
 
 def weakest_probe_case(radius: float, probe_radii: np.ndarray) -> str:
@@ -181,3 +190,14 @@ def models_trained_now(trained_now: int) -> str:
     if trained_now:
         return f"{trained_now} of the models being trained in it and the others loaded from the cache."
     return "every model being loaded from the cache."
+
+
+def edge_reach(train_gap: str, test_gap: str, train_pixels: int, test_pixels: int) -> str:
+    """What the flips add near the edges: the closest a ball body comes to the top or left edge
+    in the training and the test images (pixels, and the same in words)."""
+    if train_pixels > test_pixels:
+        return (f"It also shows the network balls near every edge: no training ball's body (pixels above "
+                f"0.5) comes closer than {train_gap} to the top or left edge, while test balls come within "
+                f"{test_gap}.")
+    return (f"Training balls already come as close to the top and left edges as test balls ({train_gap} "
+            f"against {test_gap}), so here it adds positions, not new distances from an edge.")

@@ -30,3 +30,8 @@ def listed(items: Sequence) -> str:
     """'1, 2 and 3'."""
     items = [str(item) for item in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 pixel', '2 pixels', '15 epochs': a count with its noun, singular or plural."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

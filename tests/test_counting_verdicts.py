@@ -45,6 +45,18 @@ def test_training_sizes_make_brightness_a_proxy_when_within_five_percent(high, s
     assert ("differ in size" in words) == (not same)
 
 
+def test_one_measured_radius_is_not_written_as_a_range():
+    assert "(radius 1.20 box units," in verdicts.training_sizes(1.2, 1.2031)
+    assert "(radii 1.20 to 1.23 box units," in verdicts.training_sizes(1.2, 1.23)
+
+
+@pytest.mark.parametrize("most, total, words", [(3, 4, "3 of the 4 errors over all seeds"),
+                                                (12, 12, "all 12 errors over all seeds"),
+                                                (1, 1, "the only error over all seeds")])
+def test_the_share_of_errors_reads_as_a_person_would_write_it(most, total, words):
+    assert verdicts.share_of_errors(most, total) == words
+
+
 def test_seed_disagreement_only_when_the_test_spread_is_larger():
     assert "disagree more on the test file" in verdicts.seed_disagreement([0.6, 0.8], [0.9, 0.91])
     assert verdicts.seed_disagreement([0.6, 0.61], [0.9, 0.99]) == ""
@@ -126,3 +138,11 @@ def test_remaining_errors_name_the_most_frequent_error_and_the_weakest_seed():
         "the weakest seed (1) scores 90.0%.")
     assert verdicts.remaining_errors(np.diag([5, 5, 5]), [1.0, 1.0]) == (
         "No seed of the final model miscounts any test image.")
+
+
+def test_the_flips_add_edge_positions_only_where_training_balls_keep_away():
+    assert verdicts.edge_reach("4 pixels", "1 pixel", 4, 1).endswith(
+        "comes closer than 4 pixels to the top or left edge, while test balls come within 1 pixel.")
+    assert verdicts.edge_reach("0 pixels", "0 pixels", 0, 0) == (
+        "Training balls already come as close to the top and left edges as test balls (0 pixels against "
+        "0 pixels), so here it adds positions, not new distances from an edge.")

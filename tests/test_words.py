@@ -1,4 +1,4 @@
-from lib.words import balls, joined, listed, mean_sd, sample_sd
+from lib.words import balls, counted, joined, listed, mean_sd, sample_sd
 
 
 def test_balls_is_singular_for_one():
@@ -18,3 +18,7 @@ def test_listed_joins_the_last_item_with_and():
     assert listed([1, 2, 3]) == "1, 2 and 3"
     assert listed(["12.1", "9.8"]) == "12.1 and 9.8"
     assert listed([1]) == "1"
+
+
+def test_a_count_takes_its_noun_in_the_singular_only_for_one():
+    assert [counted(n, "pixel") for n in (0, 1, 2)] == ["0 pixels", "1 pixel", "2 pixels"]
