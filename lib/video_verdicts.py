@@ -224,6 +224,8 @@ REASON_WORDS = {
     "no ball found": "no ball was found in them",
     "pixels outside [0, 1]": "their pixels leave [0, 1]",
     "settings not identified": "the settings could not be identified",
+    "the input allows different futures": ("states that explain their input equally well, with the balls' "
+                                           "contacts resolved in different orders, predict different futures"),
 }
 
 
@@ -277,9 +279,8 @@ def physics_failure(clip: int, n_balls: int, event: str, physics_psnr: float, hy
     head = f"Clip {clip} ({balls(n_balls)}, {event}): physics {physics_psnr:.1f} dB"
     if reason:
         return f"{head}; the gate sent it to the network ({reason}), and the hybrid scores {hybrid_psnr:.1f} dB."
-    return (f"{head}, although its input frames were reproduced (MSE {reproduction_mse:.1e}): the fitted state "
-            "explains the input but times a later bounce or collision wrongly, which no check of the input can "
-            "see, so the hybrid keeps this prediction.")
+    return (f"{head}, although its input frames were reproduced (MSE {reproduction_mse:.1e}) by one state only: "
+            "what went wrong after the input is not visible in it, so the hybrid keeps this prediction.")
 
 
 def failures_shown(n_below: int, n_drawn: int) -> str:

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -142,3 +144,64 @@ def test_combine_takes_the_physics_where_the_gate_passes_and_reason_counts_group
     assert (hybrid.frames[:2] == 0.25).all() and torch.equal(hybrid.frames[2:], physics.frames[2:])
     reasons = ["", "input not reproduced (MSE 1e-05)", "no ball found", "input not reproduced (MSE 2e-05)"]
     assert predictor.reason_counts(reasons) == {"input not reproduced": 2, "no ball found": 1}
+
+
+def clip_from(positions: list, velocities: list, numbering: tuple[int, ...] | None = None) -> torch.Tensor:
+    """One clip (1, 10, 32, 32) of the default simulator from a start state in box units, its balls
+    numbered in `numbering`'s order (the order in which the simulator resolves pairs)."""
+    order = list(numbering or range(len(positions)))
+    x, v = np.array([positions])[:, order], np.array([velocities])[:, order]
+    radii = np.full((1, len(positions)), 1.2)
+    states = [x]
+    for _ in range(9):
+        x, v = lib.simulate._advance_one_frame(x, v, radii, Physics())
+        states.append(x)
+    return torch.from_numpy(render(np.stack(states, axis=1), radii))
+
+
+def test_a_ball_with_events_after_the_start_frame_takes_its_velocity_from_before_it():
+    # A collision between frames 0 and 1, a wall bounce between 1 and 2, another collision between
+    # 2 and 3: no interval is free for every ball, but at frame 1 each ball has a free side.
+    clip = clip_from([[3.8271, 4.3762], [6.2126, 4.7861], [8.6042, 4.3905]],
+                     [[0.1359, 0.0321], [-0.0039, 0.2482], [0.1559, 0.3803]])
+    prediction = predict_physics(clip[:, :N_IN], TRUE, N_OUT)
+    assert prediction.start_frame.item() == 1 and prediction.problems == [""]
+    assert prediction.reproduction_mse.item() < 1e-10
+    assert clip_mse(prediction.frames, clip[:, N_IN:]).item() < 1e-10
+
+
+@pytest.mark.parametrize("numbering", list(itertools.permutations(range(3))))
+def test_one_ball_meeting_two_inside_the_input_is_resolved_in_the_order_the_input_shows(numbering):
+    # Between frames 2 and 3 one ball hits the two others in the same sub-step: the outcome depends
+    # on which pair the simulator resolves first, which the frames after the meeting show.
+    clip = clip_from([[5.3077, 7.1885], [2.4332, 8.5026], [4.8598, 3.7817]],
+                     [[-0.1785, -0.2452], [0.2256, -0.2133], [-0.0186, 0.2475]], numbering)
+    prediction = predict_physics(clip[:, :N_IN], TRUE, N_OUT)
+    assert prediction.problems == [""] and prediction.reproduction_mse.item() < 1e-10
+    assert clip_mse(prediction.frames, clip[:, N_IN:]).item() < 1e-10
+
+
+@pytest.mark.parametrize("numbering", list(itertools.permutations(range(3))))
+@pytest.mark.parametrize("start", [
+    # one ball hits two others in one sub-step after the input (between frames 5 and 6) ...
+    ([[2.9572, 8.4955], [6.4274, 8.6794], [5.0797, 2.7658]], [[0.2074, -0.0883], [-0.0516, -0.359], [0.0949, 0.2422]]),
+    # ... or in the last sub-step of the input, which then shows nothing of its outcome
+    ([[6.7325, 7.3973], [4.1642, 5.1818], [7.0543, 2.784]], [[-0.1047, -0.3397], [0.0027, -0.0483], [-0.2713, 0.2184]]),
+])
+def test_three_balls_meeting_in_an_order_no_input_frame_shows_go_to_the_network(start, numbering):
+    clip = clip_from(*start, numbering)
+    hybrid = hybrid_predict(PhysicsModel(TRUE, Gate(1e-10), 0.0), Constant(), clip[:, :N_IN], N_OUT)
+    assert not hybrid.from_physics.item()
+    assert hybrid.reasons[0].startswith("the input allows different futures")
+
+
+def test_clips_with_a_problem_do_not_choose_the_gate():
+    n = 100
+    scores = torch.cat([torch.full((60,), 1e-14), torch.full((20,), 2e-14), torch.full((20,), 3e-14)]).double()
+    frames = torch.zeros(n, 1, 2, 2)
+    frames[60:80] = 0.5  # wrong, but sent anyway for their problem
+    problems = [""] * 60 + ["the input allows different futures (up to 1 px apart)"] * 20 + [""] * 20
+    prediction = PhysicsPrediction(frames, torch.ones(n), torch.zeros(n), scores, problems)
+    gate = choose_gate(prediction, torch.zeros(n, 1, 2, 2))
+    assert gate.threshold == pytest.approx(3e-14)
+    assert gate.passes(prediction).tolist() == [True] * 60 + [False] * 20 + [True] * 20

@@ -169,6 +169,9 @@ def test_gate_sends_none_or_counts_reasons():
     words = verdicts.gate_sends({"input not reproduced": 3, "5 balls: more than any training clip (3)": 1}, 1000)
     assert words.startswith("The gate sent 4 of the 1000 validation clips to the network: 3 because the fitted")
     assert words.endswith("; 1 because 5 balls: more than any training clip (3).")
+    ambiguous = verdicts.gate_sends({"the input allows different futures": 5}, 1000)
+    assert ambiguous.endswith("5 because states that explain their input equally well, with the balls' contacts "
+                              "resolved in different orders, predict different futures.")
 
 
 def test_physics_failure_sent_or_kept():

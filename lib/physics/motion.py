@@ -3,7 +3,9 @@
 Between two frames every ball makes `substeps` straight moves of v / substeps. After each move a
 ball whose centre lies within one radius of a wall gets that velocity component pointed away
 from the wall, and every pair of balls closer than two radii that approach each other exchange
-their velocity components along the line of centres (an elastic collision of equal masses).
+their velocity components along the line of centres (an elastic collision of equal masses). The
+pairs are resolved one after another in slot order, (i, k) with k < i by i then k, each with
+the velocities the pairs before left: the state fit tries each numbering of the balls as slots.
 """
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ render; a self-check per clip; a gate chosen on training clips; a hybrid with a 
 The self-check is the reproduction error: the fitted trajectory rendered over the input frames
 it covers against those frames (mean squared pixel error). A clip whose input the physics has
 not explained (or could not even be fitted: no ball, a ball count that changes, more balls than
-any training clip, pixels outside [0, 1]) goes to the network.
+any training clip, pixels outside [0, 1]) goes to the network, and so does one whose input
+states with different futures explain equally (three balls meeting in an order no frame shows).
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from torch import Tensor, nn
 from lib.cache import code_digest, entry_path, tensor_digest
 from lib.physics import identify, least_squares, motion, perception, render, state, tracking
 from lib.physics.identify import IdentificationError, Settings, identify_settings
-from lib.physics.motion import roll_out
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
 from lib.physics.state import fit_states
@@ -33,6 +33,9 @@ GATE_RUN_SHARE = 0.05  # runs of this share of the gate's clips ...
 GATE_RUN_MIN = 20  # ... and of at least this many
 IDENTIFICATION_CLIPS = 2000  # training clips the settings are identified on (more place the walls better)
 GATE_CLIPS = 1000  # further training clips the gate is chosen on
+# Pixels: the futures of states that all explain a clip agree to ~3e-5 px on the book's clips, or part
+# by 0.1 px and more where the order of a meeting is not shown.
+FUTURE_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -43,17 +46,18 @@ class PhysicsPrediction:
     ball_counts: Tensor  # (N,) balls found per clip; -1 where the frames disagree
     start_frame: Tensor  # (N,) the input frame the fitted state starts at
     reproduction_mse: Tensor  # (N,) float64; inf where nothing was fitted
-    problems: list[str]  # per clip, why nothing was fitted ("" when the physics ran)
+    problems: list[str]  # per clip, why the physics is not trusted whatever the gate ("" when none)
 
 
 @dataclass(frozen=True)
 class Gate:
-    """Trust the physics on a clip when it ran and reproduced its input to `threshold` (MSE)."""
+    """Trust the physics on a clip when it ran, found one future and reproduced its input to
+    `threshold` (MSE)."""
 
     threshold: float
 
     def passes(self, prediction: PhysicsPrediction) -> Tensor:
-        return prediction.reproduction_mse <= self.threshold
+        return (prediction.reproduction_mse <= self.threshold) & _without_problem(prediction)
 
     def reasons(self, prediction: PhysicsPrediction) -> list[str]:
         """Why each clip is sent to the network ("" for clips the physics keeps)."""
@@ -102,6 +106,7 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
     frames = inputs[:, -1:].repeat(1, n_out, 1, 1).float()
     reproduction = torch.full((n_clips,), float("inf"), dtype=torch.float64)
     start_frame = torch.full((n_clips,), -1)
+    spread = torch.zeros(n_clips, dtype=torch.float64)
     in_range = ((inputs >= 0) & (inputs <= 1)).flatten(1).all(1)
     # One ball more than training showed, so that such a clip is recognised, not misread.
     seen = perceive(inputs, settings.look(), settings.max_balls + 1)
@@ -112,15 +117,16 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
             continue
         tracks = order_balls(seen.centres[clips], n_balls)
         present = torch.ones(len(clips), n_balls, dtype=torch.bool)
-        fit = fit_states(tracks, present, settings.rules())
-        future, _ = roll_out(fit.trajectory[:, -1], fit.velocities, present, settings.rules(), n_out)
-        frames[clips] = render_balls(future, present[:, None], settings.look(), height, width).float()
+        fit = fit_states(tracks, present, settings.rules(), n_out)
+        frames[clips] = render_balls(fit.future, present[:, None], settings.look(), height, width).float()
         replay = render_balls(fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width)
         covered = torch.arange(n_frames)[None] >= fit.start_frame[:, None]  # (M, T)
         squared = (replay - inputs[clips].double()).pow(2).mean(dim=(2, 3))
         reproduction[clips] = (squared * covered).sum(1) / covered.sum(1)
         start_frame[clips] = fit.start_frame
-    problems = [_problem(int(count), bool(valid), settings.max_balls) for count, valid in zip(counts, in_range)]
+        spread[clips] = fit.future_spread
+    problems = [_problem(int(count), bool(valid), settings.max_balls, float(apart))
+                for count, valid, apart in zip(counts, in_range, spread)]
     return PhysicsPrediction(frames, counts, start_frame, reproduction, problems)
 
 
@@ -135,8 +141,10 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
     not tighten the gate; inputs the physics did not explain form runs of their own.
     """
     error = (prediction.frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
-    scores, order = prediction.reproduction_mse.sort()
-    bad = error[order] > GOOD_MSE
+    # Clips with a problem go to the network whatever the threshold: they do not choose it.
+    kept = _without_problem(prediction)
+    scores, order = prediction.reproduction_mse[kept].sort()
+    bad = error[kept][order] > GOOD_MSE
     run = max(GATE_RUN_MIN, int(len(scores) * GATE_RUN_SHARE))
     threshold = float("-inf")
     for start in range(0, len(scores), run):
@@ -213,7 +221,11 @@ def reason_counts(reasons: list[str]) -> dict[str, int]:
     return dict(sorted(((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])))
 
 
-def _problem(count: int, in_range: bool, max_balls: int) -> str:
+def _without_problem(prediction: PhysicsPrediction) -> Tensor:
+    return torch.tensor([not problem for problem in prediction.problems], dtype=torch.bool)
+
+
+def _problem(count: int, in_range: bool, max_balls: int, future_spread: float) -> str:
     if not in_range:
         return "pixels outside [0, 1]"
     if count == -1:
@@ -222,4 +234,6 @@ def _problem(count: int, in_range: bool, max_balls: int) -> str:
         return "no ball found"
     if count > max_balls:
         return f"{count} balls: more than any training clip ({max_balls})"
+    if future_spread > FUTURE_TOLERANCE:
+        return f"the input allows different futures (up to {future_spread:.2g} px apart)"
     return ""
