@@ -201,3 +201,18 @@ def edge_reach(train_gap: str, test_gap: str, train_pixels: int, test_pixels: in
                 f"{test_gap}.")
     return (f"Training balls already come as close to the top and left edges as test balls ({train_gap} "
             f"against {test_gap}), so here it adds positions, not new distances from an edge.")
+
+
+# Why batch normalisation alone may raise the test accuracy, against the chapter's prediction.
+BATCHNORM_REASON = ("A likely reason, not tested further here: batch normalisation rescales every feature "
+                    "map by statistics of its batch, so the network's output depends less on how much white "
+                    "an image holds, which weakens the brightness proxy without any change to the data.")
+
+
+def unpredicted_gain(test: Sequence[float], baseline_test: Sequence[float], reason: str) -> str:
+    """For a change expected to help little: when it raises the test accuracy by more than two of
+    the baseline's standard deviations after all, say that the prediction missed it and give
+    `reason`, the likely mechanism; '' otherwise."""
+    if np.mean(test) - np.mean(baseline_test) <= 2 * sample_sd(baseline_test):
+        return ""
+    return f"The prediction missed this gain. {reason}"

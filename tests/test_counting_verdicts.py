@@ -146,3 +146,8 @@ def test_the_flips_add_edge_positions_only_where_training_balls_keep_away():
     assert verdicts.edge_reach("0 pixels", "0 pixels", 0, 0) == (
         "Training balls already come as close to the top and left edges as test balls (0 pixels against "
         "0 pixels), so here it adds positions, not new distances from an edge.")
+
+
+def test_an_unpredicted_gain_is_named_with_its_likely_reason_only_when_it_happens():
+    assert verdicts.unpredicted_gain([0.9, 0.92], [0.74, 0.76], "Why.") == "The prediction missed this gain. Why."
+    assert verdicts.unpredicted_gain([0.76, 0.77], [0.74, 0.76], "Why.") == ""
