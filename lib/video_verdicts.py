@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from lib.words import balls
+from lib.words import balls, listed, sample_sd
 
 SAME_DB = 0.3  # PSNR differences below this are within the noise of one run
 
@@ -59,12 +59,32 @@ def overfitting(train_mse: float, val_mse: float) -> str:
     return "it does not overfit much, so more data should help less than expected."
 
 
-def expectation(change: str, expected_db: float, measured_db: float, tolerance_db: float) -> str:
-    """A change's predicted and measured PSNR change, and whether it landed within the tolerance."""
+def expectation(change: str, expected_db: float, measured_db: float, tolerance_db: float,
+                noise_db: float = 0.0) -> str:
+    """A change's predicted and measured PSNR change, whether it landed within the tolerance, and
+    whether the measured change is within the seed-to-seed noise (below `noise_db`)."""
     gap = measured_db - expected_db
     word = ("as expected" if abs(gap) <= tolerance_db else "more than expected" if gap > 0
             else "less than expected")
-    return f"*{change}*: predicted {expected_db:+.1f} dB, measured {measured_db:+.2f} dB ({word})"
+    noise = ", within noise" if abs(measured_db) < noise_db else ""
+    return f"*{change}*: predicted {expected_db:+.1f} dB, measured {measured_db:+.2f} dB ({word}{noise})"
+
+
+def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
+    """The changes ranked by what they bought (dB, largest first), each below `noise_db` in size
+    marked as within noise: a single run cannot rank them."""
+    ranked = sorted(steps, key=lambda step: -step[1])
+    return "; ".join(f"{label} ({gain:+.2f} dB{', within noise' if abs(gain) < noise_db else ''})"
+                     for label, gain in ranked)
+
+
+def seed_noise(psnrs: list[float], name: str) -> tuple[float, str]:
+    """Twice the seed-to-seed standard deviation of one row's PSNR over seeds, and a sentence."""
+    noise = 2 * sample_sd(psnrs)
+    return noise, (f"The same row ({name}) trained with {len(psnrs)} seeds scores "
+                   f"{listed([f'{p:.2f}' for p in psnrs])} dB: a seed-to-seed standard deviation of "
+                   f"{noise / 2:.2f} dB, so a difference smaller than {noise:.2f} dB is within noise, and the "
+                   "ranking and the comparisons below say so.")
 
 
 def time_reversal(with_psnr: float, without_psnr: float) -> str:

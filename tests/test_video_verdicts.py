@@ -222,3 +222,17 @@ def test_other_generator_verdict(kept, again, words):
 def test_settings_source_converts_units_only_for_simulated_files():
     assert verdicts.settings_source(None, 32) == ""
     assert "converted to pixels at 3.2 px per box unit, the frame's 32 pixels" in verdicts.settings_source(3.2, 32)
+
+
+def test_a_change_below_the_noise_is_marked_in_the_expectations_and_the_ranking():
+    assert verdicts.expectation("x", 0.5, 0.2, 0.5, noise_db=0.3).endswith("(as expected, within noise)")
+    assert verdicts.expectation("x", 0.5, 0.4, 0.5, noise_db=0.3).endswith("(as expected)")
+    assert verdicts.ranked_changes([("a", 0.1), ("b", 5.0), ("c", -0.5)], noise_db=0.3) == (
+        "b (+5.00 dB); a (+0.10 dB, within noise); c (-0.50 dB)")
+
+
+def test_seed_noise_is_twice_the_standard_deviation():
+    noise, words = verdicts.seed_noise([30.0, 30.2, 30.4], "t7-loss")
+    assert noise == pytest.approx(0.4)
+    assert words.startswith("The same row (t7-loss) trained with 3 seeds scores 30.00, 30.20 and 30.40 dB: "
+                            "a seed-to-seed standard deviation of 0.20 dB, so a difference smaller than 0.40 dB")
