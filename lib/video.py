@@ -52,10 +52,17 @@ def mse_loss(predictions: Tensor, targets: Tensor) -> Tensor:
     return F.mse_loss(predictions, targets)
 
 
+def clip_mse(predictions: Tensor, targets: Tensor) -> Tensor:
+    """Each clip's mean squared error over its frames and pixels, (B,)."""
+    return (predictions - targets).pow(2).flatten(1).mean(dim=1)
+
+
 def predictor_run(name: str, build_model: Callable[[], nn.Module], data: VideoData, config: TrainConfig,
                   loss_fn: LossFn = mse_loss, augment: Augment | None = None, threads: int = 1) -> TrainingRun:
-    """One frame predictor to train on the training clips (lib.side_by_side trains or loads it)."""
-    return TrainingRun(name, build_model, data.train, data.val, config, loss_fn, augment=augment, threads=threads)
+    """One frame predictor to train on the training clips (lib.side_by_side trains or loads it).
+    Its history records the MSE too, so that models trained with other losses compare with Task 6's."""
+    return TrainingRun(name, build_model, data.train, data.val, config, loss_fn, metrics={"mse": clip_mse},
+                       augment=augment, threads=threads)
 
 
 def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics, Tensor]:

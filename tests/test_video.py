@@ -7,7 +7,7 @@ from torch import nn
 from lib.simulate import render
 from lib.metrics import VideoMetrics
 from lib.blobs import count_blobs
-from lib.video import (CONTACT_LEVEL, EVENTS, ball_count_groups, beats_at_every_step, clip_events, example_clips,
+from lib.video import (CONTACT_LEVEL, clip_mse, EVENTS, ball_count_groups, beats_at_every_step, clip_events, example_clips,
                        inference_ms, scores_by_ball_count)
 
 R = 1.2
@@ -73,3 +73,9 @@ def test_scores_by_ball_count_average_each_predictor_over_the_clips_of_each_coun
 
 def test_inference_ms_is_per_clip():
     assert 0 < inference_ms(nn.Conv2d(5, 5, 1), torch.zeros(8, 5, 32, 32)) < 1000
+
+
+def test_clip_mse_is_each_clips_mean_over_frames_and_pixels():
+    predictions, targets = torch.zeros(2, 5, 4, 4), torch.zeros(2, 5, 4, 4)
+    targets[1, 0] = 1.0  # one frame of five wrong by 1 everywhere
+    torch.testing.assert_close(clip_mse(predictions, targets), torch.tensor([0.0, 0.2]))
