@@ -189,12 +189,14 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
 
 
 def seed_spread(values: Mapping[str, Sequence[float]], ylabel: str):
-    """Each model's metric over seeds: one dot per seed, and the mean as a bar."""
+    """Each model's metric over seeds: one dot per seed (side by side), and the mean as a bar."""
     fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH_INCHES, 1.3 * len(values) + 1.6), 2.8))
     for i, (label, samples) in enumerate(values.items()):
         samples = np.asarray(samples, dtype=float)
         ax.bar(i, samples.mean(), color=sns.color_palette()[i % 10], alpha=0.35, width=0.6)
-        ax.scatter(np.full(len(samples), i), samples, color=sns.color_palette()[i % 10], s=12, zorder=3)
+        # Seeds side by side, so that equal values do not hide each other.
+        ax.scatter(i + np.linspace(-0.18, 0.18, len(samples)) * (len(samples) > 1), samples,
+                   color=sns.color_palette()[i % 10], s=12, zorder=3)
     ax.set_xticks(range(len(values)), list(values), rotation=30, ha="right", rotation_mode="anchor")
     ax.set_ylabel(ylabel)
     return fig

@@ -117,3 +117,10 @@ def test_models_keep_their_colours_from_figure_to_figure():
 def test_an_outlier_bar_does_not_set_the_axis():
     low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
     assert -5 < low < -0.2 and 1.5 < high < 2
+
+
+def test_every_seed_keeps_its_own_dot_when_values_are_equal():
+    fig = plots.seed_spread({"a": [0.9, 0.9, 0.9, 0.9, 0.9], "b": [0.5]}, ylabel="accuracy")
+    dots = fig.axes[0].collections[0].get_offsets()
+    assert len({x for x, _ in dots}) == 5
+    plt.close(fig)
