@@ -369,6 +369,6 @@ def settings_source(px_per_unit: float | None, resolution: int) -> str:
     """Where the simulator column of the settings table comes from; None for supplied files."""
     if px_per_unit is None:
         return ""  # identification_against_simulator says that the files were supplied
-    return (f", beside the simulator's settings for this file (`data/simulated.json` records them in box units; "
-            f"they are converted to pixels at {px_per_unit:g} px per box unit, the frame's {resolution} pixels "
-            "over the box's side; the rim's sharpness and the ball counts are not recorded there)")
+    return (f", beside the settings this build simulated the file with (recorded in box units and converted "
+            f"to pixels at {px_per_unit:g} px per box unit, the frame's {resolution} pixels over the box's side; "
+            "the rim's sharpness and the ball counts are not recorded)")
