@@ -255,8 +255,8 @@ def identification(radius_px: float | None, sharpness: float, walls: tuple[float
     if radius_px is None:
         return (f"The settings could not be identified from these training clips ({problem}), so the physics "
                 "predicts nothing here and the gate sends every clip to the network.")
-    return (f"The identified radius of the balls is {radius_px:.2f} px ({radius_px / px_per_unit:.2f} box units of "
-            f"{px_per_unit:.3g} px), their rim sharpness p = {sharpness:.2f}; the walls the balls bounce off lie at "
+    return (f"The identified radius of the balls is {radius_px:.2f} px ({radius_px / px_per_unit:.2f} box units at "
+            f"{px_per_unit:.3g} px each), their rim sharpness p = {sharpness:.2f}; the walls the balls bounce off lie at "
             f"x = {walls[0]:.2f} and {walls[1]:.2f} px and y = {walls[2]:.2f} and {walls[3]:.2f} px; the balls "
             f"move in {substeps} sub-steps per frame, and training clips hold up to {max_balls} balls.")
 

@@ -96,7 +96,7 @@ def test_the_physics_identifies_the_part2_radius_or_says_it_could_not(case):
         pytest.skip("this case does not build Part 2")
     text = texts["05-video-beyond"]
     assert "The gate sent " in text
-    match = re.search(r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units of (\d+(?:\.\d+)?) px\)",
+    match = re.search(r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units at (\d+(?:\.\d+)?) px each\)",
                       text)
     if match is None:
         assert "The settings could not be identified from these training clips" in text

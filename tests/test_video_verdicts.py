@@ -139,7 +139,7 @@ def test_clip_scores_names_balls_and_event():
 
 def test_identification_states_the_radius_in_pixels_and_box_units():
     words = verdicts.identification(6.4, 8.0, (0.0, 32.0, 0.0, 32.0), 2, 3, 3.2, "")
-    assert words.startswith("The identified radius of the balls is 6.40 px (2.00 box units of 3.2 px)")
+    assert words.startswith("The identified radius of the balls is 6.40 px (2.00 box units at 3.2 px each)")
     assert "2 sub-steps per frame" in words and "up to 3 balls" in words
 
 
