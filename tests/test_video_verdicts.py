@@ -108,10 +108,11 @@ def test_task7_goals_are_met_or_not_one_by_one():
 
 def test_goals_verdict_and_remaining_error():
     all_met = verdicts.task7_goals(FINAL, TASK6, True, 19.0, "cpu")
-    assert verdicts.goals_verdict(all_met).endswith("All goals are met.")
+    assert verdicts.goals_verdict(all_met) == f"all {len(all_met)} goals of @tbl-goals are met."
     assert verdicts.remaining_error(all_met, "collision", 25.0, 5, 24.0, (15, 120), 1.5) == ""
     ssim_missed = verdicts.task7_goals({**FINAL, "ssim": 0.98}, TASK6, True, 19.0, "cpu")
-    assert verdicts.goals_verdict(ssim_missed).endswith("Not met: mean SSIM at least 0.99.")
+    assert verdicts.goals_verdict(ssim_missed) == (f"{len(ssim_missed) - 1} of the {len(ssim_missed)} goals of "
+                                                   "@tbl-goals are met; not met: mean SSIM at least 0.99.")
     words = verdicts.remaining_error(ssim_missed, "collision", 25.0, 5, 24.0, (15, 120), 1.5)
     assert "*collision* clips (25.0 dB) and at step t+5" in words and "from 15 to 120 epochs" in words
     assert "bought +1.50 dB" in words
@@ -119,7 +120,9 @@ def test_goals_verdict_and_remaining_error():
     slow = verdicts.task7_goals(FINAL, TASK6, True, 25.0, "cpu")
     assert "sweep" not in verdicts.remaining_error(slow, "collision", 25.0, 5, 24.0, (15, 120), 1.5)
     assert verdicts.goals_verdict(verdicts.task7_goals({**FINAL, "psnr": 0.0, "mse": 1.0, "ssim": 0.0}, TASK6,
-                                                       False, 30.0, "cpu")).startswith("Not met:")
+                                                       False, 30.0, "cpu")).startswith("0 of the 5 goals")
+    one_met = [("a", "1", True), ("b", "2", False)]
+    assert verdicts.goals_verdict(one_met) == "1 of the 2 goals of @tbl-goals is met; not met: b."
 
 
 def test_side_findings_split_at_a_tenth_of_a_db():
