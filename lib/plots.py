@@ -308,5 +308,6 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
     rows = [np.concatenate([np.asarray(inputs[i][-1:]), np.asarray(targets[i]),
                             np.clip(np.asarray(predictions[i]), 0.0, 1.0)]) for i in clips]
     n_out = len(rows[0]) // 2
-    columns = ["input"] + [f"true {k + 1}" for k in range(n_out)] + [f"{label} {k + 1}" for k in range(n_out)]
+    # Two-line titles: eleven narrow columns have no room for "physics 5" on one line.
+    columns = ["last\ninput"] + [f"true\n{k + 1}" for k in range(n_out)] + [f"{label}\n{k + 1}" for k in range(n_out)]
     return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)

@@ -31,7 +31,8 @@ def test_clip_rows_put_the_last_input_the_truth_and_the_prediction_in_one_row_pe
     fig = plots.clip_rows([0, 2, 3], inputs, targets, torch.full((4, 5, 8, 8), 2.0), label="physics")
     axes = np.array(fig.axes).reshape(3, 11)
     assert [row[0].get_ylabel() for row in axes] == ["clip 0", "clip 2", "clip 3"]
-    assert [ax.get_title() for ax in axes[0]][:2] == ["input", "true 1"] and axes[0, -1].get_title() == "physics 5"
+    assert [ax.get_title() for ax in axes[0]][:2] == ["last\ninput", "true\n1"]
+    assert axes[0, -1].get_title() == "physics\n5"
     values = [ax.get_images()[0].get_array().max() for ax in axes[0]]
     assert values == [0.5] + [1.0] * 10  # the last input frame; the truth; the prediction clipped to 1
     plt.close(fig)
