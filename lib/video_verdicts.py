@@ -213,7 +213,7 @@ def remaining_error(goals: list[tuple[str, str, bool]], hardest: str, hardest_ps
              f"grown for {worst_step} frames. Going from {epochs[0]} to {epochs[1]} epochs, with the higher peak learning "
              f"rate, bought {longer_gain_db:+.2f} dB.")
     if SSIM_GOAL in missed:
-        words += (" Before settling on this recipe, a sweep on a borrowed GPU (`bench/video_sweep.py`; its table "
+        words += (" Before settling on this recipe, a sweep on a borrowed GPU (its table "
                   "is in the project notes) tried 100 epochs, wider (48/96/192 channels) and deeper (four levels) "
                   "networks, residual blocks, other peak learning rates, batch sizes and loss weights: none lifted "
                   f"the ensemble's mean SSIM clearly past {GOAL_SSIM}, so that goal seems to need a different idea "
