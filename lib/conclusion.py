@@ -5,8 +5,9 @@ depends on the records (lib.results), through the rules below, each with a unit 
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+from lib.metrics import psnr_of_mse
 
 
 class MissingResult(KeyError):
@@ -20,10 +21,6 @@ def recorded(records: Sequence[dict], task: str, model: str, metric: str) -> dic
             return record
     raise MissingResult(f"no chapter recorded {metric} of {model} under {task}")
 
-
-def psnr_of_mse(mse: float) -> float:
-    """PSNR in dB of a mean squared error, pixels in [0, 1]: the PSNR of the mean MSE."""
-    return math.inf if mse == 0 else 10 * math.log10(1 / mse)
 
 
 def shift_cost(val_accuracy: float, test_accuracy: float) -> str:

@@ -27,6 +27,7 @@ from lib.data import IMAGE_SIZE
 from lib.settings import BALL_COUNTS
 from lib.simulate import MAX_START_DRAWS, NoRoomError, Physics, simulate_clips
 from lib.train import predict
+from lib.words import listed
 
 # The renderer draws a ball of radius r as exp(-(d / r)^8) around its centre (lib.simulate), so
 # its brightness summed over the pixels is the integral of that profile, pi r^2 Gamma(5/4), with
@@ -136,7 +137,7 @@ def left_out_words(left_out: Sequence[tuple[int, float]]) -> str:
     parts = [f"no {NUMBER_WORDS[count]}-ball images of radius "
              + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
              for count, radii in sorted(by_count.items())]
-    return (f"The probe has {_join(parts)}: so many balls of that size found no room in the box, "
+    return (f"The probe has {listed(parts)}: so many balls of that size found no room in the box, "
             f"inside the walls and apart from each other, in {MAX_START_DRAWS:,} random placements.")
 
 
@@ -151,10 +152,6 @@ def rescale_shortfall_words(before: Tensor, after: Tensor, max_draws: int) -> st
             f"in {rest} the balls found no room to change size in {max_draws} draws, so "
             + ("that image keeps its sizes." if kept == 1 else "those images keep their sizes."))
 
-
-def _join(parts: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataFrame:

@@ -96,14 +96,14 @@ def capped_psnr_summary(psnr: ArrayLike, cap: float = PSNR_CAP) -> PsnrSummary:
     capped = np.minimum(psnr, cap)
     mean_mse = float(np.mean(10.0 ** (-psnr / 10)))  # back to each clip's MSE; +inf dB gives 0
     return PsnrSummary(cap=cap, capped_mean=float(capped.mean()), share_at_cap=float(np.mean(psnr >= cap)),
-                       median=float(np.median(capped)), psnr_of_mean_mse=float(_psnr(np.float64(mean_mse))),
+                       median=float(np.median(capped)), psnr_of_mean_mse=float(psnr_of_mse(mean_mse)),
                        capped=capped)
 
 
-def _psnr(mse: np.ndarray) -> np.ndarray:
+def psnr_of_mse(mse: float | np.ndarray) -> np.ndarray:
     """10 log10(c_max^2 / MSE) with c_max = 1; an MSE of 0 gives +inf."""
     with np.errstate(divide="ignore"):
-        return 10 * np.log10(1.0 / mse)
+        return 10 * np.log10(1.0 / np.asarray(mse, dtype=np.float64))
 
 
 def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
@@ -136,10 +136,10 @@ def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
         mse=mse_per_step.mean(axis=1),
         ssim=ssim_per_step.mean(axis=1),
         # PSNR of the whole sequence's MSE, not the mean of the steps' PSNRs (the handout's definition).
-        psnr=_psnr(clipped_mse_per_step.mean(axis=1)),
+        psnr=psnr_of_mse(clipped_mse_per_step.mean(axis=1)),
         mse_per_step=mse_per_step,
         ssim_per_step=ssim_per_step,
-        psnr_per_step=_psnr(clipped_mse_per_step),
+        psnr_per_step=psnr_of_mse(clipped_mse_per_step),
     )
 
 
@@ -151,4 +151,4 @@ def last_frame_baseline(inputs: ArrayLike, n_out: int = 5) -> ArrayLike:
 
 def psnr_of_mean_mse_per_step(metrics: VideoMetrics) -> np.ndarray:
     """(T,) the PSNR of the mean over sequences of each step's MSE (of clipped predictions, as PSNR)."""
-    return _psnr((10.0 ** (-metrics.psnr_per_step / 10)).mean(axis=0))
+    return psnr_of_mse((10.0 ** (-metrics.psnr_per_step / 10)).mean(axis=0))

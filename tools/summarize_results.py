@@ -9,8 +9,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from lib.conclusion import psnr_of_mse
-from lib.metrics import PSNR_CAP
+from lib.metrics import PSNR_CAP, psnr_of_mse
 from lib.results import load_results
 
 # The preface's rows: the headline model of each task, in the book's order and in words a reader
