@@ -89,14 +89,6 @@ def miscounted_sizes(over_sizes: np.ndarray, under_sizes: np.ndarray) -> str:
     return "The errors do not split cleanly into large balls counted too high and small balls counted too low."
 
 
-def simulated_radii(settings: Sequence[dict | None]) -> str:
-    """The simulator's radii of the (training, test) files when this build simulated both, else nothing."""
-    if all(settings):
-        return (f"This build simulated both files, with {radius_words(settings[0])} for the training balls and "
-                f"{radius_words(settings[1])} for the test balls.")
-    return ""
-
-
 def size_response(probe_table: pd.DataFrame) -> str:
     """Whether the mean predicted count of a size probe (lib.counting_diagnosis.probe_predictions)
     rises from the smallest to the largest radius for every true count."""

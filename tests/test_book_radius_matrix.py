@@ -66,13 +66,13 @@ def test_the_training_radius_is_measured(case):
     files, texts = case
     stated = measured(r"the training balls have a radius of (\d\.\d\d)", texts["01-data"])[0]
     assert stated == pytest.approx(files.training_radius, abs=0.02)
-    assert measured(r"the training balls measure (\d\.\d\d) box units", texts["03-counting-robust"])[0] == stated
+    assert measured(r"the training balls \(dashed line: (\d\.\d\d) box units", texts["03-counting-robust"])[0] == stated
 
 
 def test_the_test_radii_are_measured(case):
     files, texts = case
-    low, high = measured(r"the range of the test file's balls \(measured from their brightness: "
-                         r"(\d\.\d\d) to (\d\.\d\d)\)", texts["03-counting-robust"])
+    low, high = measured(r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
+                         texts["01-data"])
     assert files.test_radii[0] - 0.02 <= low < high <= files.test_radii[1] + 0.02
 
 

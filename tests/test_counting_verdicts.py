@@ -69,11 +69,6 @@ def test_miscounted_sizes_follow_size_only_with_large_over_and_small_under(over,
     assert ("the errors follow ball size" in words) == follows
 
 
-def test_simulated_radii_only_when_both_files_were_simulated():
-    assert "with radius 1.2 for the training balls" in verdicts.simulated_radii([FIXED, DRAWN])
-    assert verdicts.simulated_radii([FIXED, None]) == verdicts.simulated_radii([None, None]) == ""
-
-
 def test_proxy_quality():
     assert verdicts.proxy_quality(1.0) == "a perfect"
     assert verdicts.proxy_quality(0.99) == "an almost perfect"
