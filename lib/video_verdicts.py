@@ -59,15 +59,13 @@ def overfitting(train_mse: float, val_mse: float) -> str:
     return "it does not overfit much, so more data should help less than expected."
 
 
-def expectation(change: str, expected_db: float, measured_db: float, tolerance_db: float,
-                noise_db: float = 0.0) -> str:
-    """A change's predicted and measured PSNR change, whether it landed within the tolerance, and
-    whether the measured change is within the seed-to-seed noise (below `noise_db`)."""
+def against_prediction(expected_db: float, measured_db: float, tolerance_db: float, noise_db: float = 0.0) -> str:
+    """How a measured PSNR change compares with its prediction (within the tolerance or not), and
+    whether it is within the seed-to-seed noise (below `noise_db` in size)."""
     gap = measured_db - expected_db
     word = ("as expected" if abs(gap) <= tolerance_db else "more than expected" if gap > 0
             else "less than expected")
-    noise = ", within noise" if abs(measured_db) < noise_db else ""
-    return f"*{change}*: predicted {expected_db:+.1f} dB, measured {measured_db:+.2f} dB ({word}{noise})"
+    return f"{word}, within noise" if abs(measured_db) < noise_db else word
 
 
 def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
