@@ -40,36 +40,60 @@ def use_book_style() -> None:
 use_book_style()
 
 
+BLOCKS_PER_LINE = 3  # clips side by side in a figure that compares several clips
+
+
 def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
                column_labels: Sequence[str] | None = None, row_cmaps: Sequence[str] | None = None,
-               row_height: float = 0.62):
+               row_height: float = 0.62, block_titles: Sequence[str] | None = None):
     """Rows of frames laid out like the handout's Figure 1: one row per clip, time left to right.
 
     Each entry of `rows` is an array (T, H, W) with values in [0, 1]; all rows share the same T.
-    `row_cmaps` gives a colour map per row (default grey), e.g. to set error maps apart; a row
-    drawn in another colour map than grey gets a colour bar (0 to 1) at its right end.
+    `row_cmaps` gives a colour map per row label (default grey), e.g. to set error maps apart; a
+    row drawn in another colour map than grey gets a colour bar (0 to 1) at the figure's right edge.
+    With `block_titles`, `rows` holds one block of len(row_labels) rows per title (one clip per
+    block): the blocks stand side by side, at most BLOCKS_PER_LINE to a line, each under its title,
+    so that a comparison of several clips takes a third of the height.
     """
-    n_rows, n_cols = len(rows), len(rows[0])
-    cmaps = list(row_cmaps) if row_cmaps else ["gray"] * n_rows
+    titles = list(block_titles) if block_titles else [None]
+    per_block, n_cols = len(row_labels), len(rows[0])
+    across = min(len(titles), BLOCKS_PER_LINE)
+    lines = -(-len(titles) // across)
+    cmaps = list(row_cmaps) if row_cmaps else ["gray"] * per_block
     bar_room = 0.45 if any(cmap != "gray" for cmap in cmaps) else 0.0  # inches for colour bars
-    width = min(TEXT_WIDTH_INCHES, 0.55 * n_cols + 0.9 + bar_room)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(width, row_height * n_rows + 0.25),
-                             squeeze=False, constrained_layout=False)
-    fig.subplots_adjust(left=0.9 / width, right=0.99 - bar_room / width,
-                        top=1 - 0.22 / (row_height * n_rows + 0.25), bottom=0.01, wspace=0.06, hspace=0.08)
-    for r, (frames, label) in enumerate(zip(rows, row_labels)):
-        for c in range(n_cols):
-            ax = axes[r, c]
-            image = ax.imshow(frames[c], cmap=cmaps[r], vmin=0.0, vmax=1.0, interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0 and column_labels is not None:
-                ax.set_title(column_labels[c], fontsize=7, pad=2)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=7, labelpad=4)
-        if cmaps[r] != "gray":
-            box = axes[r, -1].get_position()
-            bar = fig.add_axes((box.x1 + 0.08 / width, box.y0, 0.08 / width, box.height))
-            fig.colorbar(image, cax=bar, ticks=[0, 1]).ax.tick_params(labelsize=6, length=2)
+    gap = 0.35  # between blocks, in frame widths
+    width_ratios = ([1.0] * n_cols + [gap]) * across
+    width_ratios.pop()
+    frame = min(row_height, (TEXT_WIDTH_INCHES - 0.9 - bar_room) / sum(width_ratios))
+    width = 0.9 + bar_room + frame * sum(width_ratios)
+    title_room = 0.22 if (column_labels is not None or block_titles) else 0.05
+    height_ratios = ([title_room / frame] + [1.0] * per_block) * lines
+    height = frame * sum(height_ratios) * 1.08 + 0.05
+    fig = plt.figure(figsize=(width, height), constrained_layout=False)
+    grid = fig.add_gridspec(len(height_ratios), len(width_ratios), width_ratios=width_ratios,
+                            height_ratios=height_ratios, left=0.9 / width, right=1 - (bar_room + 0.05) / width,
+                            top=0.99, bottom=0.01, wspace=0.06, hspace=0.08)
+    for block, title in enumerate(titles):
+        line, place = divmod(block, across)
+        for r in range(per_block):
+            frames = rows[block * per_block + r]
+            grid_row = line * (per_block + 1) + 1 + r
+            for c in range(n_cols):
+                ax = fig.add_subplot(grid[grid_row, place * (n_cols + 1) + c])
+                image = ax.imshow(frames[c], cmap=cmaps[r], vmin=0.0, vmax=1.0, interpolation="nearest")
+                ax.set_xticks([])
+                ax.set_yticks([])
+                if r == 0 and column_labels is not None:
+                    ax.set_title(column_labels[c], fontsize=7, pad=2)
+                if r == 0 and title is not None and c == n_cols // 2:
+                    ax.set_title(title, fontsize=7, pad=2)
+                if c == 0 and place == 0:
+                    ax.set_ylabel(row_labels[r], rotation=0, ha="right", va="center", fontsize=7, labelpad=4)
+            last_block_of_line = place == across - 1 or block == len(titles) - 1
+            if cmaps[r] != "gray" and last_block_of_line:
+                box = ax.get_position()
+                bar = fig.add_axes((box.x1 + 0.08 / width, box.y0, 0.08 / width, box.height))
+                fig.colorbar(image, cax=bar, ticks=[0, 1]).ax.tick_params(labelsize=6, length=2)
     return fig
 
 
@@ -157,22 +181,20 @@ def per_step_curves(predictors: Mapping[str, object]):
 
 
 def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object]):
-    """The handout's Figure 1 layout for validation clips: per clip, rows of input frames, true
-    frames, and for each model its predicted frames (clipped to [0, 1]) and their absolute error
-    (white: none, dark red: 1, with a colour bar). `inputs`, `targets` and each prediction are
-    (N, 5, H, W) arrays or CPU tensors."""
-    rows, labels, cmaps = [], [], []
+    """The handout's Figure 1 layout for validation clips, one block per clip (side by side): rows
+    of input frames, true frames, and for each model its predicted frames (clipped to [0, 1]) and
+    their absolute error (white: none, dark red: 1, with a colour bar). `inputs`, `targets` and each
+    prediction are (N, 5, H, W) arrays or CPU tensors."""
+    rows = []
     for i in clips:
         truth = np.asarray(targets[i])
         rows += [np.asarray(inputs[i]), truth]
-        labels += [f"clip {i}: input t0–4", "truth t5–9"]
-        for name, prediction in predictions.items():
+        for prediction in predictions.values():
             predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
             rows += [predicted, np.abs(predicted - truth)]
-            labels += [name, f"|error| {name}"]
-        cmaps += ["gray", "gray"] + ["gray", ERROR_CMAP] * len(predictions)
-    return frame_grid(rows, labels, column_labels=[f"frame {k}" for k in range(1, 6)],
-                      row_cmaps=cmaps, row_height=0.42)
+    labels = ["input t0–4", "truth t5–9"] + [label for name in predictions for label in (name, "|error|")]
+    return frame_grid(rows, labels, row_cmaps=["gray", "gray"] + ["gray", ERROR_CMAP] * len(predictions),
+                      row_height=0.42, block_titles=[f"clip {i}" for i in clips])
 
 
 def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = BALL_COUNTS):

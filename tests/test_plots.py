@@ -7,21 +7,37 @@ import torch
 from lib import plots
 
 
-def test_clip_comparison_has_input_truth_and_each_prediction_with_its_error_per_clip():
+def test_clip_comparison_has_input_truth_and_each_prediction_with_its_error_per_clip_side_by_side():
     inputs, targets = torch.zeros(4, 5, 8, 8), torch.ones(4, 5, 8, 8)
     predictions = {"A": torch.full((4, 5, 8, 8), 2.0), "B": torch.full((4, 5, 8, 8), 0.25)}
     fig = plots.clip_comparison([1, 3], inputs, targets, predictions)
     frames = [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"]
-    axes = np.array(frames).reshape(-1, 5)
-    assert axes.shape == (2 * 6, 5)  # 2 clips x (input, truth, A, |error| A, B, |error| B) rows
-    labels = [row[0].get_ylabel() for row in axes]
-    assert labels[:6] == ["clip 1: input t0–4", "truth t5–9", "A", "|error| A", "B", "|error| B"]
-    assert labels[6] == "clip 3: input t0–4"
-    images = [row[0].get_images()[0] for row in axes[:6]]
+    assert len(frames) == 2 * 6 * 5  # 2 clips x (input, truth, A, |error| A, B, |error| B) rows x 5 frames
+    clip1, clip3 = np.array(frames[:30]).reshape(6, 5), np.array(frames[30:]).reshape(6, 5)
+    labels = [row[0].get_ylabel() for row in clip1]
+    assert labels == ["input t0–4", "truth t5–9", "A", "|error|", "B", "|error|"]
+    assert [row[0].get_ylabel() for row in clip3] == [""] * 6  # the labels are drawn once per line
+    assert clip1[0, 2].get_title() == "clip 1" and clip3[0, 2].get_title() == "clip 3"
+    # Side by side: the second clip's rows sit at the heights of the first's, to its right.
+    assert clip3[0, 0].get_position().y0 == pytest.approx(clip1[0, 0].get_position().y0)
+    assert clip3[0, 0].get_position().x0 > clip1[0, -1].get_position().x1
+    images = [row[0].get_images()[0] for row in clip1]
     assert images[2].get_array().max() == 1.0                  # predictions are clipped to [0, 1]
     assert np.allclose(images[3].get_array(), 0.0) and np.allclose(images[5].get_array(), 0.75)
     assert images[5].get_cmap().name == plots.ERROR_CMAP != images[4].get_cmap().name
-    assert len(fig.axes) == 2 * 6 * 5 + 2 * 2  # one colour bar per error row
+    assert len(fig.axes) == 2 * 6 * 5 + 2  # one colour bar per error row, at the end of the line
+    plt.close(fig)
+
+
+def test_more_clips_than_fit_across_start_a_new_line():
+    clips = list(range(plots.BLOCKS_PER_LINE + 1))
+    data = torch.zeros(len(clips), 5, 8, 8)
+    fig = plots.clip_comparison(clips, data, data, {"A": data})
+    frames = [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"]
+    first, last = frames[0], frames[-4 * 5]  # the first frame of the first and of the last clip
+    assert last.get_position().y1 < first.get_position().y0  # below the first line
+    assert last.get_position().x0 == pytest.approx(first.get_position().x0)
+    assert last.get_ylabel() == "input t0–4"
     plt.close(fig)
 
 
