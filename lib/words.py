@@ -35,3 +35,13 @@ def listed(items: Sequence) -> str:
 def counted(n: int, noun: str) -> str:
     """'1 pixel', '2 pixels', '15 epochs': a count with its noun, singular or plural."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(x: float) -> str:
+    """'2 · 10⁻³', '10⁻³' (a mantissa of 1 is left out), '5 · 10⁻⁴': a setting as the text writes it."""
+    mantissa, exponent = f"{x:.0e}".split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa} · {power}"

@@ -1,4 +1,6 @@
-from lib.words import balls, counted, joined, listed, mean_sd, sample_sd
+import pytest
+
+from lib.words import balls, counted, joined, listed, mean_sd, power_of_ten, sample_sd
 
 
 def test_balls_is_singular_for_one():
@@ -22,3 +24,9 @@ def test_listed_joins_the_last_item_with_and():
 
 def test_a_count_takes_its_noun_in_the_singular_only_for_one():
     assert [counted(n, "pixel") for n in (0, 1, 2)] == ["0 pixels", "1 pixel", "2 pixels"]
+
+
+@pytest.mark.parametrize("x, words", [(2e-3, "2 · 10⁻³"), (1e-3, "10⁻³"), (5e-4, "5 · 10⁻⁴"), (4e-3, "4 · 10⁻³"),
+                                      (3e5, "3 · 10⁵")])
+def test_power_of_ten_as_the_text_writes_it(x, words):
+    assert power_of_ten(x) == words
