@@ -93,7 +93,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             code(
                 "quick = True\nprint('PARAMETER-LEAK')", stdout("PARAMETER-LEAK\n"), tags=("injected-parameters",)
             ),
-            new_markdown_cell("# Data {#sec-data}\n\n## Simulation {#sec-simulation}\n\nThe data are simulated."),
+            new_markdown_cell("# Data {#sec-data}\n\n## Simulation {#sec-simulation}\n\nThe data are simulated. "
+                              "Task 6's loss fell (-0.16 dB)."),
             code("hidden_source_marker = 1\nprint('visible output line')", stdout("visible output line\n")),
             code("#| echo: true\nshown_source_marker = 2"),
             code("import warnings", new_output("stream", name="stderr", text="STDERR-NOISE\n")),
@@ -151,6 +152,11 @@ def test_preface_unnumbered_with_include_and_chapters_numbered(full_text: str) -
     assert "Included text from about.md." in full_text
     assert "1 Data" in full_text and "2 Counting" in full_text
     assert "A Provenance" in full_text  # appendices are lettered
+
+
+def test_an_apostrophe_after_a_digit_and_a_minus_after_a_bracket(full_text: str) -> None:
+    """Typst would set "Task 6\u2032s" (a prime) and "(-0.16" (a hyphen)."""
+    assert "Task 6\u2019s loss fell (\u22120.16 dB)." in full_text
 
 
 def test_figure_and_table_numbered_per_chapter_and_referenced(full_text: str) -> None:
