@@ -17,7 +17,7 @@ import numpy as np
 
 from lib.device import pick_device
 
-METRICS = ("test_accuracy", "val_accuracy", "val_mse", "val_ssim", "val_psnr", "train_seconds")
+METRICS = ("test_accuracy", "val_accuracy", "val_mse", "val_ssim", "val_psnr", "val_psnr_of_mean_mse", "train_seconds")
 
 
 class ChapterResults:
@@ -39,6 +39,14 @@ class ChapterResults:
                   "n_seeds": int(len(samples)), "device": str(pick_device())}
         self.records.append(record)
         return record
+
+    def add_video_scores(self, task: str, model: str, scores) -> None:
+        """Record a video predictor's validation scores (a lib.metrics.VideoMetrics): the means of its
+        summary and the PSNR of the mean MSE, recorded rather than recomputed from the mean MSE because
+        PSNR scores the predictions clipped to [0, 1] and the MSE the raw ones."""
+        for metric, value in scores.summary().items():
+            self.add(task, model, f"val_{metric}", value)
+        self.add(task, model, "val_psnr_of_mean_mse", scores.psnr_summary().psnr_of_mean_mse)
 
     def add_models(self, trained: Iterable) -> None:
         """Remember which trained models (lib.cache.TrainedModel) this chapter used."""

@@ -6,9 +6,10 @@ keys of lib.metrics.VideoMetrics.summary: "mse", "ssim", "psnr".
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
-from lib.words import balls, listed, sample_sd
+from lib.words import balls, fixed, listed, sample_sd
 
 SAME_DB = 0.3  # PSNR differences below this are within the noise of one run
 
@@ -200,16 +201,14 @@ def goals_verdict(goals: list[tuple[str, str, bool]]) -> str:
 
 
 def remaining_error(goals: list[tuple[str, str, bool]], hardest: str, hardest_psnr: float, worst_step: int,
-                    worst_step_psnr: float, epochs: tuple[int, int], longer_gain_db: float) -> str:
-    """Where the error that keeps a goal from being met sits; nothing when every goal is met.
-    `epochs`: the short budget's and the final model's, and `longer_gain_db` what the longer run bought."""
+                    worst_step_psnr: float) -> str:
+    """Where the error that keeps a goal from being met sits; nothing when every goal is met."""
     missed = [goal for goal, _, ok in goals if not ok]
     if not missed:
         return ""
     words = (f"The remaining error sits mostly in *{hardest}* clips ({hardest_psnr:.1f} dB) and at step "
              f"t+{worst_step} ({worst_step_psnr:.1f} dB), where small errors in the estimated velocities have "
-             f"grown for {worst_step} frames. Going from {epochs[0]} to {epochs[1]} epochs, with the higher peak learning "
-             f"rate, bought {longer_gain_db:+.2f} dB.")
+             f"grown for {worst_step} frames.")
     if SSIM_GOAL in missed:
         words += (" Before settling on this recipe, a sweep on a borrowed GPU (its table "
                   "is in the project notes) tried 100 epochs, wider (48/96/192 channels) and deeper (four levels) "
@@ -258,7 +257,7 @@ def identification(radius_px: float | None, sharpness: float, walls: tuple[float
                 "predicts nothing here and the gate sends every clip to the network.")
     return (f"The identified radius of the balls is {radius_px:.2f} px ({radius_px / px_per_unit:.2f} box units at "
             f"{px_per_unit:.3g} px each), their rim sharpness p = {sharpness:.2f}; the walls the balls bounce off lie at "
-            f"x = {walls[0]:.2f} and {walls[1]:.2f} px and y = {walls[2]:.2f} and {walls[3]:.2f} px; the balls "
+            f"x = {fixed(walls[0], 2)} and {fixed(walls[1], 2)} px and y = {fixed(walls[2], 2)} and {fixed(walls[3], 2)} px; the balls "
             f"move in {substeps} sub-steps per frame, and training clips hold up to {max_balls} balls.")
 
 
@@ -290,8 +289,12 @@ def gate_sends(reasons: Mapping[str, int], n_clips: int) -> str:
     sent = sum(reasons.values())
     if not sent:
         return f"The gate sent none of the {n_clips} validation clips to the network."
-    why = "; ".join(f"{count} because {REASON_WORDS.get(kind, kind)}" for kind, count in reasons.items())
-    return f"The gate sent {sent} of the {n_clips} validation clips to the network: {why}."
+    if len(reasons) == 1:
+        (kind,) = reasons
+        why = f"all of them because {REASON_WORDS.get(kind, kind)}"
+    else:
+        why = "; ".join(f"{count} because {REASON_WORDS.get(kind, kind)}" for kind, count in reasons.items())
+    return f"The gate sent {sent} of the {n_clips} validation clips to the network, {why}."
 
 
 def physics_failure(clip: int, n_balls: int, event: str, physics_psnr: float, hybrid_psnr: float, reason: str,
@@ -299,7 +302,8 @@ def physics_failure(clip: int, n_balls: int, event: str, physics_psnr: float, hy
     """One validation clip the physics predicts below FAILURE_DB, and what the gate made of it."""
     head = f"Clip {clip} ({balls(n_balls)}, {event}): physics {physics_psnr:.1f} dB"
     if reason:
-        return f"{head}; the gate sent it to the network ({reason}), and the hybrid scores {hybrid_psnr:.1f} dB."
+        flat = re.sub(r" \((.*)\)$", r", \1", reason)  # "x (detail)" -> "x, detail": no brackets in brackets
+        return f"{head}; the gate sent it to the network ({flat}), and the hybrid scores {hybrid_psnr:.1f} dB."
     return (f"{head}, although its input frames were reproduced (MSE {reproduction_mse:.1e}) by one state only: "
             "what went wrong after the input is not visible in it, so the hybrid keeps this prediction.")
 
@@ -309,7 +313,8 @@ def failures_shown(n_below: int, n_drawn: int) -> str:
     if not n_below:
         return (f"No validation clip falls below {FAILURE_DB:g} dB; @fig-physics-failures draws the physics' "
                 "worst clip instead.")
-    drawn = "it is" if n_below == 1 else "all are" if n_drawn == n_below else f"the {n_drawn} worst are"
+    drawn = ("it is" if n_below == 1 else "both are" if n_drawn == n_below == 2 else "all are" if n_drawn == n_below
+             else f"the {n_drawn} worst are")
     clips = "1 validation clip falls" if n_below == 1 else f"{n_below} validation clips fall"
     return f"{clips} below {FAILURE_DB:g} dB; {drawn} drawn in @fig-physics-failures."
 

@@ -37,6 +37,11 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def fixed(x: float, digits: int) -> str:
+    """x with `digits` decimals and never a negative zero: -0.0004 gives '0.00', not '-0.00'."""
+    return f"{round(x, digits) + 0.0:.{digits}f}"
+
+
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

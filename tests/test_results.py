@@ -1,7 +1,9 @@
 import json
 
+import numpy as np
 import pytest
 
+from lib.metrics import video_metrics
 from lib.results import ChapterResults, load_results
 
 
@@ -27,3 +29,16 @@ def test_chapters_are_merged_in_order(tmp_path):
     records, models = load_results(tmp_path)
     assert [r["value"] for r in records] == [1.0, 2.0] and models == []
     assert json.loads((tmp_path / "02-a.json").read_text())["records"][0]["model"] == "02-a"
+
+
+
+def test_video_scores_record_the_psnr_of_the_mean_mse_of_clipped_predictions(tmp_path):
+    targets = np.zeros((2, 1, 8, 8))
+    targets[:, :, :4] = 1.0
+    predictions = targets + 0.5  # half the pixels above 1: clipping removes their error
+    results = ChapterResults("04-x", tmp_path)
+    results.add_video_scores("task6", "unet-add", video_metrics(predictions, targets))
+    recorded = {r["metric"]: r["value"] for r in results.records}
+    assert recorded["val_mse"] == pytest.approx(0.25)  # the raw predictions, as the training loss
+    assert recorded["val_psnr_of_mean_mse"] == pytest.approx(10 * np.log10(1 / 0.125))  # clipped: 0.125
+    assert set(recorded) == {"val_mse", "val_ssim", "val_psnr", "val_psnr_of_mean_mse"}

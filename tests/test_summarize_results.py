@@ -19,7 +19,9 @@ def pipe_tables(markdown):
 
 RECORDS = [
     record("task7", "t7-final-ensemble", "val_psnr", 38.59), record("task7", "t7-final-ensemble", "val_mse", 0.00078),
+    record("task7", "t7-final-ensemble", "val_psnr_of_mean_mse", 31.08),
     record("task6", "unet-add", "val_psnr", 27.76), record("task6", "unet-add", "val_mse", 0.001),
+    record("task6", "unet-add", "val_psnr_of_mean_mse", 30.03),  # recorded: PSNR scores clipped predictions
     record("task6", "unet-add", "val_ssim", 0.96071),
     record("task4", "baseline-cnn", "test_accuracy", 0.5),  # the ablation's copy: not a headline
     record("task3", "baseline-cnn", "test_accuracy", 0.74321, 0.0189, 5),
@@ -33,7 +35,7 @@ def test_one_row_per_headline_model_in_the_books_order_in_words():
     assert part1 == [["model", "test", "validation"],
                      ["Task 3: prescribed CNN", "74.3%\u00a0±\u00a01.9%", "100.0%\u00a0±\u00a00.0%"]]
     assert part2 == [["model", "MSE", "SSIM", "PSNR (dB)", "of mean MSE (dB)"],
-                     ["Task 6: prescribed U-Net", "1.00e-03", "0.9607", "27.76", "30.00"],
+                     ["Task 6: prescribed U-Net", "1.00e-03", "0.9607", "27.76", "30.03"],
                      ["Task 7: final network", "7.80e-04", "–", "38.59", "31.08"]]
 
 

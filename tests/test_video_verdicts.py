@@ -108,16 +108,15 @@ def test_task7_goals_are_met_or_not_one_by_one():
 def test_goals_verdict_and_remaining_error():
     all_met = verdicts.task7_goals(FINAL, TASK6, True, 19.0, "cpu")
     assert verdicts.goals_verdict(all_met) == f"all {len(all_met)} goals of @tbl-goals are met."
-    assert verdicts.remaining_error(all_met, "collision", 25.0, 5, 24.0, (15, 120), 1.5) == ""
+    assert verdicts.remaining_error(all_met, "collision", 25.0, 5, 24.0) == ""
     ssim_missed = verdicts.task7_goals({**FINAL, "ssim": 0.98}, TASK6, True, 19.0, "cpu")
     assert verdicts.goals_verdict(ssim_missed) == (f"{len(ssim_missed) - 1} of the {len(ssim_missed)} goals of "
                                                    "@tbl-goals are met; not met: mean SSIM at least 0.99.")
-    words = verdicts.remaining_error(ssim_missed, "collision", 25.0, 5, 24.0, (15, 120), 1.5)
-    assert "*collision* clips (25.0 dB) and at step t+5" in words and "from 15 to 120 epochs" in words
-    assert "bought +1.50 dB" in words
+    words = verdicts.remaining_error(ssim_missed, "collision", 25.0, 5, 24.0)
+    assert "*collision* clips (25.0 dB) and at step t+5 (24.0 dB)" in words and "grown for 5 frames" in words
     assert "sweep on a borrowed GPU" in words
     slow = verdicts.task7_goals(FINAL, TASK6, True, 25.0, "cpu")
-    assert "sweep" not in verdicts.remaining_error(slow, "collision", 25.0, 5, 24.0, (15, 120), 1.5)
+    assert "sweep" not in verdicts.remaining_error(slow, "collision", 25.0, 5, 24.0)
     assert verdicts.goals_verdict(verdicts.task7_goals({**FINAL, "psnr": 0.0, "mse": 1.0, "ssim": 0.0}, TASK6,
                                                        False, 30.0, "cpu")).startswith("0 of the 5 goals")
     one_met = [("a", "1", True), ("b", "2", False)]
@@ -145,6 +144,11 @@ def test_identification_states_the_radius_in_pixels_and_box_units():
     assert "2 sub-steps per frame" in words and "up to 3 balls" in words
 
 
+def test_identification_writes_no_negative_zero():
+    words = verdicts.identification(3.84, 8.0, (-0.001, 32.0, -0.004, 31.996), 2, 3, 3.2, "")
+    assert "x = 0.00 and 32.00 px and y = 0.00 and 32.00 px" in words
+
+
 def test_identification_says_what_could_not_be_identified():
     words = verdicts.identification(None, 0.0, (), 0, 0, 3.2, "no bounce off the low x wall")
     assert "could not be identified" in words and "(no bounce off the low x wall)" in words
@@ -169,24 +173,24 @@ def test_count_agreement(share, words):
 def test_gate_sends_none_or_counts_reasons():
     assert verdicts.gate_sends({}, 32) == "The gate sent none of the 32 validation clips to the network."
     words = verdicts.gate_sends({"input not reproduced": 3, "5 balls: more than any training clip (3)": 1}, 1000)
-    assert words.startswith("The gate sent 4 of the 1000 validation clips to the network: 3 because the fitted")
+    assert words.startswith("The gate sent 4 of the 1000 validation clips to the network, 3 because the fitted")
     assert words.endswith("; 1 because 5 balls: more than any training clip (3).")
     ambiguous = verdicts.gate_sends({"the input allows different futures": 5}, 1000)
-    assert ambiguous.endswith("5 because states that explain their input equally well, with the balls' contacts "
+    assert ambiguous.endswith("to the network, all of them because states that explain their input equally well, with the balls' contacts "
                               "resolved in different orders, predict different futures.")
 
 
 def test_physics_failure_sent_or_kept():
     sent = verdicts.physics_failure(5, 2, "collision", 30.04, 38.0, "input not reproduced (MSE 1e-05)", 1e-5)
     assert sent == ("Clip 5 (2 balls, collision): physics 30.0 dB; the gate sent it to the network "
-                    "(input not reproduced (MSE 1e-05)), and the hybrid scores 38.0 dB.")
+                    "(input not reproduced, MSE 1e-05), and the hybrid scores 38.0 dB.")
     kept = verdicts.physics_failure(5, 1, "wall bounce", 30.0, 30.0, "", 1e-13)
     assert "although its input frames were reproduced (MSE 1.0e-13)" in kept and "hybrid keeps" in kept
 
 
 @pytest.mark.parametrize("below, drawn, words", [(0, 1, "No validation clip falls below 40 dB"),
                                                  (1, 1, "1 validation clip falls below 40 dB; it is drawn"),
-                                                 (4, 4, "all are drawn"), (20, 12, "the 12 worst are drawn")])
+                                                 (2, 2, "both are drawn"), (4, 4, "all are drawn"), (20, 12, "the 12 worst are drawn")])
 def test_failures_shown(below, drawn, words):
     assert words in verdicts.failures_shown(below, drawn)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from lib.words import balls, counted, joined, listed, mean_sd, power_of_ten, sample_sd
+from lib.words import balls, counted, fixed, joined, listed, mean_sd, power_of_ten, sample_sd
 
 
 def test_balls_is_singular_for_one():
@@ -30,3 +30,9 @@ def test_a_count_takes_its_noun_in_the_singular_only_for_one():
                                       (3e5, "3 · 10⁵")])
 def test_power_of_ten_as_the_text_writes_it(x, words):
     assert power_of_ten(x) == words
+
+
+@pytest.mark.parametrize("x, digits, words", [(-0.0004, 2, "0.00"), (-0.004, 2, "0.00"), (-0.006, 2, "-0.01"),
+                                              (32.0, 2, "32.00"), (2.5, 0, "2")])
+def test_fixed_never_writes_a_negative_zero(x, digits, words):
+    assert fixed(x, digits) == words

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from lib.metrics import PSNR_CAP, psnr_of_mse
+from lib.metrics import PSNR_CAP
 from lib.results import load_results
 
 # The preface's rows: the headline model of each task, in the book's order and in words a reader
@@ -34,7 +34,7 @@ PARTS = {
         f"{PSNR_CAP:.0f} dB) and as the PSNR of the mean MSE. The final network is evaluated with "
         "its symmetry ensemble; the hybrid takes the physics' prediction where its self-check "
         "passes and the final network's elsewhere.",
-        {"val_mse": "MSE", "val_ssim": "SSIM", "val_psnr": "PSNR (dB)", "psnr_of_mean_mse": "of mean MSE (dB)"}),
+        {"val_mse": "MSE", "val_ssim": "SSIM", "val_psnr": "PSNR (dB)", "val_psnr_of_mean_mse": "of mean MSE (dB)"}),
 }
 # A value and its spread stay on one line: non-breaking spaces around the ±.
 PLUS_MINUS = "\u00a0±\u00a0"
@@ -54,15 +54,13 @@ def formatted(metric: str, record: dict) -> str:
 
 def glance_cells(records: list[dict], model: str, tasks: tuple[str, ...], metrics) -> dict[str, str]:
     """The cells of one row: for each metric the record of `model` under the first of `tasks`
-    that has one; the PSNR of the mean MSE is computed from the mean MSE."""
+    that has one."""
     found = {}
     for metric in metrics:
-        source = "val_mse" if metric == "psnr_of_mean_mse" else metric
         record = next((r for task in tasks for r in records
-                       if (r["task"], r["model"], r["metric"]) == (task, model, source)), None)
+                       if (r["task"], r["model"], r["metric"]) == (task, model, metric)), None)
         if record is not None:
-            value = psnr_of_mse(record["value"]) if metric == "psnr_of_mean_mse" else record["value"]
-            found[metric] = formatted(metric, {**record, "value": value})
+            found[metric] = formatted(metric, record)
     return found
 
 
