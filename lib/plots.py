@@ -97,14 +97,16 @@ def frame_grid(rows: Sequence[np.ndarray], row_labels: Sequence[str],
     return fig
 
 
-# A model keeps its colour in every figure; other labels take the palette's unused colours in order.
+# A model keeps its colour in every figure; other labels take the palette's unused colours, the most
+# different from one another first (red, cyan, olive before brown and pink, which resemble red).
 MODEL_COLOURS = {"last frame": 7, "Task 6 U-Net": 0, "Task 7 final": 1, "physics": 2, "hybrid": 4}
+FREE_COLOURS = (3, 9, 8, 5, 6)
 
 
 def colours_for(labels: Sequence[str]) -> dict[str, tuple]:
     """The colour of each label: its own from MODEL_COLOURS, else the next unused palette colour."""
     palette = sns.color_palette(n_colors=10)
-    free = iter(i for i in range(10) if i not in MODEL_COLOURS.values())
+    free = iter(FREE_COLOURS)
     return {label: palette[MODEL_COLOURS[label] if label in MODEL_COLOURS else next(free)] for label in labels}
 
 

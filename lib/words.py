@@ -46,7 +46,8 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def power_of_ten(x: float) -> str:
-    """'2 · 10⁻³', '10⁻³' (a mantissa of 1 is left out), '5 · 10⁻⁴': a setting as the text writes it."""
+    """'2 · 10⁻³', '10⁻³' (a mantissa of 1 is left out), '5 · 10⁻⁴': a setting as the text writes it,
+    with no-break spaces around the dot so that a line never ends inside the number."""
     mantissa, exponent = f"{x:.0e}".split("e")
     power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
-    return power if mantissa == "1" else f"{mantissa} · {power}"
+    return power if mantissa == "1" else f"{mantissa}\u00a0·\u00a0{power}"

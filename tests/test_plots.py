@@ -131,6 +131,10 @@ def test_models_keep_their_colours_from_figure_to_figure():
     assert len(set(second.values())) == 4
 
 
+def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
+    assert sorted([*plots.MODEL_COLOURS.values(), *plots.FREE_COLOURS]) == list(range(10))
+
+
 def test_an_outlier_bar_does_not_set_the_axis():
     low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
     assert -5 < low < -0.2 and 1.5 < high < 2
