@@ -77,6 +77,17 @@ def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
                      for label, gain in ranked)
 
 
+def delta_output(psnr_gain_db: float, ssim_gain: float) -> str:
+    """Why the last frame + change output helps, as far as its ablation row's measured changes
+    (against the row before it, at the short budget) support it."""
+    start = ("The last frame + change output starts the network from the right answer for every pixel "
+             "that does not change and keeps the background exactly black")
+    if ssim_gain >= 0:
+        return f"{start}, which SSIM rewards (at the short budget: SSIM {ssim_gain:+.4f}, PSNR {psnr_gain_db:+.2f} dB)."
+    return (f"{start}; yet at the short budget it lowered SSIM ({ssim_gain:+.4f}) while PSNR moved "
+            f"{psnr_gain_db:+.2f} dB, so an exactly black background does not by itself buy SSIM.")
+
+
 def seed_noise(psnrs: list[float], name: str) -> tuple[float, str]:
     """Twice the seed-to-seed standard deviation of one row's PSNR over seeds, and a sentence."""
     noise = 2 * sample_sd(psnrs)

@@ -123,6 +123,13 @@ def test_goals_verdict_and_remaining_error():
     assert verdicts.goals_verdict(one_met) == "1 of the 2 goals of @tbl-goals is met; not met: b."
 
 
+def test_the_delta_output_claims_ssim_only_where_it_was_measured():
+    assert verdicts.delta_output(0.3, 0.002).endswith(
+        "which SSIM rewards (at the short budget: SSIM +0.0020, PSNR +0.30 dB).")
+    lowered = verdicts.delta_output(0.12, -0.002)
+    assert "SSIM rewards" not in lowered and "lowered SSIM (-0.0020) while PSNR moved +0.12 dB" in lowered
+
+
 def test_side_findings_split_at_a_tenth_of_a_db():
     did_not, helped = verdicts.side_findings([("a", -0.5), ("b", 0.1), ("c", 0.3)])
     assert did_not == "a (-0.50 dB); b (+0.10 dB)"
