@@ -104,7 +104,7 @@ FREE_COLOURS = (3, 9, 8, 5, 6)
 
 
 def colours_for(labels: Sequence[str]) -> dict[str, tuple]:
-    """The colour of each label: its own from MODEL_COLOURS, else the next unused palette colour."""
+    """The colour of each label: its own from MODEL_COLOURS, else the next of FREE_COLOURS."""
     palette = sns.color_palette(n_colors=10)
     free = iter(FREE_COLOURS)
     return {label: palette[MODEL_COLOURS[label] if label in MODEL_COLOURS else next(free)] for label in labels}

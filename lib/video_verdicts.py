@@ -266,9 +266,10 @@ def identification(radius_px: float | None, sharpness: float, walls: tuple[float
     if radius_px is None:
         return (f"The settings could not be identified from these training clips ({problem}), so the physics "
                 "predicts nothing here and the gate sends every clip to the network.")
+    x_low, x_high, y_low, y_high = (fixed(wall, 2) for wall in walls)
     return (f"The identified radius of the balls is {radius_px:.2f} px ({radius_px / px_per_unit:.2f} box units at "
             f"{px_per_unit:.3g} px each), their rim sharpness p = {sharpness:.2f}; the walls the balls bounce off lie at "
-            f"x = {fixed(walls[0], 2)} and {fixed(walls[1], 2)} px and y = {fixed(walls[2], 2)} and {fixed(walls[3], 2)} px; the balls "
+            f"x = {x_low} and {x_high} px and y = {y_low} and {y_high} px; the balls "
             f"move in {substeps} sub-steps per frame, and training clips hold up to {max_balls} balls.")
 
 
@@ -324,8 +325,10 @@ def failures_shown(n_below: int, n_drawn: int) -> str:
     if not n_below:
         return (f"No validation clip falls below {FAILURE_DB:g} dB; @fig-physics-failures draws the physics' "
                 "worst clip instead.")
-    drawn = ("it is" if n_below == 1 else "both are" if n_drawn == n_below == 2 else "all are" if n_drawn == n_below
-             else f"the {n_drawn} worst are")
+    if n_drawn < n_below:
+        drawn = f"the {n_drawn} worst are"
+    else:
+        drawn = {1: "it is", 2: "both are"}.get(n_below, "all are")
     clips = "1 validation clip falls" if n_below == 1 else f"{n_below} validation clips fall"
     return f"{clips} below {FAILURE_DB:g} dB; {drawn} drawn in @fig-physics-failures."
 
