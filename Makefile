@@ -31,17 +31,18 @@ BUILD := build
 DATA_FILES := $(addprefix $(DATA_DIR)/,part1_bballs_training.npz part1_bballs_test.npz part2_bballs_sequence.npz)
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 EXECUTED := $(CHAPTERS:chapters/%=$(BUILD)/chapters/%)
-LIB := $(wildcard lib/*.py)
+# Every module a chapter can import, in every package: editing any of them re-executes the chapters.
+LIB := $(shell find lib -name "*.py")
 # The appendix that records this build (versions, commit, data, models) runs on every build; the
 # conclusion reads every other chapter's results.
 PROVENANCE := $(BUILD)/chapters/07-provenance.ipynb
 CONCLUSION := $(BUILD)/chapters/06-conclusion.ipynb
 # DEVICE=cpu or DEVICE=cuda overrides the automatic choice (CUDA when available).
 export DEVICE
-# Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/device.py sets it too).
+# Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/training/device.py sets it too).
 export CUBLAS_WORKSPACE_CONFIG ?= :4096:8
 # Under make -jN a chapter's own work (evaluation, figures) gets one thread, so chapters running side
-# by side share the cores; trainings take theirs from the build's core budget (lib/cores.py).
+# by side share the cores; trainings take theirs from the build's core budget (lib/training/cores.py).
 CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml

@@ -4,6 +4,7 @@
 
 Prints one Markdown row per (task, model, metric) that both builds measured, timings left out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,17 +16,27 @@ from tools.summarize_results import COLUMNS, DIGITS
 
 def headline(path: Path) -> dict[tuple[str, str, str], float]:
     records = json.loads(Path(path).read_text())
-    return {(r["task"], r["model"], r["metric"]): r["value"] for r in records if r["metric"] in COLUMNS}
+    return {
+        (r["task"], r["model"], r["metric"]): r["value"] for r in records if r["metric"] in COLUMNS
+    }
 
 
 def comparison_table(first: dict, second: dict, labels: tuple[str, str]) -> str:
-    lines = [f"| task | model | metric | {labels[0]} | {labels[1]} | difference |", "|---|---|---|---:|---:|---:|"]
+    lines = [
+        f"| task | model | metric | {labels[0]} | {labels[1]} | difference |",
+        "|---|---|---|---:|---:|---:|",
+    ]
     for task, model, metric in sorted(first.keys() & second.keys()):
         a, b, digits = first[task, model, metric], second[task, model, metric], DIGITS[metric]
-        lines.append(f"| {task} | {model} | {COLUMNS[metric]} | {a:.{digits}f} | {b:.{digits}f} | {a - b:+.{digits}f} |")
-    only = sorted((first.keys() ^ second.keys()))
+        lines.append(
+            f"| {task} | {model} | {COLUMNS[metric]} | {a:.{digits}f} | {b:.{digits}f} | {a - b:+.{digits}f} |"
+        )
+    only = sorted(first.keys() ^ second.keys())
     if only:
-        lines.append(f"\n{len(only)} number(s) measured by one build only: " + ", ".join("/".join(k) for k in only))
+        lines.append(
+            f"\n{len(only)} number(s) measured by one build only: "
+            + ", ".join("/".join(k) for k in only)
+        )
     return "\n".join(lines)
 
 

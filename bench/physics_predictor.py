@@ -7,6 +7,7 @@ PSNR of the mean MSE, mean SSIM, seconds, and the CPU it ran on.
 
     python -m bench.physics_predictor [--data-dir data] [--clips 5000] [--radius 1.2] [--box 10] [--substeps 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,11 +18,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lib.data import PART2_SEQUENCE, load_course_file, simulation_settings, split_train_val
+from lib.data.course_files import (
+    PART2_SEQUENCE,
+    load_course_file,
+    simulation_settings,
+    split_train_val,
+)
+from lib.data.simulate import Physics, simulate_clips
 from lib.metrics import capped_psnr_summary, video_metrics
 from lib.physics.perception import count_agreement, perceive
 from lib.physics.predictor import fit_physics_model, predict_physics
-from lib.simulate import Physics, simulate_clips
 
 N_INPUT = 5
 
@@ -45,17 +51,28 @@ def load_clips(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict]:
     else:
         physics = {"box_size": args.box, "speed": args.speed, "substeps": args.substeps}
         radius = args.radius
-        frames, labels = simulate_clips(args.clips, 10, np.random.default_rng(args.seed), radius_range=(radius, radius),
-                                        physics=Physics(**physics))
+        frames, labels = simulate_clips(
+            args.clips,
+            10,
+            np.random.default_rng(args.seed),
+            radius_range=(radius, radius),
+            physics=Physics(**physics),
+        )
     scale = frames.shape[-1] / physics["box_size"]  # the image spans the simulator's box
-    truth = {"radius": radius * scale, "sharpness": 8.0, "walls": (0.0, frames.shape[-1]) * 2,
-             "substeps": physics["substeps"]}
+    truth = {
+        "radius": radius * scale,
+        "sharpness": 8.0,
+        "walls": (0.0, frames.shape[-1]) * 2,
+        "substeps": physics["substeps"],
+    }
     return frames, labels, truth
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", help="read part2_bballs_sequence.npz from here instead of simulating")
+    parser.add_argument(
+        "--data-dir", help="read part2_bballs_sequence.npz from here instead of simulating"
+    )
     parser.add_argument("--clips", type=int, default=5000)
     parser.add_argument("--radius", type=float, default=1.2)
     parser.add_argument("--box", type=float, default=10.0)
@@ -65,7 +82,10 @@ def main() -> None:
     args = parser.parse_args()
     frames, labels, truth = load_clips(args)
     (train, _), (val, val_labels) = split_train_val(frames, labels)
-    train, val = torch.from_numpy(np.ascontiguousarray(train)), torch.from_numpy(np.ascontiguousarray(val))
+    train, val = (
+        torch.from_numpy(np.ascontiguousarray(train)),
+        torch.from_numpy(np.ascontiguousarray(val)),
+    )
 
     started = time.perf_counter()
     model = fit_physics_model(train, N_INPUT)
@@ -84,25 +104,42 @@ def main() -> None:
     rows = [
         ("radius (px)", f"{settings.radius:.5f}", truth.get("radius")),
         ("rim sharpness p", f"{settings.sharpness:.5f}", truth.get("sharpness")),
-        ("walls x low, x high, y low, y high (px)", ", ".join(f"{w:.4f}" for w in settings.walls), truth.get("walls")),
+        (
+            "walls x low, x high, y low, y high (px)",
+            ", ".join(f"{w:.4f}" for w in settings.walls),
+            truth.get("walls"),
+        ),
         ("sub-steps", settings.substeps, truth.get("substeps")),
-        ("bounces used / on the sub-step grid", f"{settings.bounces} / {settings.on_grid_share:.3f}", None),
+        (
+            "bounces used / on the sub-step grid",
+            f"{settings.bounces} / {settings.on_grid_share:.3f}",
+            None,
+        ),
         ("gate threshold (reproduction MSE)", f"{model.gate.threshold:.2e}", None),
         ("clips passing the gate", f"{int(kept.sum())} / {len(val)}", None),
-        ("ball count = label (validation, 10 frames)", f"{count_agreement(seen, val_labels):.4f}", None),
+        (
+            "ball count = label (validation, 10 frames)",
+            f"{count_agreement(seen, val_labels):.4f}",
+            None,
+        ),
         (f"mean per-clip PSNR, capped at {summary.cap:g} dB", f"{summary.capped_mean:.2f}", None),
         ("share of clips at the cap", f"{summary.share_at_cap:.4f}", None),
         ("median per-clip PSNR (dB)", f"{summary.median:.2f}", None),
         ("share of clips >= 40 dB", f"{summary.share_at_least(40.0):.4f}", None),
         ("PSNR of the mean MSE (dB)", f"{summary.psnr_of_mean_mse:.2f}", None),
-        ("PSNR of the mean MSE, clips the gate keeps (dB)",
-         f"{kept_summary.psnr_of_mean_mse:.2f}" if kept_summary else "no clip kept", None),
+        (
+            "PSNR of the mean MSE, clips the gate keeps (dB)",
+            f"{kept_summary.psnr_of_mean_mse:.2f}" if kept_summary else "no clip kept",
+            None,
+        ),
         ("mean SSIM", f"{metrics.ssim.mean():.5f}", None),
         ("seconds: identification + gate (training clips)", f"{identify_seconds:.1f}", None),
         ("seconds: prediction (validation clips)", f"{predict_seconds:.1f}", None),
         ("CPU / torch threads", f"{cpu_name()} / {torch.get_num_threads()}", None),
     ]
-    print(f"| measure ({len(train)} training, {len(val)} validation clips) | physics predictor | simulator |")
+    print(
+        f"| measure ({len(train)} training, {len(val)} validation clips) | physics predictor | simulator |"
+    )
     print("|---|---|---|")
     for name, value, reference in rows:
         print(f"| {name} | {value} | {'' if reference is None else reference} |")

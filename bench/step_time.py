@@ -3,11 +3,12 @@
     .venv/bin/python -m bench.step_time [--steps 50] [--threads N]
 
 The second table is the final Task 7 network in float32 and in bfloat16, with the precision
-`lib.precision.training_precision` picks, once as this CPU is and once limited to AVX2 through
+`lib.training.precision.training_precision` picks, once as this CPU is and once limited to AVX2 through
 ONEDNN_MAX_CPU_ISA (what a laptop without bfloat16 units has). oneDNN reads that variable when
 it starts, so each setting is measured in a fresh process.
 A benchmark, not a test: run it on an otherwise idle machine and quote its tables.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,11 +22,11 @@ import torch
 import torch.nn.functional as F
 
 from lib import settings
-from lib.counting_models import baseline_cnn
-from lib.model_utils import count_parameters
-from lib.precision import in_precision, native_bfloat16, training_precision
-from lib.unet import UNet
-from lib.video_models import VideoUNet
+from lib.counting.models import baseline_cnn
+from lib.report.model_summary import count_parameters
+from lib.training.precision import in_precision, native_bfloat16, training_precision
+from lib.video.models import VideoUNet
+from lib.video.unet import UNet
 
 MODELS = {
     "baseline CNN (Table 2)": (baseline_cnn, (1, 32, 32), "classes"),
@@ -41,7 +42,11 @@ def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: i
     model = build()
     optimizer = torch.optim.Adam(model.parameters())
     inputs = torch.rand(batch_size, *input_shape)
-    targets = torch.randint(0, 3, (batch_size,)) if target_kind == "classes" else torch.rand(batch_size, 5, 32, 32)
+    targets = (
+        torch.randint(0, 3, (batch_size,))
+        if target_kind == "classes"
+        else torch.rand(batch_size, 5, 32, 32)
+    )
     loss_fn = F.cross_entropy if target_kind == "classes" else F.mse_loss
 
     def step():
@@ -56,6 +61,7 @@ def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: i
         step()
     return (time.perf_counter() - started) / steps * 1000
 
+
 # The final Task 7 network (chapter 05), in the memory layout it trains with.
 TASK7_NETWORK = dict(**settings.TASK7_ARCHITECTURE, channels_last=True)
 INSTRUCTION_SETS = {"as this CPU is": None, "ONEDNN_MAX_CPU_ISA=AVX2": "AVX2"}
@@ -66,9 +72,16 @@ def task7_precision_row(steps: int) -> str:
     cpu = torch.device("cpu")
     # Emulated bfloat16 is an order of magnitude slower: a few steps measure it well enough.
     bfloat16_steps = steps if native_bfloat16(cpu) else max(3, steps // 10)
-    times = [step_milliseconds(in_precision(precision, VideoUNet, **TASK7_NETWORK), (5, 32, 32), "frames",
-                               settings.TASK7_FINAL.batch_size, n)
-             for precision, n in (("float32", steps), ("bfloat16", bfloat16_steps))]
+    times = [
+        step_milliseconds(
+            in_precision(precision, VideoUNet, **TASK7_NETWORK),
+            (5, 32, 32),
+            "frames",
+            settings.TASK7_FINAL.batch_size,
+            n,
+        )
+        for precision, n in (("float32", steps), ("bfloat16", bfloat16_steps))
+    ]
     return f"{training_precision(cpu)} | {times[0]:.0f} | {times[1]:.0f}"
 
 
@@ -79,8 +92,22 @@ def task7_precision_table(steps: int, threads: int) -> None:
     for label, isa in INSTRUCTION_SETS.items():
         env = {key: value for key, value in os.environ.items() if key != "ONEDNN_MAX_CPU_ISA"}
         env.update({"ONEDNN_MAX_CPU_ISA": isa} if isa else {})
-        row = subprocess.run([sys.executable, "-m", "bench.step_time", "--task7-row", "--steps", str(steps),
-                              "--threads", str(threads)], env=env, capture_output=True, text=True, check=True)
+        row = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.step_time",
+                "--task7-row",
+                "--steps",
+                str(steps),
+                "--threads",
+                str(threads),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         print(f"| {label} | {row.stdout.strip()} |")
 
 
@@ -88,13 +115,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    parser.add_argument("--task7-row", action="store_true", help=argparse.SUPPRESS)  # one row, in a subprocess
+    parser.add_argument(
+        "--task7-row", action="store_true", help=argparse.SUPPRESS
+    )  # one row, in a subprocess
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.task7_row:
         print(task7_precision_row(args.steps))
         return
-    print(f"torch {torch.__version__}, {args.threads} thread(s), {args.steps} timed steps per row\n")
+    print(
+        f"torch {torch.__version__}, {args.threads} thread(s), {args.steps} timed steps per row\n"
+    )
     print("| model | parameters | batch | ms/step | steps/epoch (handout) | s/epoch |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, (build, shape, kind) in MODELS.items():
@@ -102,7 +133,9 @@ def main(argv: list[str] | None = None) -> None:
             ms = step_milliseconds(build, shape, kind, batch_size, args.steps)
             n_train = 400 if kind == "classes" else 4000
             steps = -(-n_train // batch_size)
-            print(f"| {name} | {count_parameters(build()):,} | {batch_size} | {ms:.1f} | {steps} | {ms * steps / 1000:.1f} |")
+            print(
+                f"| {name} | {count_parameters(build()):,} | {batch_size} | {ms:.1f} | {steps} | {ms * steps / 1000:.1f} |"
+            )
     task7_precision_table(args.steps, args.threads)
 
 

@@ -8,6 +8,7 @@ device lib/device picks; with --jobs N the candidates train in N processes at on
 they share it; on a CPU give each process one thread). One JSON line per finished candidate is
 appended to --out as soon as it ends, so a sweep cut short keeps what it finished.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,13 +21,13 @@ from functools import partial
 from pathlib import Path
 
 from lib import settings
-from lib.device import pick_device
-from lib.seeding import set_seed
-from lib.train import fit
-from lib.video import evaluate_predictor, load_video_data
-from lib.video_augment import SymmetryAugment
-from lib.video_losses import FrameLoss
-from lib.video_models import SymmetryEnsemble, VideoUNet
+from lib.training.device import pick_device
+from lib.training.loop import fit
+from lib.training.seeding import set_seed
+from lib.video.augment import SymmetryAugment
+from lib.video.losses import FrameLoss
+from lib.video.models import SymmetryEnsemble, VideoUNet
+from lib.video.workflow import evaluate_predictor, load_video_data
 
 MIXED = settings.TASK7_LOSS
 BASE = replace(settings.TASK7_SHORT, epochs=50)
@@ -63,14 +64,21 @@ def run_candidate(name: str, data_dir: str, out: str, quick: bool = False) -> di
     set_seed(config.seed)
     data = load_video_data(Path(data_dir), quick=quick)
     model = VideoUNet(**settings.TASK7_ARCHITECTURE, **options)
-    _, seconds = fit(model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name)
+    _, seconds = fit(
+        model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name
+    )
     model.eval()
     single, _ = evaluate_predictor(model, data)
     ensemble, _ = evaluate_predictor(SymmetryEnsemble(model), data)
-    record = {"name": name, "device": str(pick_device()), "epochs": config.epochs, "train_s": round(seconds, 1),
-              **{f"{k}": round(v, 5) for k, v in single.summary().items()},
-              **{f"ens_{k}": round(v, 5) for k, v in ensemble.summary().items()},
-              "ens_psnr_steps": [round(float(v), 2) for v in ensemble.psnr_per_step.mean(axis=0)]}
+    record = {
+        "name": name,
+        "device": str(pick_device()),
+        "epochs": config.epochs,
+        "train_s": round(seconds, 1),
+        **{f"{k}": round(v, 5) for k, v in single.summary().items()},
+        **{f"ens_{k}": round(v, 5) for k, v in ensemble.summary().items()},
+        "ens_psnr_steps": [round(float(v), 2) for v in ensemble.psnr_per_step.mean(axis=0)],
+    }
     with open(out, "a") as handle:
         handle.write(json.dumps(record) + "\n")
     return record
@@ -82,18 +90,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR", "data"))
     parser.add_argument("--out", default="build/video_sweep.jsonl")
-    parser.add_argument("--quick", action="store_true", help="tiny data and 1 epoch: a smoke test of the script")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny data and 1 epoch: a smoke test of the script"
+    )
     args = parser.parse_args(argv)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        records = list(pool.map(partial(run_candidate, data_dir=args.data_dir, out=args.out, quick=args.quick), args.only))
-    print(f"{'candidate':<14} {'epochs':>6} {'train s':>8} {'PSNR':>6} {'SSIM':>7} {'MSE':>8} "
-          f"{'ens PSNR':>8} {'ens SSIM':>8} {'ens MSE':>8}")
+        records = list(
+            pool.map(
+                partial(run_candidate, data_dir=args.data_dir, out=args.out, quick=args.quick),
+                args.only,
+            )
+        )
+    print(
+        f"{'candidate':<14} {'epochs':>6} {'train s':>8} {'PSNR':>6} {'SSIM':>7} {'MSE':>8} "
+        f"{'ens PSNR':>8} {'ens SSIM':>8} {'ens MSE':>8}"
+    )
     for r in records:
-        print(f"{r['name']:<14} {r['epochs']:>6} {r['train_s']:>8.0f} {r['psnr']:>6.2f} {r['ssim']:>7.4f} "
-              f"{r['mse']:>8.5f} {r['ens_psnr']:>8.2f} {r['ens_ssim']:>8.4f} {r['ens_mse']:>8.5f}")
-    print(f"wall time {time.perf_counter() - started:.0f} s on {records[0]['device'] if records else '?'}")
+        print(
+            f"{r['name']:<14} {r['epochs']:>6} {r['train_s']:>8.0f} {r['psnr']:>6.2f} {r['ssim']:>7.4f} "
+            f"{r['mse']:>8.5f} {r['ens_psnr']:>8.2f} {r['ens_ssim']:>8.4f} {r['ens_mse']:>8.5f}"
+        )
+    print(
+        f"wall time {time.perf_counter() - started:.0f} s on {records[0]['device'] if records else '?'}"
+    )
 
 
 if __name__ == "__main__":

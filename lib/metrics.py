@@ -26,7 +26,9 @@ def accuracy(logits_or_labels: ArrayLike, labels: ArrayLike) -> float:
         predictions = predictions.argmax(axis=1)
     labels = _to_numpy(labels)
     if predictions.shape != labels.shape:
-        raise ValueError(f"predictions {predictions.shape} and labels {labels.shape} differ in shape")
+        raise ValueError(
+            f"predictions {predictions.shape} and labels {labels.shape} differ in shape"
+        )
     return float(np.mean(predictions == labels))
 
 
@@ -53,13 +55,18 @@ class VideoMetrics:
     def summary(self) -> dict[str, float]:
         """Means over the sequences; PSNR is the mean of per-sequence PSNRs, each capped at PSNR_CAP
         (an exact sequence would make it infinite; `psnr_summary` says how many sit at the cap)."""
-        return {"mse": float(self.mse.mean()), "ssim": float(self.ssim.mean()),
-                "psnr": float(np.minimum(self.psnr, PSNR_CAP).mean())}
+        return {
+            "mse": float(self.mse.mean()),
+            "ssim": float(self.ssim.mean()),
+            "psnr": float(np.minimum(self.psnr, PSNR_CAP).mean()),
+        }
 
     def capped(self, cap: float = PSNR_CAP) -> "VideoMetrics":
         """The same scores with every PSNR (per sequence and per step) capped at `cap`, for means
         and plots; `psnr_summary` of the uncapped scores gives the PSNR of the mean MSE."""
-        return replace(self, psnr=np.minimum(self.psnr, cap), psnr_per_step=np.minimum(self.psnr_per_step, cap))
+        return replace(
+            self, psnr=np.minimum(self.psnr, cap), psnr_per_step=np.minimum(self.psnr_per_step, cap)
+        )
 
     def psnr_summary(self, cap: float = PSNR_CAP) -> "PsnrSummary":
         """The per-sequence PSNRs summarised so that exact sequences do not make the mean infinite."""
@@ -92,12 +99,19 @@ def capped_psnr_summary(psnr: ArrayLike, cap: float = PSNR_CAP) -> PsnrSummary:
     """Summarise per-clip PSNRs (N,) in dB, +inf for exact clips (as `video_metrics` gives them)."""
     psnr = _to_numpy(psnr).astype(np.float64)
     if psnr.ndim != 1 or not len(psnr) or np.isnan(psnr).any():
-        raise ValueError(f"expected a non-empty (N,) array of PSNRs without NaN, got shape {psnr.shape}")
+        raise ValueError(
+            f"expected a non-empty (N,) array of PSNRs without NaN, got shape {psnr.shape}"
+        )
     capped = np.minimum(psnr, cap)
     mean_mse = float(np.mean(10.0 ** (-psnr / 10)))  # back to each clip's MSE; +inf dB gives 0
-    return PsnrSummary(cap=cap, capped_mean=float(capped.mean()), share_at_cap=float(np.mean(psnr >= cap)),
-                       median=float(np.median(capped)), psnr_of_mean_mse=float(psnr_of_mse(mean_mse)),
-                       capped=capped)
+    return PsnrSummary(
+        cap=cap,
+        capped_mean=float(capped.mean()),
+        share_at_cap=float(np.mean(psnr >= cap)),
+        median=float(np.median(capped)),
+        psnr_of_mean_mse=float(psnr_of_mse(mean_mse)),
+        capped=capped,
+    )
 
 
 def psnr_of_mse(mse: float | np.ndarray) -> np.ndarray:
@@ -128,7 +142,10 @@ def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
     clipped_mse_per_step = ((clipped - targets) ** 2).mean(axis=(2, 3))
     ssim_per_step = np.array(
         [
-            [structural_similarity(frame, target, data_range=1.0) for frame, target in zip(sequence, truth)]
+            [
+                structural_similarity(frame, target, data_range=1.0)
+                for frame, target in zip(sequence, truth)
+            ]
             for sequence, truth in zip(clipped, targets)
         ]
     )

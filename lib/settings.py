@@ -3,12 +3,13 @@
 A setting typed twice drifts, and the model cache then silently trains a different model, so
 each lives here once; tests/test_settings.py fails if a chapter or a bench script spells one out.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
-from lib.train import TrainConfig
-from lib.video_losses import FrameLoss
+from lib.training.loop import TrainConfig
+from lib.video.losses import FrameLoss
 
 # The course files and what their labels hold.
 PART1_TRAINING = "part1_bballs_training.npz"
@@ -26,7 +27,9 @@ HANDOUT_PART2 = TrainConfig(epochs=20, batch_size=4, lr=1e-3, seed=0)
 # Task 7: the short budget of the ablation, and the final model's architecture, loss and budget.
 TASK7_SHORT = TrainConfig(epochs=15, batch_size=32, lr=2e-3, schedule="onecycle", seed=0)
 TASK7_FINAL = replace(TASK7_SHORT, epochs=120, lr=4e-3)
-TASK7_ARCHITECTURE = dict(output="delta", head="wide", skip="concat", coords=True)  # VideoUNet options
+TASK7_ARCHITECTURE = dict(
+    output="delta", head="wide", skip="concat", coords=True
+)  # VideoUNet options
 TASK7_LOSS = FrameLoss(mse=1.0, log_mse=5e-4)
 TASK7_FINAL_THREADS = 2
 

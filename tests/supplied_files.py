@@ -5,6 +5,7 @@ key `label`, float64 pixels, balls placed anywhere in the box (the project's sim
 positions away from the low walls), chosen radii and a chosen mix of ball counts. A test-file ball
 that finds no room in the box draws its radius again, as a generator of large balls must.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lib.data import FRAME_PIXELS, PART1_TEST, PART1_TRAINING, PART2_SEQUENCE
-from lib.simulate import Physics, render, simulate_clips
+from lib.data.course_files import FRAME_PIXELS, PART1_TEST, PART1_TRAINING, PART2_SEQUENCE
+from lib.data.simulate import Physics, render, simulate_clips
 
 ANYWHERE = Physics(start_low=0.0)
 # The project simulator's settings, as a sentence would state them of the files.
@@ -49,19 +50,28 @@ def _counts(n_clips: int, files: FileSet, rng: np.random.Generator) -> np.ndarra
     return rng.choice([1, 2, 3], size=n_clips, p=weights / weights.sum())
 
 
-def _fixed_radius(n_clips: int, n_frames: int, radius: float, files: FileSet,
-                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _fixed_radius(
+    n_clips: int, n_frames: int, radius: float, files: FileSet, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     counts = _counts(n_clips, files, rng)
     frames = np.empty((n_clips, n_frames, 32, 32), dtype=np.float32)
     for n_balls in (1, 2, 3):  # one vectorised batch per ball count, in clip order
         chosen = counts == n_balls
         if chosen.any():
-            frames[chosen], _ = simulate_clips(int(chosen.sum()), n_frames, rng, ball_counts=(n_balls,),
-                                               radius_range=(radius, radius), physics=ANYWHERE)
+            frames[chosen], _ = simulate_clips(
+                int(chosen.sum()),
+                n_frames,
+                rng,
+                ball_counts=(n_balls,),
+                radius_range=(radius, radius),
+                physics=ANYWHERE,
+            )
     return frames, counts
 
 
-def _drawn_radii(n_clips: int, files: FileSet, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _drawn_radii(
+    n_clips: int, files: FileSet, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Single frames whose balls draw radius and place together: a draw whose balls overlap is
     drawn again, radii included, so large balls get room where they fit."""
     counts = _counts(n_clips, files, rng)
@@ -77,17 +87,18 @@ def _drawn_radii(n_clips: int, files: FileSet, rng: np.random.Generator) -> tupl
             for i in range(n_balls):
                 for j in range(i):
                     apart &= np.linalg.norm(x[:, i] - x[:, j], axis=-1) >= r[:, i] + r[:, j]
-            take = np.flatnonzero(apart)[:len(clips) - placed]
-            positions[clips[placed:placed + len(take)], 0, :n_balls] = x[take]
-            radii[clips[placed:placed + len(take)], :n_balls] = r[take]
+            take = np.flatnonzero(apart)[: len(clips) - placed]
+            positions[clips[placed : placed + len(take)], 0, :n_balls] = x[take]
+            radii[clips[placed : placed + len(take)], :n_balls] = r[take]
             placed += len(take)
     return render(positions, radii, physics=ANYWHERE), counts
 
 
 def _write(path: Path, frames: np.ndarray, counts: np.ndarray) -> None:
     n_clips, n_frames = frames.shape[:2]
-    np.savez_compressed(path, data=frames.reshape(n_clips, n_frames, FRAME_PIXELS).astype(np.float64),
-                        label=counts)
+    np.savez_compressed(
+        path, data=frames.reshape(n_clips, n_frames, FRAME_PIXELS).astype(np.float64), label=counts
+    )
 
 
 def chapter_text(executed: Path) -> str:
@@ -105,9 +116,13 @@ def simulator_claims(text: str) -> list[str]:
     """Sentences that state one of the project simulator's settings as a fact about the files:
     its test radii, or its training radius 1.2 in a sentence that does not name the simulator."""
     claims = [phrase for phrase in SIMULATOR_PHRASES if phrase in text]
-    return claims + [sentence for sentence in re.split(r"(?<=\.)\s", text)
-                     if re.search(r"\b1\.2\b(?!×)", sentence)
-                     and re.search("training|radius|radii", sentence) and "simulat" not in sentence]
+    return claims + [
+        sentence
+        for sentence in re.split(r"(?<=\.)\s", text)
+        if re.search(r"\b1\.2\b(?!×)", sentence)
+        and re.search("training|radius|radii", sentence)
+        and "simulat" not in sentence
+    ]
 
 
 def measured(pattern: str, text: str) -> tuple[float, ...]:

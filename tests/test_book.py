@@ -5,6 +5,7 @@ PATH (the fallback renderer, always tested), and by Quarto from the same execute
 `quarto` is on PATH (skipped, saying so, when it is not). Both PDFs are checked page by page and
 against each other.
 """
+
 import functools
 import json
 import os
@@ -67,13 +68,25 @@ def test_gitignore_holds_quartos_entries_as_quarto_writes_them():
 
 def test_the_report_depends_on_every_input_of_either_renderer():
     # make's database (-p) without running anything (-q): what the quick report is rebuilt from.
-    database = subprocess.run(["make", "-pq", "QUICK=1", f"PYTHON={sys.executable}", "report"], cwd=ROOT,
-                              capture_output=True, text=True).stdout
+    database = subprocess.run(
+        ["make", "-pq", "QUICK=1", f"PYTHON={sys.executable}", "report"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
     rule = next(line for line in database.splitlines() if line.startswith("report-quick.pdf:"))
     prerequisites = set(rule.split(":", 1)[1].split())
-    inputs = ["index.qmd", "_quarto.yml", "_quarto-quick.yml", "build/_summary.md",
-              *(path.relative_to(ROOT).as_posix() for pattern in ("tools/render*.py", "tools/*.typ", "tools/fallback/*")
-                for path in ROOT.glob(pattern))]
+    inputs = [
+        "index.qmd",
+        "_quarto.yml",
+        "_quarto-quick.yml",
+        "build/_summary.md",
+        *(
+            path.relative_to(ROOT).as_posix()
+            for pattern in ("tools/render*.py", "tools/*.typ", "tools/fallback/*")
+            for path in ROOT.glob(pattern)
+        ),
+    ]
     assert set(inputs) <= prerequisites
 
 
@@ -83,7 +96,9 @@ def test_the_report_depends_on_every_input_of_either_renderer():
 def path_without_quarto() -> str:
     """PATH without the folders that hold a `quarto`, so that `make report` uses the fallback."""
     folders = os.environ.get("PATH", "").split(os.pathsep)
-    return os.pathsep.join(folder for folder in folders if folder and not (Path(folder) / "quarto").exists())
+    return os.pathsep.join(
+        folder for folder in folders if folder and not (Path(folder) / "quarto").exists()
+    )
 
 
 def git(copy: Path, *args: str) -> str:
@@ -98,7 +113,9 @@ STUDENT_SENTENCE = "The student wrote this sentence in a Markdown cell."
 def write_student_sentence(copy: Path) -> None:
     path = copy / "chapters" / "04-video.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    cell = next(c for c in notebook.cells if c.cell_type == "markdown" and "{{worst_clip}}" in c.source)
+    cell = next(
+        c for c in notebook.cells if c.cell_type == "markdown" and "{{worst_clip}}" in c.source
+    )
     cell.source += "\n\n" + STUDENT_SENTENCE
     nbformat.write(notebook, path)
 
@@ -113,9 +130,14 @@ def quick_build(tmp_path_factory, copy_work_tree):
     git(copy, "init", "--quiet")
     git(copy, "add", "--all")
     git(copy, "commit", "--quiet", "--message", "the work tree under test")
-    result = subprocess.run(["make", "report", "QUICK=1", f"PYTHON={sys.executable}"], cwd=copy,
-                            env={**os.environ, "PATH": path_without_quarto()},
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["make", "report", "QUICK=1", f"PYTHON={sys.executable}"],
+        cwd=copy,
+        env={**os.environ, "PATH": path_without_quarto()},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     # Kept apart (under the git-ignored build/) from the report that later builds overwrite.
     shutil.copyfile(copy / "report-quick.pdf", copy / "build" / "report-quick-fallback.pdf")
@@ -128,8 +150,20 @@ def quarto_render(request):
     if shutil.which("quarto") is None:
         pytest.skip("quarto not on PATH: Quarto rendering not tested")
     copy, _ = request.getfixturevalue("quick_build")
-    result = subprocess.run([sys.executable, "-m", "tools.render", "--output", "build/report-quick-quarto.pdf",
-                             "--quick"], cwd=copy, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools.render",
+            "--output",
+            "build/report-quick-quarto.pdf",
+            "--quick",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return copy / "build" / "report-quick-quarto.pdf", result.stdout + result.stderr
 
@@ -139,7 +173,9 @@ def rendered(request):
     """(renderer, PDF) for each renderer; Quarto's is skipped when quarto is not on PATH."""
     if request.param == "quarto":
         return "quarto", request.getfixturevalue("quarto_render")[0]
-    return "fallback", request.getfixturevalue("quick_build")[0] / "build" / "report-quick-fallback.pdf"
+    return "fallback", request.getfixturevalue("quick_build")[
+        0
+    ] / "build" / "report-quick-fallback.pdf"
 
 
 def normalised(text: str) -> str:
@@ -167,8 +203,9 @@ def book_chapters() -> list[tuple[str, str]]:
     """(number or letter, executed notebook) of every chapter and appendix in book order."""
     book = quarto_config()["book"]
     chapters = [path for path in book["chapters"] if path.endswith(".ipynb")]
-    return ([(str(n), path) for n, path in enumerate(chapters, 1)]
-            + [(chr(ord("A") + n), path) for n, path in enumerate(book.get("appendices", []))])
+    return [(str(n), path) for n, path in enumerate(chapters, 1)] + [
+        (chr(ord("A") + n), path) for n, path in enumerate(book.get("appendices", []))
+    ]
 
 
 def expected_captions(copy: Path) -> dict[str, str]:
@@ -184,7 +221,9 @@ def expected_captions(copy: Path) -> dict[str, str]:
             caption = options.get(f"{kind}-cap") if kind in counts else None
             if caption:
                 counts[kind] += 1
-                captions[f"{'Figure' if kind == 'fig' else 'Table'} {chapter}.{counts[kind]}"] = str(caption)
+                captions[f"{'Figure' if kind == 'fig' else 'Table'} {chapter}.{counts[kind]}"] = (
+                    str(caption)
+                )
     return captions
 
 
@@ -198,7 +237,7 @@ def numbered_captions(text: str) -> dict[str, str]:
     found = {}
     for match in re.finditer(r"\b(Figure|Table)\s+([0-9A-Z]+\.\d+)\s*:", text):
         label = f"{match.group(1)} {match.group(2)}"
-        found.setdefault(label, normalised(text[match.end():match.end() + 200])[:40])
+        found.setdefault(label, normalised(text[match.end() : match.end() + 200])[:40])
     return found
 
 
@@ -212,7 +251,11 @@ def table_cells(copy: Path) -> list[str]:
     cells = []
     for line in "\n".join(markdown).splitlines():
         if line.startswith("|") and not re.fullmatch(r"\|[\s:|-]+\|", line.strip()):
-            cells += [cell.strip() for cell in line.strip().strip("|").split("|") if cell.strip() not in ("", "—")]
+            cells += [
+                cell.strip()
+                for cell in line.strip().strip("|").split("|")
+                if cell.strip() not in ("", "—")
+            ]
     return cells
 
 
@@ -236,7 +279,9 @@ def text_off_the_page_body(pdf: Path) -> list[str]:
         for x, y, text in placed:
             if text == str(number):
                 continue
-            if not (0 <= x <= width and 0 <= y <= height) or (footer is not None and y < footer + 14):
+            if not (0 <= x <= width and 0 <= y <= height) or (
+                footer is not None and y < footer + 14
+            ):
                 misplaced.append(f"page {number}: {text!r} at ({x:.0f}, {y:.0f})")
     return misplaced
 
@@ -286,12 +331,13 @@ def test_figures_and_tables_are_numbered_and_captioned_as_in_the_chapters(render
     found = numbered_captions(text)
     assert set(found) == set(expected)  # e.g. no "Table 0.1" for a table of the unnumbered preface
     # The preface's summary tables carry plain caption lines, not a number ("Table 1", "Table 0.1").
-    preface = text[text.rindex("Results at a glance"):]
-    preface = preface[:preface.index("The data")]
+    preface = text[text.rindex("Results at a glance") :]
+    preface = preface[: preface.index("The data")]
     assert "Part 1, counting the balls" in preface and "Part 2, predicting" in preface
     assert not re.search(r"\b(Figure|Table)\s+[0-9.]+\s*:", preface)
-    assert {label: found[label][:len(caption_prefix(caption))] for label, caption in expected.items()} == {
-        label: caption_prefix(caption) for label, caption in expected.items()}
+    assert {
+        label: found[label][: len(caption_prefix(caption))] for label, caption in expected.items()
+    } == {label: caption_prefix(caption) for label, caption in expected.items()}
 
 
 def test_no_table_text_is_lost_and_nothing_runs_off_a_page(rendered, quick_build):
@@ -303,30 +349,46 @@ def test_no_table_text_is_lost_and_nothing_runs_off_a_page(rendered, quick_build
 
 
 def test_both_renderers_give_the_same_numbered_figures_and_tables(quarto_render, quick_build):
-    fallback = numbered_captions("\n".join(pdf_text(quick_build[0] / "build" / "report-quick-fallback.pdf")))
+    fallback = numbered_captions(
+        "\n".join(pdf_text(quick_build[0] / "build" / "report-quick-fallback.pdf"))
+    )
     quarto = numbered_captions("\n".join(pdf_text(quarto_render[0])))
     assert sorted(fallback) == sorted(quarto)
     expected = expected_captions(quick_build[0])
     for label, caption in expected.items():
         prefix = caption_prefix(caption)
-        assert fallback[label][:len(prefix)] == quarto[label][:len(prefix)] == prefix, label
+        assert fallback[label][: len(prefix)] == quarto[label][: len(prefix)] == prefix, label
 
 
 def test_editing_one_chapter_re_executes_only_that_chapter(quick_build):
     copy, _ = quick_build
     chapter = copy / "chapters" / CHAPTERS[0].name
     notebook = json.loads(chapter.read_text())
-    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["An added sentence."],
-                              "id": "added-cell"})
+    notebook["cells"].append(
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": ["An added sentence."],
+            "id": "added-cell",
+        }
+    )
     chapter.write_text(json.dumps(notebook))
-    rebuild = subprocess.run(["make", "report", "QUICK=1", f"PYTHON={sys.executable}"], cwd=copy,
-                             env={**os.environ, "PATH": path_without_quarto()},
-                             capture_output=True, text=True, check=True)
+    rebuild = subprocess.run(
+        ["make", "report", "QUICK=1", f"PYTHON={sys.executable}"],
+        cwd=copy,
+        env={**os.environ, "PATH": path_without_quarto()},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     executed = re.findall(r"Executing (\S+)", rebuild.stdout + rebuild.stderr)
     # The provenance appendix describes each build (commit, models from cache), so it always runs;
     # the conclusion reads the other chapters' results, so it follows any of them.
-    assert set(executed) == {f"chapters/{CHAPTERS[0].name}", "chapters/06-conclusion.ipynb",
-                             "chapters/07-provenance.ipynb"}
+    assert set(executed) == {
+        f"chapters/{CHAPTERS[0].name}",
+        "chapters/06-conclusion.ipynb",
+        "chapters/07-provenance.ipynb",
+    }
     assert "Rendered report-quick.pdf" in rebuild.stdout
 
 
@@ -343,6 +405,9 @@ def test_no_page_is_blank(rendered):
     that leaves, and neither renderer may leave a page with nothing on it."""
     _, pdf = rendered
     reader = PdfReader(pdf)
-    blank = [number for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf)), 1)
-             if not running_header_and_marks(text) and not page.images]
+    blank = [
+        number
+        for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf)), 1)
+        if not running_header_and_marks(text) and not page.images
+    ]
     assert not blank, f"blank pages: {blank}"

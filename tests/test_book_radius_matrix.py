@@ -6,14 +6,22 @@ mode with `make -j2`, without rendering (tests/test_book_supplied_data.py render
 Cases with the same training file share a model cache, so the second one trains nothing.
 Every chapter must complete and state the radii it measures, never the simulator's.
 """
+
 import json
 import re
 import subprocess
 import sys
 import time
+
 import pytest
 
-from tests.supplied_files import FileSet, chapter_text, measured, simulator_claims, supply_course_files
+from tests.supplied_files import (
+    FileSet,
+    chapter_text,
+    measured,
+    simulator_claims,
+    supply_course_files,
+)
 
 PART1 = ["01-data", "02-counting", "03-counting-robust"]
 PART2 = ["04-video", "05-video-beyond"]
@@ -47,13 +55,29 @@ def case(request, work_tree, tmp_path_factory):
     subprocess.run(["rm", "-rf", str(build)], check=True)
     targets = [f"build/chapters/{chapter}.ipynb" for chapter in chapters]
     started = time.perf_counter()
-    result = subprocess.run(["make", "-j2", *targets, "QUICK=1", f"DATA_DIR={data_dir}",
-                             f"CACHE_DIR={cache_dir}", f"PYTHON={sys.executable}"],
-                            cwd=work_tree, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, f"{request.param}: " + result.stdout[-3000:] + result.stderr[-3000:]
+    result = subprocess.run(
+        [
+            "make",
+            "-j2",
+            *targets,
+            "QUICK=1",
+            f"DATA_DIR={data_dir}",
+            f"CACHE_DIR={cache_dir}",
+            f"PYTHON={sys.executable}",
+        ],
+        cwd=work_tree,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, (
+        f"{request.param}: " + result.stdout[-3000:] + result.stderr[-3000:]
+    )
     texts = {chapter: chapter_text(build / "chapters" / f"{chapter}.ipynb") for chapter in chapters}
     # Kept beside the case's data for a reader of a failure (and of the build times).
-    (case_dir / "texts.json").write_text(json.dumps({"seconds": time.perf_counter() - started, **texts}))
+    (case_dir / "texts.json").write_text(
+        json.dumps({"seconds": time.perf_counter() - started, **texts})
+    )
     return files, texts
 
 
@@ -66,13 +90,20 @@ def test_the_training_radius_is_measured(case):
     files, texts = case
     stated = measured(r"the training balls have a radius of (\d\.\d\d)", texts["01-data"])[0]
     assert stated == pytest.approx(files.training_radius, abs=0.02)
-    assert measured(r"the training balls \(dashed line: (\d\.\d\d) box units", texts["03-counting-robust"])[0] == stated
+    assert (
+        measured(
+            r"the training balls \(dashed line: (\d\.\d\d) box units", texts["03-counting-robust"]
+        )[0]
+        == stated
+    )
 
 
 def test_the_test_radii_are_measured(case):
     files, texts = case
-    low, high = measured(r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
-                         texts["01-data"])
+    low, high = measured(
+        r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
+        texts["01-data"],
+    )
     assert files.test_radii[0] - 0.02 <= low < high <= files.test_radii[1] + 0.02
 
 
@@ -96,8 +127,10 @@ def test_the_physics_identifies_the_part2_radius_or_says_it_could_not(case):
         pytest.skip("this case does not build Part 2")
     text = texts["05-video-beyond"]
     assert "The gate sent " in text
-    match = re.search(r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units at (\d+(?:\.\d+)?) px each\)",
-                      text)
+    match = re.search(
+        r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units at (\d+(?:\.\d+)?) px each\)",
+        text,
+    )
     if match is None:
         assert "The settings could not be identified from these training clips" in text
         return

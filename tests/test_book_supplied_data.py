@@ -5,6 +5,7 @@ The files are those of the issue that found the crash: training balls of radius 
 label key `label`, float64 pixels. They are handed to a quick build as the user's own files (no
 manifest), as the real course files would be, and the book is rendered.
 """
+
 import re
 import subprocess
 import sys
@@ -12,8 +13,14 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from tests.supplied_files import (SIMULATOR_PHRASES, FileSet, chapter_text, measured, simulator_claims,
-                                  supply_course_files)
+from tests.supplied_files import (
+    SIMULATOR_PHRASES,
+    FileSet,
+    chapter_text,
+    measured,
+    simulator_claims,
+    supply_course_files,
+)
 
 FILES = FileSet(training_radius=1.5, test_radii=(0.85, 1.6), video_radius=1.5)
 
@@ -25,13 +32,22 @@ def supplied_build(tmp_path_factory, copy_work_tree):
     data_dir = tmp_path_factory.mktemp("supplied") / "data"
     supply_course_files(data_dir, FILES)
     supplied = sorted(p.name for p in data_dir.iterdir())
-    result = subprocess.run(["make", "report", "QUICK=1", f"DATA_DIR={data_dir}", f"PYTHON={sys.executable}"],
-                            cwd=copy, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["make", "report", "QUICK=1", f"DATA_DIR={data_dir}", f"PYTHON={sys.executable}"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert sorted(p.name for p in data_dir.iterdir()) == supplied  # nothing simulated there
-    texts = {chapter.stem: chapter_text(chapter)
-             for chapter in sorted((copy / "build" / "chapters").glob("*.ipynb"))}
-    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(copy / "report-quick.pdf").pages).split())
+    texts = {
+        chapter.stem: chapter_text(chapter)
+        for chapter in sorted((copy / "build" / "chapters").glob("*.ipynb"))
+    }
+    pdf = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(copy / "report-quick.pdf").pages).split()
+    )
     return texts, pdf, result.stdout + result.stderr
 
 
@@ -45,8 +61,10 @@ def test_the_build_takes_the_files_as_supplied(supplied_build):
 def test_the_training_radius_is_the_files_not_the_simulators(supplied_build):
     texts, _, _ = supplied_build
     assert "the training balls have a radius of 1.50" in texts["01-data"]
-    sizes = re.search(r"its balls all have about the same size \((?:radius|radii) ([\d. to]+) box units",
-                      texts["02-counting"])
+    sizes = re.search(
+        r"its balls all have about the same size \((?:radius|radii) ([\d. to]+) box units",
+        texts["02-counting"],
+    )
     assert sizes and all(1.48 <= float(r) <= 1.52 for r in sizes[1].split(" to "))
     chapter3 = texts["03-counting-robust"]
     assert "the radius of the training balls (dashed line: 1.50 box units" in chapter3
@@ -55,8 +73,10 @@ def test_the_training_radius_is_the_files_not_the_simulators(supplied_build):
 
 def test_the_test_radii_are_measured_from_the_test_file(supplied_build):
     texts, _, _ = supplied_build
-    low, high = measured(r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
-                         texts["01-data"])
+    low, high = measured(
+        r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
+        texts["01-data"],
+    )
     assert FILES.test_radii[0] - 0.01 <= low < high <= FILES.test_radii[1] + 0.01
     assert high - low > 0.4
 

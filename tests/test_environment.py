@@ -1,4 +1,5 @@
 """The environment files agree: requirements.txt pins everything, environment.yml installs it."""
+
 import re
 from pathlib import Path
 
@@ -20,9 +21,24 @@ def test_every_requirement_is_pinned_and_torch_is_the_cpu_wheel():
 
 def test_requirements_cover_what_the_project_imports():
     names = {line.split("==")[0].lower() for line in requirement_lines()}
-    needed = {"torch", "numpy", "matplotlib", "seaborn", "scikit-image", "scikit-learn", "papermill",
-              "ipykernel", "torchsummary", "tqdm", "pytest", "pypandoc-binary", "typst", "pypdf",
-              "tabulate", "pyyaml"}
+    needed = {
+        "torch",
+        "numpy",
+        "matplotlib",
+        "seaborn",
+        "scikit-image",
+        "scikit-learn",
+        "papermill",
+        "ipykernel",
+        "torchsummary",
+        "tqdm",
+        "pytest",
+        "pypandoc-binary",
+        "typst",
+        "pypdf",
+        "tabulate",
+        "pyyaml",
+    }
     assert needed <= names, needed - names
 
 

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 import torch
 
-from lib.metrics import PSNR_CAP, accuracy, capped_psnr_summary, confusion_matrix, last_frame_baseline, video_metrics
+from lib.metrics import (
+    PSNR_CAP,
+    accuracy,
+    capped_psnr_summary,
+    confusion_matrix,
+    last_frame_baseline,
+    video_metrics,
+)
 
 N, T, SIZE = 3, 5, 32
 
@@ -83,7 +90,12 @@ def test_ssim_and_psnr_see_clipped_predictions_but_mse_the_raw_ones(target_value
 def test_per_step_metrics_agree_with_per_sequence_metrics(targets):
     predictions = np.clip(targets + np.random.default_rng(2).normal(0, 0.1, targets.shape), 0, 1)
     metrics = video_metrics(predictions, targets)
-    assert metrics.mse_per_step.shape == metrics.ssim_per_step.shape == metrics.psnr_per_step.shape == (N, T)
+    assert (
+        metrics.mse_per_step.shape
+        == metrics.ssim_per_step.shape
+        == metrics.psnr_per_step.shape
+        == (N, T)
+    )
     np.testing.assert_allclose(metrics.mse_per_step.mean(axis=1), metrics.mse)
     np.testing.assert_allclose(metrics.ssim_per_step.mean(axis=1), metrics.ssim)
     for step in range(T):
@@ -177,7 +189,9 @@ def test_summary_caps_exact_clips_and_capped_caps_every_psnr(targets):
     predictions[0] = np.clip(targets[0] + 0.1, 0, 1)
     metrics = video_metrics(predictions, targets)
     assert np.isinf(metrics.psnr[1:]).all()
-    assert metrics.summary()["psnr"] == pytest.approx((metrics.psnr[0] + PSNR_CAP * (len(targets) - 1)) / len(targets))
+    assert metrics.summary()["psnr"] == pytest.approx(
+        (metrics.psnr[0] + PSNR_CAP * (len(targets) - 1)) / len(targets)
+    )
     capped = metrics.capped()
     assert capped.psnr.max() == PSNR_CAP and capped.psnr_per_step.max() == PSNR_CAP
     np.testing.assert_array_equal(capped.mse, metrics.mse)
@@ -185,6 +199,7 @@ def test_summary_caps_exact_clips_and_capped_caps_every_psnr(targets):
 
 def test_psnr_of_the_mean_mse_per_step():
     from lib.metrics import psnr_of_mean_mse_per_step
+
     targets = np.zeros((2, 2, 8, 8))
     predictions = targets.copy()
     predictions[0, 1] = 0.1  # step 2: MSE 0.01 and 0, mean 0.005

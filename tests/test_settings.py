@@ -1,4 +1,5 @@
 """Every shared setting lives in lib/settings.py: chapters and bench scripts import it, never retype it."""
+
 import json
 import re
 from pathlib import Path
@@ -25,16 +26,22 @@ def code_of(path: Path) -> str:
     if path.suffix == ".py":
         return path.read_text()
     cells = json.loads(path.read_text())["cells"]
-    return "\n".join(line for cell in cells if cell["cell_type"] == "code"
-                     for line in "".join(cell["source"]).splitlines() if not line.startswith("#|"))
+    return "\n".join(
+        line
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if not line.startswith("#|")
+    )
 
 
 def retyped_settings(code: str) -> list[str]:
     return [what for pattern, what in RETYPED.items() if re.search(pattern, code)]
 
 
-@pytest.mark.parametrize("path", sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("bench/*.py")]),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("bench/*.py")]), ids=lambda p: p.name
+)
 def test_no_chapter_or_bench_script_spells_out_a_shared_setting(path):
     assert retyped_settings(code_of(path)) == []
 
@@ -42,13 +49,27 @@ def test_no_chapter_or_bench_script_spells_out_a_shared_setting(path):
 def test_the_library_and_tools_take_the_ball_counts_from_settings():
     """simulate, counting, metrics and plots once typed their own (1, 2, 3)."""
     ball_counts = next(pattern for pattern, what in RETYPED.items() if "BALL_COUNTS" in what)
-    modules = [p for p in sorted([*ROOT.glob("lib/**/*.py"), *ROOT.glob("tools/*.py")]) if p.name != "settings.py"]
-    assert [p.relative_to(ROOT).as_posix() for p in modules if re.search(ball_counts, p.read_text())] == []
+    modules = [
+        p
+        for p in sorted([*ROOT.glob("lib/**/*.py"), *ROOT.glob("tools/*.py")])
+        if p.name != "settings.py"
+    ]
+    assert [
+        p.relative_to(ROOT).as_posix() for p in modules if re.search(ball_counts, p.read_text())
+    ] == []
 
 
-@pytest.mark.parametrize("code", ['load(DATA / "part1_bballs_test.npz")', "for n in (1, 2, 3):",
-                                  "TrainConfig(epochs=5, batch_size=4)", "seeds = range(2 if quick else 5)",
-                                  "FrameLoss(mse=1.0, log_mse=5e-4)", 'VideoUNet(head="wide")'])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'load(DATA / "part1_bballs_test.npz")',
+        "for n in (1, 2, 3):",
+        "TrainConfig(epochs=5, batch_size=4)",
+        "seeds = range(2 if quick else 5)",
+        "FrameLoss(mse=1.0, log_mse=5e-4)",
+        'VideoUNet(head="wide")',
+    ],
+)
 def test_the_check_catches_each_kind_of_retyped_setting(code):
     assert len(retyped_settings(code)) == 1
 
@@ -65,5 +86,13 @@ def test_quick_previews_train_one_epoch_with_fewer_seeds():
 
 
 def test_the_handout_settings():
-    assert (settings.HANDOUT_PART1.epochs, settings.HANDOUT_PART1.batch_size, settings.HANDOUT_PART1.lr) == (5, 4, 1e-3)
-    assert (settings.HANDOUT_PART2.epochs, settings.HANDOUT_PART2.batch_size, settings.HANDOUT_PART2.lr) == (20, 4, 1e-3)
+    assert (
+        settings.HANDOUT_PART1.epochs,
+        settings.HANDOUT_PART1.batch_size,
+        settings.HANDOUT_PART1.lr,
+    ) == (5, 4, 1e-3)
+    assert (
+        settings.HANDOUT_PART2.epochs,
+        settings.HANDOUT_PART2.batch_size,
+        settings.HANDOUT_PART2.lr,
+    ) == (20, 4, 1e-3)

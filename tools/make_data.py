@@ -5,12 +5,19 @@
 A file that is not in the course format stops the build here with one line that names it,
 before any chapter runs.
 """
+
 import argparse
 import sys
 import time
 from pathlib import Path
 
-from lib.data import DataFileError, course_files, data_origin, ensure_course_files, load_course_file
+from lib.data.course_files import (
+    DataFileError,
+    course_files,
+    data_origin,
+    ensure_course_files,
+    load_course_file,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {error}")
     for name in missing:
         print(f"  simulated {args.data_dir / name}", file=sys.stderr)
-    origins = ", ".join(f"{spec.name} ({data_origin(args.data_dir / spec.name)})" for spec in course_files())
+    origins = ", ".join(
+        f"{spec.name} ({data_origin(args.data_dir / spec.name)})" for spec in course_files()
+    )
     print(f"  data checked in {time.perf_counter() - started:.1f} s: {origins}", file=sys.stderr)
 
 

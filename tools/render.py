@@ -4,6 +4,7 @@
 
 Either way one line says which renderer ran.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,12 @@ def main(argv: list[str] | None = None) -> None:
     if quarto:
         render_with_quarto(quarto, args.output, args.quick)
     else:
-        sys.exit(render_fallback.main(["--root", str(ROOT), "--output", str(args.output)]
-                                      + (["--quick"] if args.quick else [])))
+        sys.exit(
+            render_fallback.main(
+                ["--root", str(ROOT), "--output", str(args.output)]
+                + (["--quick"] if args.quick else [])
+            )
+        )
 
 
 if __name__ == "__main__":

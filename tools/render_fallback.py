@@ -116,7 +116,9 @@ def chapter_paths(root: Path, entries: list[Any]) -> list[Path]:
     paths = []
     for entry in entries:
         if not isinstance(entry, str):
-            raise RenderError(f"_quarto.yml: book part {entry!r} is not supported by the fallback renderer")
+            raise RenderError(
+                f"_quarto.yml: book part {entry!r} is not supported by the fallback renderer"
+            )
         path = root / entry
         if not path.is_file():
             raise RenderError(f"_quarto.yml lists {entry}, which does not exist")
@@ -158,8 +160,12 @@ def expand_shortcodes(text: str, source: Path) -> str:
             included = source.parent / argument
             if not included.is_file():
                 raise RenderError(f"{source}: included file {argument} not found ({included})")
-            return expand_shortcodes(strip_front_matter(included.read_text(encoding="utf-8")), included)
-        raise RenderError(f"{source}: shortcode {match.group(0)} is not supported by the fallback renderer")
+            return expand_shortcodes(
+                strip_front_matter(included.read_text(encoding="utf-8")), included
+            )
+        raise RenderError(
+            f"{source}: shortcode {match.group(0)} is not supported by the fallback renderer"
+        )
 
     return SHORTCODE.sub(expand, text)
 
@@ -168,7 +174,9 @@ def document_markdown(path: Path) -> str:
     text = expand_shortcodes(strip_front_matter(path.read_text(encoding="utf-8")), path)
     # The fallback renders stored outputs only; it cannot run code the way Quarto would.
     if EXECUTABLE_CHUNK.search(text):
-        raise RenderError(f"{path}: executable code chunks need Quarto; put code in a notebook chapter")
+        raise RenderError(
+            f"{path}: executable code chunks need Quarto; put code in a notebook chapter"
+        )
     return text
 
 
@@ -180,7 +188,9 @@ def cell_options(source: str, notebook: Path) -> tuple[dict[str, Any], str]:
     lines = source.splitlines()
     option_lines = list(takewhile(lambda line: line.startswith("#|"), lines))
     try:
-        options = yaml.safe_load("\n".join(line[2:].removeprefix(" ") for line in option_lines)) or {}
+        options = (
+            yaml.safe_load("\n".join(line[2:].removeprefix(" ") for line in option_lines)) or {}
+        )
     except yaml.YAMLError as error:
         raise RenderError(f"{notebook}: bad cell options {option_lines}: {error}") from error
     if not isinstance(options, dict):
@@ -265,7 +275,11 @@ def figure_captions_and_labels(options: dict[str, Any], count: int) -> list[tupl
 
 
 def outputs_markdown(
-    shown: list[tuple[str, str]], options: dict[str, Any], name: str, figures: FigureStore, notebook: Path
+    shown: list[tuple[str, str]],
+    options: dict[str, Any],
+    name: str,
+    figures: FigureStore,
+    notebook: Path,
 ) -> list[str]:
     image_count = sum(mimetype in IMAGE_EXTENSIONS for mimetype, _ in shown)
     figure_captions = iter(figure_captions_and_labels(options, image_count))
@@ -276,7 +290,9 @@ def outputs_markdown(
     blocks = []
     for index, (mimetype, data) in enumerate(shown):
         if mimetype == "text/markdown":
-            if table_pending and (captioned := with_table_caption(data, table_caption, table_label)):
+            if table_pending and (
+                captioned := with_table_caption(data, table_caption, table_label)
+            ):
                 data, table_pending = captioned, False
             blocks.append(data)
         elif mimetype in IMAGE_EXTENSIONS:
@@ -288,7 +304,9 @@ def outputs_markdown(
         else:
             blocks.append(fenced(terminal_text(data)))
     if table_pending:
-        raise RenderError(f"{notebook}: cell {label or name} has a table caption but no Markdown pipe table")
+        raise RenderError(
+            f"{notebook}: cell {label or name} has a table caption but no Markdown pipe table"
+        )
     return blocks
 
 
@@ -323,7 +341,11 @@ def notebook_markdown(path: Path, echo: bool, figures: FigureStore) -> str:
 
 
 def chapter_markdown(path: Path, book: Book, figures: FigureStore) -> str:
-    body = notebook_markdown(path, book.echo, figures) if path.suffix == ".ipynb" else document_markdown(path)
+    body = (
+        notebook_markdown(path, book.echo, figures)
+        if path.suffix == ".ipynb"
+        else document_markdown(path)
+    )
     # source_paths.lua reads `dir` to resolve the chapter's relative image paths, then drops the Div.
     directory = path.parent.relative_to(book.root).as_posix()
     return f'::::::: {{.fallback-source dir="{directory}"}}\n\n{body}\n\n:::::::'
@@ -392,9 +414,15 @@ def renderer_versions() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Render the Quarto book to PDF with pandoc and Typst.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="project root, holding _quarto.yml")
-    parser.add_argument("--output", type=Path, help="PDF to write (default: <output-dir>/<output-file>.pdf)")
+    parser = argparse.ArgumentParser(
+        description="Render the Quarto book to PDF with pandoc and Typst."
+    )
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="project root, holding _quarto.yml"
+    )
+    parser.add_argument(
+        "--output", type=Path, help="PDF to write (default: <output-dir>/<output-file>.pdf)"
+    )
     parser.add_argument("--quick", action="store_true", help="mark every page as a quick preview")
     args = parser.parse_args(argv)
     try:
@@ -403,7 +431,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fallback render failed: {error}", file=sys.stderr)
         return 1
     shown = pdf.relative_to(Path.cwd()) if pdf.is_relative_to(Path.cwd()) else pdf
-    print(f"Rendered {shown} with the fallback renderer ({renderer_versions()}); Quarto was not found.")
+    print(
+        f"Rendered {shown} with the fallback renderer ({renderer_versions()}); Quarto was not found."
+    )
     return 0
 
 

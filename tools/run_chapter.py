@@ -6,7 +6,7 @@ The executed copy keeps the rendered outputs and drops what a reader should not 
 bars and other stderr output (already shown in the terminal while the chapter ran) and the
 parameters cells, papermill's injected one included (removed outright rather than tagged, so that
 no renderer has to know a tag convention). The `{{name}}` placeholders of the Markdown cells are
-filled with the values the chapter glued (lib/glue.py); an unknown name stops the build.
+filled with the values the chapter glued (lib/report/glue.py); an unknown name stops the build.
 The copy is written atomically; a failed run leaves the partial notebook under `<build>/failed/`.
 
 The kernel talks to papermill over local IPC sockets in a private temporary folder rather than
@@ -15,6 +15,7 @@ without the SIGINT that jupyter_client sends first by default (which made an idl
 "KeyboardInterrupt caught in kernel"). What the chapter writes to stderr, warnings included,
 still reaches the terminal through papermill's log.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,7 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from traitlets.config import Config
 
-from lib.glue import PlaceholderError, fill_notebook
+from lib.report.glue import PlaceholderError, fill_notebook
 
 PARAMETER_TAGS = {"parameters", "injected-parameters"}
 
@@ -66,20 +67,30 @@ def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
         # A short folder name: a socket path must stay under about 100 characters.
         with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
             papermill.execute_notebook(
-                str(source), str(partial), parameters=parameters, cwd=str(Path.cwd()),
-                kernel_name="python3", log_output=True, progress_bar=False,
-                kernel_manager_class=ChapterKernelManager, config=kernel_config(Path(sockets)))
+                str(source),
+                str(partial),
+                parameters=parameters,
+                cwd=str(Path.cwd()),
+                kernel_name="python3",
+                log_output=True,
+                progress_bar=False,
+                kernel_manager_class=ChapterKernelManager,
+                config=kernel_config(Path(sockets)),
+            )
     except papermill.PapermillExecutionError as error:
         failed = _keep_failed(partial, executed)
-        raise SystemExit(f"error: {source} failed in cell {error.exec_count} "
-                         f"({error.ename}: {error.evalue}); executed copy kept at {failed}") from None
+        raise SystemExit(
+            f"error: {source} failed in cell {error.exec_count} "
+            f"({error.ename}: {error.evalue}); executed copy kept at {failed}"
+        ) from None
     notebook = nbformat.read(partial, as_version=4)
     clean(notebook)
     try:
         fill_notebook(notebook)
     except PlaceholderError as error:
-        raise SystemExit(f"error: {source}: {error}; executed copy kept at "
-                         f"{_keep_failed(partial, executed)}") from None
+        raise SystemExit(
+            f"error: {source}: {error}; executed copy kept at {_keep_failed(partial, executed)}"
+        ) from None
     nbformat.write(notebook, partial)
     os.replace(partial, executed)
 
@@ -94,12 +105,16 @@ def _keep_failed(partial: Path, executed: Path) -> Path:
 
 def clean(notebook: nbformat.NotebookNode) -> None:
     """Drop the parameters cells and all stderr outputs, in place."""
-    notebook.cells = [cell for cell in notebook.cells
-                      if not set(cell.metadata.get("tags", [])) & PARAMETER_TAGS]
+    notebook.cells = [
+        cell for cell in notebook.cells if not set(cell.metadata.get("tags", [])) & PARAMETER_TAGS
+    ]
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.outputs = [out for out in cell.outputs
-                            if not (out.output_type == "stream" and out.name == "stderr")]
+            cell.outputs = [
+                out
+                for out in cell.outputs
+                if not (out.output_type == "stream" and out.name == "stderr")
+            ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -111,11 +126,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache-dir", default="cache")
     parser.add_argument("--results-dir", default="build/results")
     args = parser.parse_args(argv)
-    parameters = {"quick": args.quick, "data_dir": args.data_dir, "cache_dir": args.cache_dir,
-                  "results_dir": args.results_dir}
+    parameters = {
+        "quick": args.quick,
+        "data_dir": args.data_dir,
+        "cache_dir": args.cache_dir,
+        "results_dir": args.results_dir,
+    }
     started = time.perf_counter()
-    print(f"Executing {args.source} -> {args.executed}" + (" (quick preview)" if args.quick else ""),
-          file=sys.stderr, flush=True)
+    print(
+        f"Executing {args.source} -> {args.executed}" + (" (quick preview)" if args.quick else ""),
+        file=sys.stderr,
+        flush=True,
+    )
     run_chapter(args.source, args.executed, parameters)
     print(f"Executed {args.source} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 

@@ -9,6 +9,7 @@ deterministic (sorted names, fixed timestamps), so the same sources give the sam
 `--check` only checks that git can list the files and that the title page carries the student's
 own details, not the template's (run before the long report build).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,19 @@ class SubmissionError(Exception):
 def git_files(root: Path, *options: str) -> list[str]:
     """The paths `git ls-files <options>` lists under `root`, relative to it."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", *options], cwd=root,
-                                capture_output=True, text=True)
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", *options], cwd=root, capture_output=True, text=True
+        )
     except FileNotFoundError:
-        raise SubmissionError("git is not installed, and code.zip is made from the files git "
-                              "tracks; install git or pack the sources by hand") from None
+        raise SubmissionError(
+            "git is not installed, and code.zip is made from the files git "
+            "tracks; install git or pack the sources by hand"
+        ) from None
     if listed.returncode != 0 and "not a git repository" in listed.stderr:
-        raise SubmissionError(f"{root.resolve()} is not a git checkout, and code.zip is made from "
-                              "the files git tracks; run this in a clone of the repository")
+        raise SubmissionError(
+            f"{root.resolve()} is not a git checkout, and code.zip is made from "
+            "the files git tracks; run this in a clone of the repository"
+        )
     if listed.returncode != 0:
         reason = (listed.stderr.strip().splitlines() or ["no message"])[0]
         raise SubmissionError(f"git cannot list the files of {root.resolve()}: {reason}")
@@ -57,7 +63,9 @@ def write_code_zip(root: Path, destination: Path) -> list[str]:
     names = tracked_files(root)
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(
+        partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as archive:
         for name in names:
             info = zipfile.ZipInfo(f"{ZIP_FOLDER}/{name}", date_time=FIXED_TIME)
             executable = (root / name).stat().st_mode & stat.S_IXUSR
@@ -97,10 +105,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {error}")
     report = args.out / "report.pdf"
     shutil.copyfile(args.report, report)
-    print(f"Wrote the submission to {args.out}/:\n"
-          f"  {report}  {size(report)}\n"
-          f"  {code}  {size(code)}, the {len(names)} files git tracks (no data, models or "
-          "build outputs)")
+    print(
+        f"Wrote the submission to {args.out}/:\n"
+        f"  {report}  {size(report)}\n"
+        f"  {code}  {size(code)}, the {len(names)} files git tracks (no data, models or "
+        "build outputs)"
+    )
     untracked = git_files(args.root, "--others", "--exclude-standard")
     if untracked:
         print(f"  not in code.zip, because git does not track them yet: {', '.join(untracked)}")

@@ -1,7 +1,8 @@
 """Merge the chapters' result files into results.json and Markdown tables for the preface.
 
-    python -m tools.summarize_results build/results build/results.json build/_summary.md
+python -m tools.summarize_results build/results build/results.json build/_summary.md
 """
+
 import argparse
 import json
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from lib.metrics import PSNR_CAP
-from lib.results import load_results
+from lib.report.results import load_results
 
 # The preface's rows: the headline model of each task, in the book's order and in words a reader
 # knows; each is (part, label, model, the tasks its records are under, first found wins).
@@ -27,14 +28,24 @@ GLANCE = (
 # "Table 0.1"): each part gets its own narrow table under a plain caption line, the same in both
 # renderers.
 PARTS = {
-    1: ("**Part 1, counting the balls.** Accuracy on the test file and on the validation split: mean "
-        "over seeds ± the standard deviation.", {"test_accuracy": "test", "val_accuracy": "validation"}),
-    2: ("**Part 2, predicting the next five frames.** Scores on the validation clips: mean squared "
+    1: (
+        "**Part 1, counting the balls.** Accuracy on the test file and on the validation split: mean "
+        "over seeds ± the standard deviation.",
+        {"test_accuracy": "test", "val_accuracy": "validation"},
+    ),
+    2: (
+        "**Part 2, predicting the next five frames.** Scores on the validation clips: mean squared "
         "error, mean SSIM, and PSNR two ways, as the mean of per-clip PSNR (each clip capped at "
         f"{PSNR_CAP:.0f} dB) and as the PSNR of the mean MSE. The final network is evaluated with "
         "its symmetry ensemble; the hybrid takes the physics' prediction where its self-check "
         "passes and the final network's elsewhere.",
-        {"val_mse": "MSE", "val_ssim": "SSIM", "val_psnr": "PSNR (dB)", "val_psnr_of_mean_mse": "of mean MSE (dB)"}),
+        {
+            "val_mse": "MSE",
+            "val_ssim": "SSIM",
+            "val_psnr": "PSNR (dB)",
+            "val_psnr_of_mean_mse": "of mean MSE (dB)",
+        },
+    ),
 }
 # A value and its spread stay on one line: non-breaking spaces around the ±.
 PLUS_MINUS = "\u00a0±\u00a0"
@@ -52,13 +63,22 @@ def formatted(metric: str, record: dict) -> str:
     return f"{record['value']:.2f}"
 
 
-def glance_cells(records: list[dict], model: str, tasks: tuple[str, ...], metrics) -> dict[str, str]:
+def glance_cells(
+    records: list[dict], model: str, tasks: tuple[str, ...], metrics
+) -> dict[str, str]:
     """The cells of one row: for each metric the record of `model` under the first of `tasks`
     that has one."""
     found = {}
     for metric in metrics:
-        record = next((r for task in tasks for r in records
-                       if (r["task"], r["model"], r["metric"]) == (task, model, metric)), None)
+        record = next(
+            (
+                r
+                for task in tasks
+                for r in records
+                if (r["task"], r["model"], r["metric"]) == (task, model, metric)
+            ),
+            None,
+        )
         if record is not None:
             found[metric] = formatted(metric, record)
     return found
@@ -69,15 +89,22 @@ def summary_table(records: list[dict]) -> str:
     headline model of `GLANCE` that the records hold, in the book's order."""
     blocks = []
     for part, (caption, columns) in PARTS.items():
-        rows = [(label, glance_cells(records, model, tasks, columns))
-                for row_part, label, model, tasks in GLANCE if row_part == part]
+        rows = [
+            (label, glance_cells(records, model, tasks, columns))
+            for row_part, label, model, tasks in GLANCE
+            if row_part == part
+        ]
         rows = [(label, cells) for label, cells in rows if cells]
         if not rows:
             continue
         # tabulate pads every column, so pandoc sizes the columns by their content.
-        table = tabulate([[label, *(cells.get(m, "–") for m in columns)] for label, cells in rows],
-                         headers=["model", *columns.values()], tablefmt="pipe",
-                         colalign=("left", *("right" for _ in columns)), disable_numparse=True)
+        table = tabulate(
+            [[label, *(cells.get(m, "–") for m in columns)] for label, cells in rows],
+            headers=["model", *columns.values()],
+            tablefmt="pipe",
+            colalign=("left", *("right" for _ in columns)),
+            disable_numparse=True,
+        )
         blocks.append(f"{caption}\n\n{table}\n")
     return "\n".join(blocks)
 

@@ -4,6 +4,7 @@
 (`subtitle`) are written. The repository ships placeholders there; `make report` warns while they
 are left, and `make submission` refuses to pack a report that carries them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,11 @@ from pathlib import Path
 import yaml
 
 # What the template holds until the student writes their own details.
-PLACEHOLDERS = {"name": "Student Name", "student ID": "20000000", "e-mail": "student@connect.ust.hk"}
+PLACEHOLDERS = {
+    "name": "Student Name",
+    "student ID": "20000000",
+    "e-mail": "student@connect.ust.hk",
+}
 
 
 def placeholders_left(config: Path) -> list[str]:
@@ -29,5 +34,7 @@ def placeholder_message(config: Path) -> str | None:
     if not left:
         return None
     kinds = left[0] if len(left) == 1 else ", ".join(left[:-1]) + " and " + left[-1]
-    return (f"the title page still shows the template's {kinds}; write yours in the book: block "
-            f"of {config.name} (author, subtitle)")
+    return (
+        f"the title page still shows the template's {kinds}; write yours in the book: block "
+        f"of {config.name} (author, subtitle)"
+    )

@@ -11,6 +11,7 @@
   the wall) at the bouncing sub-step and not at the one before; the walls are the middles of
   the intervals that all bounces leave.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ class Settings:
 
     radius: float
     sharpness: float
-    walls: tuple[float, float, float, float]  # x low, x high, y low, y high: the planes balls bounce off
+    walls: tuple[
+        float, float, float, float
+    ]  # x low, x high, y low, y high: the planes balls bounce off
     substeps: int
     max_balls: int  # the most balls any training clip holds
     look_frames: int  # frames the look was fitted on
@@ -56,7 +59,12 @@ class Settings:
         return BallLook(self.radius, self.sharpness)
 
     def rules(self) -> Rules:
-        return Rules(self.radius, (self.walls[0], self.walls[2]), (self.walls[1], self.walls[3]), self.substeps)
+        return Rules(
+            self.radius,
+            (self.walls[0], self.walls[2]),
+            (self.walls[1], self.walls[3]),
+            self.substeps,
+        )
 
 
 def identify_settings(clips: Tensor) -> Settings:
@@ -75,27 +83,53 @@ def identify_settings(clips: Tensor) -> Settings:
         displacements_after.append(moves[:, 2:].flatten(0, 2))
         positions_at_t.append(tracks[:, 1:-2].flatten(0, 2))
         positions_after.append(tracks[:, 2:-1].flatten(0, 2))
-    bounces = _wall_bounces(torch.cat(displacements_before), torch.cat(displacements_after),
-                            torch.cat(positions_at_t), torch.cat(positions_after))
+    bounces = _wall_bounces(
+        torch.cat(displacements_before),
+        torch.cat(displacements_after),
+        torch.cat(positions_at_t),
+        torch.cat(positions_after),
+    )
     substeps, on_grid = _substeps(bounces["time"])
     walls = _walls(bounces, substeps, on_grid, look.radius)
-    return Settings(look.radius, look.sharpness, walls, substeps, int(clip_counts.max()), look_frames,
-                    int(len(bounces["time"])), float(on_grid.double().mean()))
+    return Settings(
+        look.radius,
+        look.sharpness,
+        walls,
+        substeps,
+        int(clip_counts.max()),
+        look_frames,
+        int(len(bounces["time"])),
+        float(on_grid.double().mean()),
+    )
 
 
 def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     """Radius and sharpness from frames showing one blob, and how many frames agreed on them."""
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
-    one_blob = [i for i, frame in enumerate(frames.numpy()) if _blob_count(frame) == 1][:LOOK_FRAMES]
+    one_blob = [i for i, frame in enumerate(frames.numpy()) if _blob_count(frame) == 1][
+        :LOOK_FRAMES
+    ]
     if not one_blob:
         raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
     images = frames[one_blob]
-    start = torch.cat([_centroids(images), _radius_from_area(images)[:, None],
-                       torch.full((len(images), 1), 2.0, dtype=torch.float64)], dim=1)  # a Gaussian rim to start
+    start = torch.cat(
+        [
+            _centroids(images),
+            _radius_from_area(images)[:, None],
+            torch.full((len(images), 1), 2.0, dtype=torch.float64),
+        ],
+        dim=1,
+    )  # a Gaussian rim to start
 
     def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
-        rendered, jacobian = render_with_gradients(params[:, None, :2], params[:, 2], params[:, 3],
-                                                   data.shape[1], data.shape[2], shape_gradients=True)
+        rendered, jacobian = render_with_gradients(
+            params[:, None, :2],
+            params[:, 2],
+            params[:, 3],
+            data.shape[1],
+            data.shape[2],
+            shape_gradients=True,
+        )
         return (rendered - data).flatten(1), jacobian
 
     params, sse = levenberg_marquardt(model, start, images, iterations=100)
@@ -115,7 +149,9 @@ def _centroids(images: Tensor) -> Tensor:
     rows = torch.arange(images.shape[1], dtype=torch.float64) + 0.5
     columns = torch.arange(images.shape[2], dtype=torch.float64) + 0.5
     mass = images.sum(dim=(1, 2))
-    return torch.stack([(images.sum(1) * columns).sum(1) / mass, (images.sum(2) * rows).sum(1) / mass], dim=1)
+    return torch.stack(
+        [(images.sum(1) * columns).sum(1) / mass, (images.sum(2) * rows).sum(1) / mass], dim=1
+    )
 
 
 def _radius_from_area(images: Tensor) -> Tensor:
@@ -123,22 +159,31 @@ def _radius_from_area(images: Tensor) -> Tensor:
     return (images.sum(dim=(1, 2)) / np.pi).sqrt()
 
 
-def _wall_bounces(before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor) -> dict[str, Tensor]:
+def _wall_bounces(
+    before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor
+) -> dict[str, Tensor]:
     """Clean single bounces per axis: the moves before and after the interval are flipped images.
 
     Returns, per bounce, its axis, direction (+1 toward the high wall), speed along the axis,
     the position where the bounce took place along the line before, and its time s in the interval.
     """
     axis_flips = ((before + after).abs() < FLIP_TOLERANCE) & (before.abs() > FLIP_TOLERANCE)
-    other_kept = ((before - after).abs() < FLIP_TOLERANCE) | ((before + after).abs() < FLIP_TOLERANCE)
+    other_kept = ((before - after).abs() < FLIP_TOLERANCE) | (
+        (before + after).abs() < FLIP_TOLERANCE
+    )
     clean = axis_flips & other_kept.flip(-1)  # the other axis: unchanged, or itself a clean flip
     ball, axis = torch.nonzero(clean, as_tuple=True)
     move = before[ball, axis]
     start, end = at_t[ball, axis], after_t[ball, axis]
     # Before: start + move * s; after: end - move * (1 - s); they meet at s below.
     time = (end - start + move) / (2 * move)
-    return {"axis": axis, "direction": move.sign(), "speed": move.abs(), "time": time,
-            "position": start + move * time}
+    return {
+        "axis": axis,
+        "direction": move.sign(),
+        "speed": move.abs(),
+        "time": time,
+        "position": start + move * time,
+    }
 
 
 def _substeps(times: Tensor) -> tuple[int, Tensor]:
@@ -148,23 +193,30 @@ def _substeps(times: Tensor) -> tuple[int, Tensor]:
     shares = []
     for substeps in range(1, MAX_SUBSTEPS + 1):
         grid = times * substeps
-        shares.append(float(((grid - grid.round()).abs() < GRID_TOLERANCE * substeps).double().mean()))
+        shares.append(
+            float(((grid - grid.round()).abs() < GRID_TOLERANCE * substeps).double().mean())
+        )
     best = max(shares)
-    substeps = next(n for n, share in enumerate(shares, start=1) if share >= best - GRID_SHARE_MARGIN)
+    substeps = next(
+        n for n, share in enumerate(shares, start=1) if share >= best - GRID_SHARE_MARGIN
+    )
     grid = times * substeps
     return substeps, (grid - grid.round()).abs() < GRID_TOLERANCE * substeps
 
 
-def _walls(bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: float
-           ) -> tuple[float, float, float, float]:
+def _walls(
+    bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: float
+) -> tuple[float, float, float, float]:
     """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high, y low, y high."""
     walls = []
     for axis in (0, 1):
         for direction in (-1.0, 1.0):
             chosen = on_grid & (bounces["axis"] == axis) & (bounces["direction"] == direction)
             if not chosen.any():
-                raise IdentificationError(f"no bounce off the {'low' if direction < 0 else 'high'} "
-                                 f"{'xy'[axis]} wall in the training clips: cannot place it")
+                raise IdentificationError(
+                    f"no bounce off the {'low' if direction < 0 else 'high'} "
+                    f"{'xy'[axis]} wall in the training clips: cannot place it"
+                )
             # The bouncing sub-step's position had crossed; the one before (a sub-step back) had not.
             crossed = bounces["position"][chosen] + direction * radius
             before = crossed - direction * bounces["speed"][chosen] / substeps

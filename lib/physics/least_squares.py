@@ -1,7 +1,8 @@
 """Levenberg-Marquardt for many small independent least-squares problems at once."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
@@ -13,15 +14,19 @@ DAMPING_LIMIT = 1e8  # ... or when even tiny steps stop lowering its sum of squa
 CHUNK = 64  # problems solved together: small enough for the temporaries to stay in cache
 
 
-def levenberg_marquardt(model: Model, params: Tensor, data: Tensor, iterations: int = 30) -> tuple[Tensor, Tensor]:
+def levenberg_marquardt(
+    model: Model, params: Tensor, data: Tensor, iterations: int = 30
+) -> tuple[Tensor, Tensor]:
     """Minimise the sum of squared residuals of every row of `params` (P, k) with its row of `data`.
 
     Returns the fitted parameters and each problem's sum of squared residuals. A step is kept only
     when it lowers that sum, so the result is never worse than the start. Only problems that
     have not converged yet are evaluated again.
     """
-    fitted = [_solve(model, params[start:start + CHUNK], data[start:start + CHUNK], iterations)
-              for start in range(0, len(params), CHUNK)]
+    fitted = [
+        _solve(model, params[start : start + CHUNK], data[start : start + CHUNK], iterations)
+        for start in range(0, len(params), CHUNK)
+    ]
     if not fitted:
         return params.clone(), params.new_zeros(0)
     return torch.cat([p for p, _ in fitted]), torch.cat([s for _, s in fitted])
@@ -41,7 +46,9 @@ def _solve(model: Model, params: Tensor, data: Tensor, iterations: int) -> tuple
         # Marquardt's scaling by the diagonal, floored for parameters that have no effect.
         diagonal = torch.diagonal(normal, dim1=1, dim2=2)
         scale = diagonal + 1e-9 * diagonal.amax(-1, keepdim=True) + torch.finfo(params.dtype).tiny
-        step = torch.linalg.solve(normal + torch.diag_embed(damping[active, None] * scale), -gradient)
+        step = torch.linalg.solve(
+            normal + torch.diag_embed(damping[active, None] * scale), -gradient
+        )
         trial = params[active] + step
         trial_residuals, trial_jacobian = model(trial, data[active])
         trial_sse = trial_residuals.pow(2).sum(-1)

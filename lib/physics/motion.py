@@ -7,6 +7,7 @@ their velocity components along the line of centres (an elastic collision of equ
 pairs are resolved one after another in slot order, (i, k) with k < i by i then k, each with
 the velocities the pairs before left: the state fit tries each numbering of the balls as slots.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ class Rules:
     substeps: int
 
 
-def roll_out(positions: Tensor, velocities: Tensor, present: Tensor, rules: Rules, n_frames: int
-             ) -> tuple[Tensor, Tensor]:
+def roll_out(
+    positions: Tensor, velocities: Tensor, present: Tensor, rules: Rules, n_frames: int
+) -> tuple[Tensor, Tensor]:
     """Positions (N, n_frames, B, 2) of the frames after the state (N, B, 2) at one frame, and the
     velocities (N, B, 2) after the last of them.
 

@@ -5,6 +5,7 @@ Every frame is fitted with the assumed renderer for 1, 2, ... balls, each count 
 largest remaining residual), so that touching balls separate. The count with the smallest
 residual plus a penalty per ball wins; file labels are never read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,12 +56,20 @@ def perceive(frames: Tensor, look: BallLook, max_balls: int) -> Perception:
         if t > 0:
             searched = _follow(images[:, t], look, centres, counts, sse, t, penalty)
         centres[searched, t], counts[searched, t], sse[searched, t] = _search_counts(
-            images[searched, t], look, max_balls, penalty)
+            images[searched, t], look, max_balls, penalty
+        )
     return Perception(centres, counts, sse / (height * width))
 
 
-def _follow(images: Tensor, look: BallLook, centres: Tensor, counts: Tensor, sse: Tensor, t: int,
-            penalty: float) -> Tensor:
+def _follow(
+    images: Tensor,
+    look: BallLook,
+    centres: Tensor,
+    counts: Tensor,
+    sse: Tensor,
+    t: int,
+    penalty: float,
+) -> Tensor:
     """Fit frame t from the frame before (in place); return the clips it leaves unexplained."""
     unexplained = [torch.nonzero(counts[:, t - 1] == 0).flatten()]
     for n_balls in counts[:, t - 1].unique().tolist():
@@ -69,17 +78,24 @@ def _follow(images: Tensor, look: BallLook, centres: Tensor, counts: Tensor, sse
         clips = torch.nonzero(counts[:, t - 1] == n_balls).flatten()
         last = centres[clips, t - 1, :n_balls]
         expected = last + (last - centres[clips, t - 2, :n_balls] if t >= 2 else 0)
-        expected = torch.where(expected.isnan(), last, expected)  # the frame before t - 1 had fewer balls
+        expected = torch.where(
+            expected.isnan(), last, expected
+        )  # the frame before t - 1 had fewer balls
         fitted, fitted_sse = fit_centres(images[clips], look, expected)
         explained = fitted_sse < penalty
         kept = clips[explained]
-        centres[kept, t, :n_balls], counts[kept, t], sse[kept, t] = fitted[explained], n_balls, fitted_sse[explained]
+        centres[kept, t, :n_balls], counts[kept, t], sse[kept, t] = (
+            fitted[explained],
+            n_balls,
+            fitted_sse[explained],
+        )
         unexplained.append(clips[~explained])
     return torch.cat(unexplained)
 
 
-def _search_counts(images: Tensor, look: BallLook, max_balls: int, penalty: float
-                   ) -> tuple[Tensor, Tensor, Tensor]:
+def _search_counts(
+    images: Tensor, look: BallLook, max_balls: int, penalty: float
+) -> tuple[Tensor, Tensor, Tensor]:
     """Centres (F, max_balls, 2), counts (F,) and sums of squares (F,) of the best count per image."""
     best_centres = torch.full((len(images), max_balls, 2), float("nan"), dtype=torch.float64)
     best_cost = images.pow(2).sum(dim=(1, 2))  # no ball: the whole frame is residual
@@ -91,7 +107,9 @@ def _search_counts(images: Tensor, look: BallLook, max_balls: int, penalty: floa
         unexplained = unexplained[best_sse[unexplained] >= penalty]
         if not len(unexplained):
             break
-        centres, sse = _fit_from_starts(images[unexplained], look, n_balls, previous[unexplained], penalty)
+        centres, sse = _fit_from_starts(
+            images[unexplained], look, n_balls, previous[unexplained], penalty
+        )
         cost = sse + penalty * n_balls
         wins = cost < best_cost[unexplained]
         winners = unexplained[wins]
@@ -112,16 +130,18 @@ def fit_centres(images: Tensor, look: BallLook, start: Tensor) -> tuple[Tensor, 
     n_balls, height, width = start.shape[1], images.shape[1], images.shape[2]
 
     def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
-        rendered, jacobian = render_with_gradients(params.reshape(-1, n_balls, 2), look.radius, look.sharpness,
-                                                   height, width)
+        rendered, jacobian = render_with_gradients(
+            params.reshape(-1, n_balls, 2), look.radius, look.sharpness, height, width
+        )
         return (rendered - data).flatten(1), jacobian
 
     params, sse = levenberg_marquardt(model, start.reshape(len(start), -1), images)
     return params.reshape(start.shape), sse
 
 
-def _fit_from_starts(images: Tensor, look: BallLook, n_balls: int, previous: Tensor, penalty: float
-                     ) -> tuple[Tensor, Tensor]:
+def _fit_from_starts(
+    images: Tensor, look: BallLook, n_balls: int, previous: Tensor, penalty: float
+) -> tuple[Tensor, Tensor]:
     """The better of two fits of `n_balls` balls: from k-means, then, where that left more than a
     ball's penalty unexplained, from the fit with one ball fewer plus a ball at the largest residual."""
     centres, sse = fit_centres(images, look, _kmeans_start(images, n_balls))
@@ -136,8 +156,11 @@ def _fit_from_starts(images: Tensor, look: BallLook, n_balls: int, previous: Ten
 
 def _pixel_centres(height: int, width: int) -> Tensor:
     """(H * W, 2) pixel centres as (x, y), row-major like a flattened frame."""
-    rows, columns = torch.meshgrid(torch.arange(height, dtype=torch.float64) + 0.5,
-                                   torch.arange(width, dtype=torch.float64) + 0.5, indexing="ij")
+    rows, columns = torch.meshgrid(
+        torch.arange(height, dtype=torch.float64) + 0.5,
+        torch.arange(width, dtype=torch.float64) + 0.5,
+        indexing="ij",
+    )
     return torch.stack([columns.flatten(), rows.flatten()], dim=1)
 
 
@@ -157,8 +180,12 @@ def _kmeans_start(images: Tensor, n_balls: int) -> Tensor:
         distances = centres.pow(2).sum(-1)[:, None] - 2 * points @ centres.transpose(1, 2)
         owner = distances.argmin(dim=2)  # (F, P); |p|^2 is the same for every centre
         mass = weights.new_zeros(centres.shape[:2]).scatter_add_(1, owner, weights)
-        moments = torch.zeros_like(centres).scatter_add_(1, owner[..., None].expand(-1, -1, 2), weighted_points)
-        centres = torch.where(mass[..., None] > 0, moments / mass.clamp_min(1e-12)[..., None], centres)
+        moments = torch.zeros_like(centres).scatter_add_(
+            1, owner[..., None].expand(-1, -1, 2), weighted_points
+        )
+        centres = torch.where(
+            mass[..., None] > 0, moments / mass.clamp_min(1e-12)[..., None], centres
+        )
     return centres
 
 

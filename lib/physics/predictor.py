@@ -7,6 +7,7 @@ not explained (or could not even be fitted: no ball, a ball count that changes, 
 any training clip, pixels outside [0, 1]) goes to the network, and so does one whose input
 states with different futures explain equally (three balls meeting in an order no frame shows).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,19 +20,21 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from lib.cache import code_digest, entry_path, tensor_digest
 from lib.physics import identify, least_squares, motion, perception, render, state, tracking
 from lib.physics.identify import IdentificationError, Settings, identify_settings
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
 from lib.physics.state import fit_states
 from lib.physics.tracking import order_balls
+from lib.training.cache import code_digest, entry_path, tensor_digest
 
 GOOD_MSE = 1e-4  # a prediction at 40 dB or better counts as right when the gate is chosen
 MAX_BAD_SHARE = 0.1  # the gate closes at the first run of training clips with more wrong than this
 GATE_RUN_SHARE = 0.05  # runs of this share of the gate's clips ...
 GATE_RUN_MIN = 20  # ... and of at least this many
-IDENTIFICATION_CLIPS = 2000  # training clips the settings are identified on (more place the walls better)
+IDENTIFICATION_CLIPS = (
+    2000  # training clips the settings are identified on (more place the walls better)
+)
 GATE_CLIPS = 1000  # further training clips the gate is chosen on
 # Pixels: the futures of states that all explain a clip agree to ~3e-5 px on the book's clips, or part
 # by 0.1 px and more where the order of a meeting is not shown.
@@ -42,7 +45,9 @@ FUTURE_TOLERANCE = 0.01
 class PhysicsPrediction:
     """Predicted frames with each clip's self-check."""
 
-    frames: Tensor  # (N, n_out, H, W) float32; the last input frame repeated where nothing was fitted
+    frames: (
+        Tensor  # (N, n_out, H, W) float32; the last input frame repeated where nothing was fitted
+    )
     ball_counts: Tensor  # (N,) balls found per clip; -1 where the frames disagree
     start_frame: Tensor  # (N,) the input frame the fitted state starts at
     reproduction_mse: Tensor  # (N,) float64; inf where nothing was fitted
@@ -61,8 +66,10 @@ class Gate:
 
     def reasons(self, prediction: PhysicsPrediction) -> list[str]:
         """Why each clip is sent to the network ("" for clips the physics keeps)."""
-        return [problem or ("" if mse <= self.threshold else f"input not reproduced (MSE {mse:.1e})")
-                for problem, mse in zip(prediction.problems, prediction.reproduction_mse.tolist())]
+        return [
+            problem or ("" if mse <= self.threshold else f"input not reproduced (MSE {mse:.1e})")
+            for problem, mse in zip(prediction.problems, prediction.reproduction_mse.tolist())
+        ]
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,13 @@ class PhysicsModel:
         if self.settings is not None:
             return predict_physics(inputs, self.settings, n_out)
         n_clips = len(inputs)
-        return PhysicsPrediction(inputs[:, -1:].repeat(1, n_out, 1, 1).float(), torch.full((n_clips,), -1),
-                                 torch.full((n_clips,), -1), torch.full((n_clips,), float("inf"), dtype=torch.float64),
-                                 [f"settings not identified: {self.problem}"] * n_clips)
+        return PhysicsPrediction(
+            inputs[:, -1:].repeat(1, n_out, 1, 1).float(),
+            torch.full((n_clips,), -1),
+            torch.full((n_clips,), -1),
+            torch.full((n_clips,), float("inf"), dtype=torch.float64),
+            [f"settings not identified: {self.problem}"] * n_clips,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,15 +129,21 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
         tracks = order_balls(seen.centres[clips], n_balls)
         present = torch.ones(len(clips), n_balls, dtype=torch.bool)
         fit = fit_states(tracks, present, settings.rules(), n_out)
-        frames[clips] = render_balls(fit.future, present[:, None], settings.look(), height, width).float()
-        replay = render_balls(fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width)
+        frames[clips] = render_balls(
+            fit.future, present[:, None], settings.look(), height, width
+        ).float()
+        replay = render_balls(
+            fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width
+        )
         covered = torch.arange(n_frames)[None] >= fit.start_frame[:, None]  # (M, T)
         squared = (replay - inputs[clips].double()).pow(2).mean(dim=(2, 3))
         reproduction[clips] = (squared * covered).sum(1) / covered.sum(1)
         start_frame[clips] = fit.start_frame
         spread[clips] = fit.future_spread
-    problems = [_problem(int(count), bool(valid), settings.max_balls, float(apart))
-                for count, valid, apart in zip(counts, in_range, spread)]
+    problems = [
+        _problem(int(count), bool(valid), settings.max_balls, float(apart))
+        for count, valid, apart in zip(counts, in_range, spread)
+    ]
     return PhysicsPrediction(frames, counts, start_frame, reproduction, problems)
 
 
@@ -168,32 +185,51 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
         settings = identify_settings(train_clips[:n_identify])
     except IdentificationError as error:
         return PhysicsModel(None, Gate(float("-inf")), time.perf_counter() - started, str(error))
-    held_out = train_clips[n_identify:n_identify + GATE_CLIPS]
+    held_out = train_clips[n_identify : n_identify + GATE_CLIPS]
     prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
     gate = choose_gate(prediction, held_out[:, n_input:])
     return PhysicsModel(settings, gate, time.perf_counter() - started)
 
 
-def fit_physics_model_cached(train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"),
-                             name: str = "physics") -> tuple[PhysicsModel, bool]:
+def fit_physics_model_cached(
+    train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"), name: str = "physics"
+) -> tuple[PhysicsModel, bool]:
     """`fit_physics_model` stored as JSON under cache_dir/name/<key>/, keyed by the clips' bytes,
     `n_input` and the source of every physics module; returns the model and whether it was cached."""
-    modules = (identify, least_squares, motion, perception, render, state, tracking, sys.modules[__name__])
-    parts = {"data": tensor_digest(train_clips), "n_input": n_input,
-             "code": [code_digest(module) for module in modules]}
+    modules = (
+        identify,
+        least_squares,
+        motion,
+        perception,
+        render,
+        state,
+        tracking,
+        sys.modules[__name__],
+    )
+    parts = {
+        "data": tensor_digest(train_clips),
+        "n_input": n_input,
+        "code": [code_digest(module) for module in modules],
+    }
     key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     path = entry_path(cache_dir, name, key) / "physics.json"
     if path.exists():
         stored = json.loads(path.read_text())
-        settings = stored["settings"] and Settings(**{**stored["settings"], "walls": tuple(stored["settings"]["walls"])})
-        return PhysicsModel(settings, Gate(**stored["gate"]), stored["seconds"], stored["problem"]), True
+        settings = stored["settings"] and Settings(
+            **{**stored["settings"], "walls": tuple(stored["settings"]["walls"])}
+        )
+        return PhysicsModel(
+            settings, Gate(**stored["gate"]), stored["seconds"], stored["problem"]
+        ), True
     model = fit_physics_model(train_clips, n_input)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(model), indent=1))
     return model, False
 
 
-def hybrid_predict(model: PhysicsModel, network: nn.Module, inputs: Tensor, n_out: int) -> HybridPrediction:
+def hybrid_predict(
+    model: PhysicsModel, network: nn.Module, inputs: Tensor, n_out: int
+) -> HybridPrediction:
     """The physics prediction where `model.gate` passes, `network`'s (inputs -> n_out frames) elsewhere."""
     physics = model.predict(inputs, n_out)
     keep = model.gate.passes(physics)
@@ -210,7 +246,9 @@ def combine(physics: PhysicsPrediction, gate: Gate, network_frames: Tensor) -> H
     """`hybrid_predict` from predictions already made: the physics where `gate` passes, else
     `network_frames` (N, n_out, H, W), the network's prediction of the same clips."""
     keep = gate.passes(physics)
-    frames = torch.where(keep[:, None, None, None], physics.frames, network_frames.to(physics.frames.dtype))
+    frames = torch.where(
+        keep[:, None, None, None], physics.frames, network_frames.to(physics.frames.dtype)
+    )
     return HybridPrediction(frames, keep, gate.reasons(physics))
 
 
@@ -218,7 +256,11 @@ def reason_counts(reasons: list[str]) -> dict[str, int]:
     """How many clips each kind of reason sent to the network, most frequent first (the text
     before any parenthesis, so "input not reproduced (MSE 2e-05)" counts as "input not reproduced")."""
     kinds = [reason.split(" (")[0] for reason in reasons if reason]
-    return dict(sorted(((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])))
+    return dict(
+        sorted(
+            ((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])
+        )
+    )
 
 
 def _without_problem(prediction: PhysicsPrediction) -> Tensor:

@@ -1,6 +1,7 @@
 """The renderer the predictor assumes: each ball adds exp(-(d / r)^p) at every pixel centre, and
 the frame is clipped at 1. Pixel units: column k, row j has its centre at (k + 0.5, j + 0.5);
 a centre is (x, y) = (column, row)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,23 @@ class BallLook:
     sharpness: float
 
 
-def render_balls(centres: Tensor, present: Tensor, look: BallLook, height: int, width: int) -> Tensor:
+def render_balls(
+    centres: Tensor, present: Tensor, look: BallLook, height: int, width: int
+) -> Tensor:
     """Frames (..., H, W) of balls at `centres` (..., B, 2) where `present` (..., B) is true."""
     blobs, _, _ = _blobs(centres, look.radius, look.sharpness, height, width)
     blobs = torch.where(present[..., None, None], blobs, 0.0)  # absent slots may hold NaN
     return blobs.sum(dim=-3).clamp(max=1.0)
 
 
-def render_with_gradients(centres: Tensor, radius: Tensor | float, sharpness: Tensor | float,
-                          height: int, width: int, shape_gradients: bool = False) -> tuple[Tensor, Tensor]:
+def render_with_gradients(
+    centres: Tensor,
+    radius: Tensor | float,
+    sharpness: Tensor | float,
+    height: int,
+    width: int,
+    shape_gradients: bool = False,
+) -> tuple[Tensor, Tensor]:
     """Frames (F, H, W) of the balls at centres (F, B, 2), all present, and the frames' Jacobian.
 
     The Jacobian (F, H * W, k) is with respect to each ball's (x, y), in that order, and, when
@@ -47,7 +56,10 @@ def render_with_gradients(centres: Tensor, radius: Tensor | float, sharpness: Te
     columns_of_jacobian = [d_x, d_y]
     if shape_gradients:
         # dg/dr = g p q / r; dg/dp = -g q ln(s) / 2.
-        columns_of_jacobian += [blobs * p * powered / r * unclipped, -blobs * powered * scaled.log() / 2 * unclipped]
+        columns_of_jacobian += [
+            blobs * p * powered / r * unclipped,
+            -blobs * powered * scaled.log() / 2 * unclipped,
+        ]
     jacobian = torch.stack(columns_of_jacobian, dim=2)  # (F, B, k_per_ball, H, W)
     return total.clamp(max=1.0), jacobian.flatten(3).flatten(1, 2).transpose(1, 2)
 
@@ -57,18 +69,24 @@ def _per_frame(value: Tensor) -> Tensor:
     return value[:, None, None, None] if value.ndim else value
 
 
-def _blobs(centres: Tensor, radius: Tensor | float, sharpness: Tensor | float, height: int, width: int
-           ) -> tuple[Tensor, Tensor, Tensor]:
+def _blobs(
+    centres: Tensor, radius: Tensor | float, sharpness: Tensor | float, height: int, width: int
+) -> tuple[Tensor, Tensor, Tensor]:
     """Each ball's unclipped blob g (..., B, H, W), with s = (d / r)^2 and q = s^(p / 2)."""
     dtype = centres.dtype
     columns = torch.arange(width, dtype=dtype) + 0.5
     rows = torch.arange(height, dtype=dtype) + 0.5
     dx2 = (columns - centres[..., 0, None]) ** 2  # (..., B, W)
     dy2 = (rows - centres[..., 1, None]) ** 2  # (..., B, H)
-    radius, sharpness = torch.as_tensor(radius, dtype=dtype), torch.as_tensor(sharpness, dtype=dtype)
+    radius, sharpness = (
+        torch.as_tensor(radius, dtype=dtype),
+        torch.as_tensor(sharpness, dtype=dtype),
+    )
     if radius.ndim:
         radius, sharpness = _per_frame(radius), _per_frame(sharpness)
     # The floor keeps q / s and ln s finite at a pixel centre that coincides with a ball's.
-    scaled = ((dy2[..., :, None] + dx2[..., None, :]) / radius**2).clamp_min(torch.finfo(dtype).tiny)
+    scaled = ((dy2[..., :, None] + dx2[..., None, :]) / radius**2).clamp_min(
+        torch.finfo(dtype).tiny
+    )
     powered = scaled ** (sharpness / 2)
     return torch.exp(-powered), scaled, powered

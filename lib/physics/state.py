@@ -18,6 +18,7 @@ elsewhere in the window is simulated rather than averaged into a velocity. Where
 the same start frame reproduce the input too but foresee another future (a meeting of three
 balls whose order no input frame shows), the spread of their futures says so.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -40,7 +41,9 @@ class StateFit:
     trajectory: Tensor  # (N, T, B, 2) positions the rules give from j on; NaN before j
     future: Tensor  # (N, n_future, B, 2) positions the rules give after the last input frame
     position_error: Tensor  # (N,) largest distance between rolled-out and tracked centres, pixels
-    future_spread: Tensor  # (N,) pixels to the furthest future of a rival as good (same start, explains)
+    future_spread: (
+        Tensor  # (N,) pixels to the furthest future of a rival as good (same start, explains)
+    )
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,23 @@ def fit_states(tracks: Tensor, present: Tensor, rules: Rules, n_future: int) -> 
     # The first candidate that explains the clip; where none does, the smallest error.
     chosen = torch.where(explains.any(1), explains.int().argmax(1), error.argmin(1))
     # The group of start frame j is the j-th: each candidate's start frame is its group's index.
-    starts = torch.repeat_interleave(torch.arange(len(groups)), torch.tensor([g.error.shape[1] for g in groups]))
+    starts = torch.repeat_interleave(
+        torch.arange(len(groups)), torch.tensor([g.error.shape[1] for g in groups])
+    )
     rows = torch.arange(n_clips)
     trajectory = torch.cat([group.trajectory for group in groups], dim=1)[rows, chosen]
     futures = torch.cat([group.future for group in groups], dim=1)  # (N, all K, n_future, B, 2)
     rivals = explains & (starts[None] == starts[chosen][:, None])
-    distance = torch.where(present[:, None, None], (futures - futures[rows, chosen][:, None]).norm(dim=-1), 0.0)
+    distance = torch.where(
+        present[:, None, None], (futures - futures[rows, chosen][:, None]).norm(dim=-1), 0.0
+    )
     spread = torch.where(rivals, distance.amax(dim=(2, 3)), 0.0).amax(1)
     return StateFit(starts[chosen], trajectory, futures[rows, chosen], error[rows, chosen], spread)
 
 
-def _candidates(tracks: Tensor, present: Tensor, rules: Rules, start: int, n_future: int) -> _Candidates:
+def _candidates(
+    tracks: Tensor, present: Tensor, rules: Rules, start: int, n_future: int
+) -> _Candidates:
     """Every velocity choice and numbering at frame `start`, rolled out in one batch."""
     n_clips, n_frames, n_balls = tracks.shape[:3]
     from_before, numberings = _choices(n_balls, start)  # (K, B) bool, (K, B) slot of each number
@@ -85,26 +94,46 @@ def _candidates(tracks: Tensor, present: Tensor, rules: Rules, start: int, n_fut
     velocities = torch.where(from_before[None, :, :, None], before[:, None], after[:, None])
     # Number the balls by reordering the slots: the rules resolve pairs in slot order.
     renumber = numberings[None, :, :, None].expand(n_clips, -1, -1, 2)
-    later, _ = roll_out(positions.gather(2, renumber).flatten(0, 1), velocities.gather(2, renumber).flatten(0, 1),
-                        present[:, None].expand(-1, n_candidates, -1).gather(2, renumber[..., 0]).flatten(0, 1),
-                        rules, n_frames - 1 - start + n_future)
-    restore = numberings.argsort(dim=1)[None, :, None, :, None].expand(n_clips, -1, later.shape[1], -1, 2)
+    later, _ = roll_out(
+        positions.gather(2, renumber).flatten(0, 1),
+        velocities.gather(2, renumber).flatten(0, 1),
+        present[:, None].expand(-1, n_candidates, -1).gather(2, renumber[..., 0]).flatten(0, 1),
+        rules,
+        n_frames - 1 - start + n_future,
+    )
+    restore = numberings.argsort(dim=1)[None, :, None, :, None].expand(
+        n_clips, -1, later.shape[1], -1, 2
+    )
     later = later.unflatten(0, (n_clips, n_candidates)).gather(3, restore)  # (N, K, frames, B, 2)
     n_later = n_frames - 1 - start
-    distance = (later[:, :, :n_later] - tracks[:, None, start + 1:]).norm(dim=-1)  # (N, K, n_later, B)
+    distance = (later[:, :, :n_later] - tracks[:, None, start + 1 :]).norm(
+        dim=-1
+    )  # (N, K, n_later, B)
     error = torch.where(present[:, None, None], distance, 0.0).amax(dim=(2, 3))
-    trajectory = torch.full((n_clips, n_candidates) + tracks.shape[1:], float("nan"), dtype=tracks.dtype)
+    trajectory = torch.full(
+        (n_clips, n_candidates) + tracks.shape[1:], float("nan"), dtype=tracks.dtype
+    )
     trajectory[:, :, start] = tracks[:, None, start]
-    trajectory[:, :, start + 1:] = later[:, :, :n_later]
+    trajectory[:, :, start + 1 :] = later[:, :, :n_later]
     return _Candidates(trajectory, later[:, :, n_later:], error)
 
 
 def _choices(n_balls: int, start: int) -> tuple[Tensor, Tensor]:
     """Per candidate, which balls take the displacement from the frame before (none at frame 0)
     and the slots in the order of their numbers, all-forward and slot order first."""
-    sides = list(itertools.product((False, True), repeat=n_balls)) if start else [(False,) * n_balls]
+    sides = (
+        list(itertools.product((False, True), repeat=n_balls)) if start else [(False,) * n_balls]
+    )
     # Two balls make one pair: their numbering changes nothing.
-    numberings = list(itertools.permutations(range(n_balls))) if n_balls > 2 else [tuple(range(n_balls))]
+    numberings = (
+        list(itertools.permutations(range(n_balls))) if n_balls > 2 else [tuple(range(n_balls))]
+    )
     choices = list(itertools.product(sides, numberings))
-    return (torch.tensor([side for side, _ in choices], dtype=torch.bool).reshape(len(choices), n_balls),
-            torch.tensor([numbering for _, numbering in choices], dtype=torch.int64).reshape(len(choices), n_balls))
+    return (
+        torch.tensor([side for side, _ in choices], dtype=torch.bool).reshape(
+            len(choices), n_balls
+        ),
+        torch.tensor([numbering for _, numbering in choices], dtype=torch.int64).reshape(
+            len(choices), n_balls
+        ),
+    )

@@ -1,4 +1,5 @@
 """Tracking: put the same ball in the same slot in every frame of a clip."""
+
 from __future__ import annotations
 
 import itertools

@@ -1,0 +1,166 @@
+"""What a reader needs to replicate a build: software, machine, renderer, commit and data."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from lib.data.course_files import data_origin, file_sha256, read_manifest
+from lib.training.device import pick_device
+from lib.training.precision import native_bfloat16, training_precision
+
+PACKAGES = (
+    "torch",
+    "numpy",
+    "scipy",
+    "scikit-image",
+    "scikit-learn",
+    "matplotlib",
+    "seaborn",
+    "pandas",
+    "papermill",
+    "ipykernel",
+    "torchsummary",
+    "pypandoc-binary",
+    "typst",
+)
+
+
+def software() -> dict[str, str]:
+    """Python and the versions of the packages that compute or render the report."""
+    versions = {"Python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def machine() -> dict[str, str]:
+    """Operating system, processor and the device that trains and evaluates the models."""
+    device = pick_device()
+    return {
+        "operating system": platform.platform(),
+        "processor": _cpu_name(),
+        "CPU cores": str(os.cpu_count()),
+        "torch threads": str(torch.get_num_threads()),
+        "device": str(device)
+        + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
+        "Task 7 precision": training_precision(device)
+        + (" (native bfloat16)" if native_bfloat16(device) else " (bfloat16 would be emulated)"),
+    }
+
+
+def renderer() -> str:
+    """Which renderer `make report` uses on this machine: Quarto if on PATH, else the fallback."""
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        return "fallback (pandoc + Typst from PyPI): no quarto on PATH"
+    version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
+    return f"Quarto {version}"
+
+
+def git_state(root: Path) -> str:
+    """The commit of the working tree, and whether it had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return "not a git checkout"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return commit[:12] + (" with uncommitted changes" if dirty else " (clean)")
+
+
+def data_files(data_dir: Path, names: list[str]) -> list[dict]:
+    """SHA-256, origin and simulation seed of each data file."""
+    manifest = read_manifest(data_dir)
+    rows = []
+    for name in names:
+        path = Path(data_dir) / name
+        origin = data_origin(path)
+        seed = manifest.get(name, {}).get("seed") if origin == "simulated" else None
+        rows.append(
+            {
+                "file": name,
+                "origin": origin,
+                "simulator seed": "–" if seed is None else seed,
+                "SHA-256": file_sha256(path),
+            }
+        )
+    return rows
+
+
+def model_summary(models: list[dict]) -> pd.DataFrame:
+    """One row per chapter and model name (the seeds of a model together): the chapter's number,
+    the model, how many runs, their seeds, epochs, device, total training seconds and how many
+    this build loaded from the cache. The per-run list with cache keys is `model_list`."""
+    columns = ["chapter", "model", "runs", "seeds", "epochs", "device", "training (s)", "cached"]
+    if not models:
+        return pd.DataFrame(columns=columns)
+    table = pd.DataFrame(models)
+    # The chapter by its number ("03-counting-robust" is chapter 3), so that the table fits the page.
+    table["chapter"] = table["chapter"].str.split("-").str[0].str.lstrip("0")
+    rows = []
+    for (chapter, name), runs in table.groupby(["chapter", "name"], sort=False):
+        seeds = sorted(runs["seed"].unique())
+        rows.append(
+            [
+                chapter,
+                name,
+                len(runs),
+                f"{seeds[0]}–{seeds[-1]}" if len(seeds) > 1 else str(seeds[0]),
+                "/".join(map(str, sorted(runs["epochs"].unique()))),
+                "/".join(sorted(runs["device"].unique())),
+                f"{runs['train_seconds'].sum():.0f}",
+                f"{int(runs['from_cache'].sum())} of {len(runs)}",
+            ]
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def model_list(models: list[dict]) -> pd.DataFrame:
+    """Every run of every model: chapter, model, full cache key, epochs, seed, device, training
+    seconds and whether this build loaded it from the cache."""
+    table = pd.DataFrame(
+        models,
+        columns=[
+            "chapter",
+            "name",
+            "key",
+            "epochs",
+            "seed",
+            "device",
+            "train_seconds",
+            "from_cache",
+        ],
+    )
+    return table.rename(
+        columns={
+            "name": "model",
+            "key": "cache key",
+            "train_seconds": "training (s)",
+            "from_cache": "cached",
+        }
+    )
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

@@ -1,0 +1,280 @@
+"""A cache of trained models, keyed by everything a result depends on.
+
+The key hashes the run's name, its hyperparameters, the exact training and validation tensors,
+and the source files of the training loop and of every function the run is built from (model,
+loss, metrics, augmentation). Same key: the stored model is loaded and nothing trains. Any change:
+a new entry is trained, resuming from its own last epoch checkpoint if a previous run was killed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import functools
+import hashlib
+import inspect
+import json
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from lib.training import loop as train_module
+from lib.training.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
+from lib.training.cores import reserved_cores
+from lib.training.device import pick_device
+from lib.training.loop import Augment, History, LossFn, SampleMetric, TrainConfig, fit
+from lib.training.seeding import set_seed
+
+CORES_DIR = ".cores"  # the build's core budget, shared through the cache folder
+
+
+@dataclass
+class TrainedModel:
+    """A trained model with its history and where it came from."""
+
+    name: str
+    model: nn.Module
+    history: History
+    key: str
+    from_cache: bool
+    train_seconds: float
+    config: TrainConfig
+    device: str  # where it was trained
+
+    def provenance(self) -> dict:
+        """What the provenance appendix lists for this model."""
+        return {
+            "name": self.name,
+            "key": self.key,
+            "epochs": self.config.epochs,
+            "train_seconds": self.train_seconds,
+            "from_cache": self.from_cache,
+            "seed": self.config.seed,
+            "device": self.device,
+        }
+
+
+def train_cached(
+    name: str,
+    build_model: Callable[[], nn.Module],
+    train_data: tuple[Tensor, Tensor],
+    val_data: tuple[Tensor, Tensor],
+    config: TrainConfig,
+    loss_fn: LossFn,
+    *,
+    metrics: Mapping[str, SampleMetric] | None = None,
+    augment: Augment | None = None,
+    cache_dir: Path = Path("cache"),
+    threads: int = 1,
+) -> TrainedModel:
+    """Load the model trained with exactly these inputs from `cache_dir`, or train and store it.
+
+    Exactly one process trains a cache entry: another that needs it meanwhile waits and loads it.
+    A training runs `threads` threads on as many cores reserved from the build's budget
+    (lib/training/cores.py); a fixed count per run keeps its weights independent of what else runs.
+    """
+    key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
+    entry = entry_path(cache_dir, name, key)
+    final_path = entry / "model.pt"
+    set_seed(config.seed)  # the initial weights are part of what the seed fixes
+    model = build_model()
+    with _exclusive(entry, name):
+        if final_path.exists():
+            try:
+                stored = load_checkpoint(final_path)
+                model.load_state_dict(stored["model"])
+                return TrainedModel(
+                    name,
+                    model,
+                    stored["history"],
+                    key,
+                    True,
+                    stored["train_seconds"],
+                    config,
+                    stored.get("device", "not recorded"),
+                )
+            except (CorruptCheckpointError, KeyError, RuntimeError) as error:
+                print(
+                    f"warning: cache entry {final_path} is unusable ({error}); retraining",
+                    file=sys.stderr,
+                )
+        with reserved_cores(Path(cache_dir) / CORES_DIR, threads) as cores, _torch_threads(cores):
+            history, seconds = fit(
+                model,
+                train_data,
+                val_data,
+                config,
+                loss_fn,
+                metrics=metrics,
+                augment=augment,
+                checkpoint_path=entry / "checkpoint.pt",
+                description=name,
+            )
+        device = str(pick_device())
+        model.cpu()
+        save_checkpoint(
+            final_path,
+            {
+                "model": model.state_dict(),
+                "history": history,
+                "train_seconds": seconds,
+                "key": key,
+                "device": device,
+            },
+        )
+        (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
+    return TrainedModel(name, model, history, key, False, seconds, config, device)
+
+
+def entry_path(cache_dir: Path, name: str, key: str) -> Path:
+    """The folder holding one cached model (and its checkpoint while it trains)."""
+    return Path(cache_dir) / name / key[:16]
+
+
+@contextmanager
+def _exclusive(entry: Path, name: str) -> Iterator[None]:
+    """Hold the entry's lock; when another process holds it (training this model), wait and say so."""
+    entry.mkdir(parents=True, exist_ok=True)
+    with open(entry / "lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"{name}: another process is training this model ({entry}); waiting for it to finish",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+@contextmanager
+def _torch_threads(count: int) -> Iterator[None]:
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def cache_key(
+    name: str,
+    build_model: Callable,
+    train_data: tuple[Tensor, Tensor],
+    val_data: tuple[Tensor, Tensor],
+    config: TrainConfig,
+    loss_fn: Callable,
+    metrics: Mapping[str, Callable] | None,
+    augment: Callable | None,
+) -> str:
+    """SHA-256 over the run's name, hyperparameters, data tensors and code."""
+    functions = [build_model, loss_fn, augment, *(metrics or {}).values()]
+    # A model class or function handed to a builder through functools.partial is code too.
+    passed_code = [arg for f in functions for arg in _code_arguments(f)]
+    parts = {
+        "name": name,
+        "config": config.as_dict(),
+        "data": [tensor_digest(t) for t in (*train_data, *val_data)],
+        "code": sorted(
+            {code_digest(f) for f in [*functions, *passed_code] if f is not None}
+            | {code_digest(train_module)}
+        ),
+        "arguments": [_bound_arguments(f) for f in functions if f is not None],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def tensor_digest(tensor: Tensor) -> str:
+    """SHA-256 of a tensor's dtype, shape and bytes."""
+    array = tensor.detach().cpu().contiguous().numpy()
+    digest = hashlib.sha256(f"{array.dtype}{array.shape}".encode())
+    digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def code_digest(obj: Any) -> str:
+    """SHA-256 of the code behind `obj`.
+
+    A module, a class or an instance is keyed by its whole source file (a model's file holds the
+    blocks it is built from). A function is keyed by its own source and, recursively, by the code
+    of the functions and classes it names, so adding code elsewhere in its file retrains nothing.
+    """
+    digest = hashlib.sha256()
+    for part in sorted(_code_parts(_unwrap(obj), set())):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def _code_parts(obj: Any, seen: set[int]) -> set[str]:
+    if id(obj) in seen:
+        return set()
+    seen.add(id(obj))
+    if inspect.isfunction(obj):
+        parts = {inspect.getsource(obj)}
+        for name in _names_used(obj.__code__):
+            referenced = obj.__globals__.get(name)
+            if inspect.isfunction(referenced) or inspect.isclass(referenced):
+                parts |= _code_parts(referenced, seen)
+        return parts
+    module = (
+        obj
+        if inspect.ismodule(obj)
+        else inspect.getmodule(obj if inspect.isclass(obj) else type(obj))
+    )
+    if module is None or not getattr(module, "__file__", None):
+        raise ValueError(
+            f"cannot key the cache on {obj!r}: define it in a lib/ module, not in a notebook"
+        )
+    return {Path(module.__file__).read_text()}
+
+
+def _names_used(code) -> set[str]:
+    """Global names a code object and its nested functions refer to."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _names_used(constant)
+    return names
+
+
+def _unwrap(obj: Any) -> Any:
+    while isinstance(obj, functools.partial):
+        obj = obj.func
+    return obj
+
+
+def _code_arguments(obj: Any) -> list[Any]:
+    """The classes and functions frozen into a (nested) functools.partial as arguments."""
+    if not isinstance(obj, functools.partial):
+        return []
+    passed = [*obj.args, *obj.keywords.values()]
+    return [
+        arg for arg in passed if inspect.isfunction(arg) or inspect.isclass(arg)
+    ] + _code_arguments(obj.func)
+
+
+def _bound_arguments(obj: Any) -> str:
+    """The arguments frozen into a functools.partial, or a dataclass instance's fields, as text."""
+    if isinstance(obj, functools.partial):
+        return repr((obj.args, sorted(obj.keywords.items()), _bound_arguments(obj.func)))
+    if (
+        inspect.isfunction(obj)
+        or inspect.isbuiltin(obj)
+        or inspect.isclass(obj)
+        or inspect.ismodule(obj)
+    ):
+        return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', getattr(obj, '__name__', ''))}"
+    if dataclasses.is_dataclass(obj):
+        return repr(obj)  # a dataclass repr lists every field
+    # Other objects (e.g. nn.CrossEntropyLoss) may hide settings from repr(): refuse them.
+    raise ValueError(
+        f"cannot key the cache on {obj!r}: pass a function, a functools.partial "
+        "or a dataclass instance"
+    )

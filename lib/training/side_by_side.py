@@ -1,0 +1,124 @@
+"""Train a chapter's independent runs side by side, one worker process per free core.
+
+A chapter lists the models it needs as `TrainingRun`s. Those the cache lacks are trained in
+worker processes (spawned, so nothing of the notebook's kernel is inherited), each training
+taking its cores from the build's budget (lib/training/cores.py); then every run is loaded from the
+cache in the chapter's own process, in the order given. With one run to train, or one core,
+it trains in the chapter's process, as a plain loop would.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch.multiprocessing
+from torch import Tensor, nn
+
+from lib.training.cache import TrainedModel, cache_key, entry_path, train_cached
+from lib.training.cores import available_cores
+from lib.training.loop import Augment, LossFn, SampleMetric, TrainConfig
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """Everything `train_cached` needs for one model, and how many threads it trains with."""
+
+    name: str
+    build_model: Callable[[], nn.Module]
+    train_data: tuple[Tensor, Tensor]
+    val_data: tuple[Tensor, Tensor]
+    config: TrainConfig
+    loss_fn: LossFn
+    metrics: Mapping[str, SampleMetric] | None = None
+    augment: Augment | None = None
+    threads: int = 1
+
+    def train(self, cache_dir: Path) -> TrainedModel:
+        return train_cached(
+            self.name,
+            self.build_model,
+            self.train_data,
+            self.val_data,
+            self.config,
+            self.loss_fn,
+            metrics=self.metrics,
+            augment=self.augment,
+            cache_dir=cache_dir,
+            threads=self.threads,
+        )
+
+    def entry(self, cache_dir: Path) -> Path:
+        key = cache_key(
+            self.name,
+            self.build_model,
+            self.train_data,
+            self.val_data,
+            self.config,
+            self.loss_fn,
+            self.metrics,
+            self.augment,
+        )
+        return entry_path(cache_dir, self.name, key)
+
+
+def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[TrainedModel]:
+    """The trained model of each run, in order; the missing ones are trained in parallel first.
+
+    `from_cache` is False for the models trained in this call, wherever they were trained.
+    """
+    cache_dir = Path(cache_dir)
+    entries = [run.entry(cache_dir) for run in runs]
+    # Those to train now; a run listed twice trains once.
+    missing = {entry: run for entry, run in zip(entries, runs) if not (entry / "model.pt").exists()}
+    workers = min(len(missing), available_cores())
+    if workers > 1:
+        # Tensors reach the workers through shared memory (torch.multiprocessing's pickler).
+        context = torch.multiprocessing.get_context("spawn")
+        with (
+            _stderr_for_workers(),
+            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        ):
+            list(
+                pool.map(_train_in_worker, missing.values(), [cache_dir] * len(missing))
+            )  # re-raises errors
+    models = [run.train(cache_dir) for run in runs]
+    # A model a worker trained in this call comes back from the cache, but it was trained now.
+    return [
+        replace(model, from_cache=False) if entry in missing else model
+        for entry, model in zip(entries, models)
+    ]
+
+
+@contextmanager
+def _stderr_for_workers() -> Iterator[None]:
+    """Let workers inherit this process's real stderr as their file descriptor 2.
+
+    In a Jupyter kernel, descriptor 2 is a pipe whose contents the kernel sends both to the
+    notebook and to its own stderr, so a worker's progress would reach papermill's log twice;
+    there `sys.stderr.fileno()` is the kernel's own stderr. Python-level writes of this process
+    go through `sys.stderr` and are not affected. Where stderr has no descriptor, nothing changes.
+    """
+    try:
+        target = sys.stderr.fileno()
+    except (AttributeError, OSError):  # a stream without a descriptor (ipykernel under pytest)
+        target = 2
+    if target == 2:
+        yield
+        return
+    saved = os.dup(2)
+    os.dup2(target, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _train_in_worker(run: TrainingRun, cache_dir: Path) -> None:
+    run.train(cache_dir)  # the model is stored in the cache; the chapter's process loads it

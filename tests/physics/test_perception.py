@@ -1,0 +1,49 @@
+import numpy as np
+import torch
+
+from lib.data.simulate import simulate_clips
+from lib.physics.perception import count_agreement, perceive
+from lib.physics.render import BallLook, render_balls
+
+LOOK = BallLook(radius=3.84, sharpness=8.0)  # the simulator's defaults at 32 px
+
+
+def frames_of(centres: list[list[tuple[float, float]]]) -> torch.Tensor:
+    """One clip per list of ball centres, one frame each."""
+    n_balls = max(map(len, centres))
+    positions = torch.full((len(centres), n_balls, 2), float("nan"), dtype=torch.float64)
+    for clip, balls in enumerate(centres):
+        positions[clip, : len(balls)] = torch.tensor(balls, dtype=torch.float64)
+    return render_balls(positions, ~positions[..., 0].isnan(), LOOK, 32, 32)[:, None]
+
+
+def test_render_matches_the_simulator_at_its_settings():
+    frames, _ = simulate_clips(3, 1, np.random.default_rng(0))
+    seen = perceive(torch.from_numpy(frames), LOOK, max_balls=4)
+    rendered = render_balls(
+        seen.centres[:, 0].nan_to_num(), seen.counts[:, 0, None] > torch.arange(4), LOOK, 32, 32
+    )
+    assert (rendered - torch.from_numpy(frames[:, 0])).abs().max() < 1e-5
+
+
+def test_two_touching_balls_are_counted_and_located():
+    touching = [(12.0, 15.0), (12.0 + 2 * LOOK.radius, 15.5)]
+    seen = perceive(frames_of([touching]), LOOK, max_balls=4)
+    assert seen.counts.item() == 2
+    found = sorted(seen.centres[0, 0, :2].tolist())
+    np.testing.assert_allclose(found, touching, atol=1e-4)
+
+
+def test_counts_come_from_the_frames_and_agree_with_labels():
+    frames, labels = simulate_clips(12, 3, np.random.default_rng(1))
+    seen = perceive(torch.from_numpy(frames), LOOK, max_balls=4)
+    assert count_agreement(seen, labels) == 1.0
+    assert count_agreement(seen, labels % 3 + 1) == 0.0
+    assert seen.residual.max() < 1e-10
+
+
+def test_black_frames_hold_no_ball_and_a_changing_count_is_flagged():
+    clip = torch.cat([frames_of([[(10.0, 10.0)]]), torch.zeros(1, 1, 32, 32)], dim=1)
+    seen = perceive(clip, LOOK, max_balls=4)
+    assert seen.counts.tolist() == [[1, 0]]
+    assert seen.clip_counts().tolist() == [-1]

@@ -1,0 +1,49 @@
+"""The provenance appendix's model tables: one row per model in the book, one per run in the file."""
+
+from lib.report.provenance import model_list, model_summary
+
+
+def run(chapter, name, seed, seconds, cached, epochs=5, key="ab" * 32):
+    return {
+        "chapter": chapter,
+        "name": name,
+        "key": key,
+        "epochs": epochs,
+        "train_seconds": seconds,
+        "from_cache": cached,
+        "seed": seed,
+        "device": "cpu",
+    }
+
+
+MODELS = [
+    run("02-counting", "baseline-cnn", 0, 10.0, True),
+    run("02-counting", "baseline-cnn", 1, 12.4, False),
+    run("05-video-beyond", "t7-final", 0, 852.0, False, epochs=120),
+    run("03-counting-robust", "baseline-cnn", 0, 10.0, True),
+]
+
+
+def test_the_summary_has_one_row_per_chapter_and_model_with_the_seeds_together():
+    table = model_summary(MODELS)
+    assert table.values.tolist() == [
+        ["2", "baseline-cnn", 2, "0–1", "5", "cpu", "22", "1 of 2"],
+        ["5", "t7-final", 1, "0", "120", "cpu", "852", "0 of 1"],
+        ["3", "baseline-cnn", 1, "0", "5", "cpu", "10", "1 of 1"],
+    ]
+    assert model_summary([]).empty
+
+
+def test_the_list_keeps_every_run_and_its_full_cache_key():
+    table = model_list(MODELS)
+    assert len(table) == 4 and table["cache key"].str.len().tolist() == [64] * 4
+    assert list(table.columns) == [
+        "chapter",
+        "model",
+        "cache key",
+        "epochs",
+        "seed",
+        "device",
+        "training (s)",
+        "cached",
+    ]

@@ -1,0 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from lib.training.device import pick_device
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_importing_the_training_code_sets_the_cublas_workspace_before_cuda_starts():
+    env = {key: value for key, value in os.environ.items() if key != "CUBLAS_WORKSPACE_CONFIG"}
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, lib.training.cache; print(os.environ['CUBLAS_WORKSPACE_CONFIG'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert shown == ":4096:8"
+
+
+def test_device_override_and_a_clear_error_without_cuda(monkeypatch):
+    monkeypatch.setenv("DEVICE", "cpu")
+    assert pick_device() == torch.device("cpu")
+    monkeypatch.setenv("DEVICE", "cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="CUDA is not available"):
+        pick_device()
