@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from lib.data.course_files import simulate as simulate
+from lib.data import simulate
 from lib.data.simulate import NoRoomError, Physics, render, simulate_clips, simulate_trajectories
 
 PHYSICS = Physics()

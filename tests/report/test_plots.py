@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 import torch
 
-from lib.report import plots as plots
+from lib.report import plots
 
 
 def test_clip_comparison_has_input_truth_and_each_prediction_with_its_error_per_clip_side_by_side():

@@ -1,7 +1,7 @@
 import threading
 import time
 
-from lib.training import cores as cores
+from lib.training import cores
 from lib.training.cores import reserved_cores
 
 

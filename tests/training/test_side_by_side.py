@@ -3,7 +3,7 @@ import torch
 from lib.counting.models import baseline_cnn
 from lib.counting.workflow import correct, cross_entropy
 from lib.settings import BALL_COUNTS
-from lib.training import side_by_side as side_by_side
+from lib.training import side_by_side
 from lib.training.loop import TrainConfig
 from lib.training.side_by_side import TrainingRun, train_side_by_side
 
