@@ -41,8 +41,11 @@ def prose_characters(source: str) -> int:
 
 
 def _is_string(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str))
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
 
 
 def _ids(node: ast.AST) -> set[int]:
@@ -59,7 +62,9 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=Path("lib"))
     parser.add_argument("--limit", type=int, default=None)
     arguments = parser.parse_args()
-    counts = {path: prose_characters(path.read_text()) for path in sorted(arguments.root.rglob("*.py"))}
+    counts = {
+        path: prose_characters(path.read_text()) for path in sorted(arguments.root.rglob("*.py"))
+    }
     for path, count in sorted(counts.items(), key=lambda item: -item[1]):
         if count:
             print(f"{count:7d}  {path}")

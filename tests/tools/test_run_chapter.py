@@ -11,7 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from tools.run_chapter import ChapterKernelManager, clean, kernel_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_clean_drops_parameter_cells_and_stderr_but_keeps_the_rest():

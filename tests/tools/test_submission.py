@@ -11,7 +11,7 @@ import pytest
 from tools.submission import SubmissionError, git_files, write_code_zip
 from tools.title_page import PLACEHOLDERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOT_CODE = (".npz", ".npy", ".pt", ".pth", ".ckpt", ".pdf", ".zip")
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -68,7 +68,7 @@ def repo(tmp_path):
 
 def test_code_zip_holds_exactly_the_tracked_files(repo, tmp_path):
     repo, tracked = repo
-    (repo / "lib" / "data.py").write_text("edited, not yet committed\n")
+    (repo / "lib" / "data" / "course_files.py").write_text("edited, not yet committed\n")
     names = write_code_zip(repo, tmp_path / "code.zip")
     assert names == tracked
     with zipfile.ZipFile(tmp_path / "code.zip") as archive:

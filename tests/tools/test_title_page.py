@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tools.title_page import PLACEHOLDERS, placeholder_message, placeholders_left
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def book(tmp_path, author, subtitle):

@@ -1,0 +1,54 @@
+"""The Makefile's dependencies: a chapter is re-executed when any module it can import changes."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = "05-video-beyond.ipynb"
+OLD, NEW = 1_000_000_000, 1_100_000_000  # seconds since the epoch: sources older than outputs
+
+
+@pytest.fixture
+def built_tree(tmp_path, copy_work_tree):
+    """A copy of the work tree in which every chapter looks executed after its last edit."""
+    tree = copy_work_tree(tmp_path)
+    (tree / "data").mkdir(exist_ok=True)
+    for name in ("part1_bballs_training.npz", "part1_bballs_test.npz", "part2_bballs_sequence.npz"):
+        (tree / "data" / name).touch()
+    (tree / "build" / "chapters").mkdir(parents=True)
+    (tree / "build" / "mode").write_text("full\n")
+    for chapter in (tree / "chapters").glob("*.ipynb"):
+        (tree / "build" / "chapters" / chapter.name).touch()
+    for path in tree.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    for path in (tree / "build").rglob("*"):
+        os.utime(path, (NEW, NEW))
+    return tree
+
+
+def executes_chapter(tree: Path) -> bool:
+    """Whether `make` would re-execute the chapter: a dry run, the build mode taken as unchanged
+    (its rule always runs) and no environment to set up (PYTHON=true)."""
+    dry_run = subprocess.run(
+        ["make", "-n", "-o", "build/mode", "PYTHON=true", f"build/chapters/{CHAPTER}"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return f"Executing chapters/{CHAPTER}" in dry_run
+
+
+def test_an_up_to_date_chapter_is_not_executed_again(built_tree):
+    assert not executes_chapter(built_tree)
+
+
+@pytest.mark.parametrize(
+    "module", ["lib/physics/motion.py", "lib/report/words.py", "lib/settings.py"]
+)
+def test_editing_a_module_in_any_package_executes_the_chapter_again(built_tree, module):
+    os.utime(built_tree / module, (NEW + 1, NEW + 1))
+    assert executes_chapter(built_tree)
