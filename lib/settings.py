@@ -42,3 +42,21 @@ def seeds(quick: bool) -> range:
 def budget(config: TrainConfig, quick: bool) -> TrainConfig:
     """`config`, cut to one epoch in a quick preview."""
     return replace(config, epochs=1) if quick else config
+
+
+# Part 1 ---------------------------------------------------------------------------------------
+# The simulator's training ball radius (box units): what this build simulates, never a fact
+# about a supplied file, whose radii the chapters measure.
+TRAINING_RADIUS = 1.2
+TEST_RADIUS_RANGE = (0.8, 1.8)  # the simulated test file's per-ball radii: the distribution shift
+TRAIN_FRACTION = 0.8  # the handout's split: the first 80 % of the training file train
+TEST_BRIGHTNESS_PERCENTILES = (5, 95)  # the test file's brightness-per-ball range quoted in 01
+SIZE_SHIFT_TOLERANCE = 0.1  # a test brightness this far outside the training range is a shift
+SAME_SIZE_TOLERANCE = 0.05  # training radii within this fraction of each other: one size
+BALL_BODY_LEVEL = 0.5  # pixels brighter than this are a ball's body, not its soft rim
+FITTED_ACCURACY = 0.95  # a mean validation accuracy from which a model fits its own distribution
+NOISE_SDS = 2  # a change counts when it exceeds this many of the baseline's seed deviations
+SCALE_RANGE = (0.6, 1.6)  # per-ball size factor of Task 4's augmentation, fixed before any run
+TARGET_ACCURACY = 0.97  # the mean test accuracy Task 4's final model should reach
+# Task 4's longer training, for the ablation's row and the final model.
+ROBUST_PART1 = replace(HANDOUT_PART1, epochs=15, schedule="onecycle")

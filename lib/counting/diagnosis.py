@@ -25,9 +25,9 @@ from torch import Tensor, nn
 from lib.counting.workflow import predicted_counts
 from lib.data.blobs import count_blobs
 from lib.data.course_files import IMAGE_SIZE
-from lib.data.simulate import MAX_START_DRAWS, NoRoomError, Physics, simulate_clips
+from lib.data.simulate import NoRoomError, Physics, simulate_clips
 from lib.report.words import listed
-from lib.settings import BALL_COUNTS
+from lib.settings import BALL_BODY_LEVEL, BALL_COUNTS
 from lib.training.loop import predict
 
 # The renderer draws a ball of radius r as exp(-(d / r)^8) around its centre (lib.data.simulate), so
@@ -137,34 +137,25 @@ def size_probe(radii: Sequence[float], per_cell: int, seed: int = 0) -> SizeProb
     )
 
 
-def left_out_words(left_out: Sequence[tuple[int, float]]) -> str:
-    """One sentence naming the probe cells that were left out and why; '' when there are none."""
+def left_out_cells(left_out: Sequence[tuple[int, float]]) -> str:
+    """The probe cells that were left out, named as the text lists them ('the two-ball images of
+    radius 2.4 and the three-ball images of radius 2.3 to 2.4'); 'nothing' when there are none."""
     if not left_out:
-        return ""
+        return "nothing"
     by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
-    parts = [
-        f"no {NUMBER_WORDS[count]}-ball images of radius "
-        + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
-        for count, radii in sorted(by_count.items())
-    ]
-    return (
-        f"The probe has {listed(parts)}: so many balls of that size found no room in the box, "
-        f"inside the walls and apart from each other, in {MAX_START_DRAWS:,} random placements."
+    return listed(
+        [
+            f"the {NUMBER_WORDS[count]}-ball images of radius "
+            + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
+            for count, radii in sorted(by_count.items())
+        ]
     )
 
 
-def rescale_shortfall_words(before: Tensor, after: Tensor, max_draws: int) -> str:
-    """A sentence on the images that `rescale_balls` left as they were (their balls found no
-    room to change size in `max_draws` draws); '' when it rescaled every image."""
-    kept = int((before == after).flatten(1).all(dim=1).sum())
-    if not kept:
-        return ""
-    rest = "the remaining one" if kept == 1 else f"the remaining {kept}"
-    return (
-        f"The fixed draw rescaled {len(before) - kept} of the {len(before)} validation images; "
-        f"in {rest} the balls found no room to change size in {max_draws} draws, so "
-        + ("that image keeps its sizes." if kept == 1 else "those images keep their sizes.")
-    )
+def unchanged_images(before: Tensor, after: Tensor) -> int:
+    """How many images `rescale_balls` left exactly as they were (their balls found no room to
+    change size)."""
+    return int((before == after).flatten(1).all(dim=1).sum())
 
 
 def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataFrame:
@@ -185,7 +176,7 @@ def probe_predictions(models: Sequence[nn.Module], probe: SizeProbe) -> pd.DataF
     )
 
 
-def edge_gap(images: Tensor, body_level: float = 0.5) -> int:
+def edge_gap(images: Tensor, body_level: float = BALL_BODY_LEVEL) -> int:
     """The fewest pixels between the top or left edge and a ball's body (pixels brighter than
     `body_level`), over the images (N, 1, H, W) that show one."""
     body = images[:, 0] > body_level

@@ -31,9 +31,10 @@ class CountingData:
 
 
 def load_counting_data(data_dir: Path, quick: bool = False) -> CountingData:
-    """The handout's split: first 80 % of the training file to train, last 20 % to validate."""
+    """The handout's split: the first lib.settings.TRAIN_FRACTION of the training file trains,
+    the rest validates."""
     frames, labels = load_course_file(Path(data_dir) / PART1_TRAINING, n_frames=1)
-    train, val = split_train_val(frames, labels, train_fraction=0.8)
+    train, val = split_train_val(frames, labels)
     splits = {
         "train": train,
         "val": val,
@@ -61,7 +62,7 @@ def cross_entropy(logits: Tensor, counts: Tensor) -> Tensor:
 
 
 def correct(logits: Tensor, counts: Tensor) -> Tensor:
-    """Per-sample 1.0 where the predicted number of balls is right: averaged, this is the accuracy."""
+    """Per sample 1.0 where the predicted number of balls is right: its mean is the accuracy."""
     return (predicted_counts(logits) == counts).float()
 
 
@@ -73,7 +74,8 @@ def counter_run(
     loss_fn=cross_entropy,
     augment: Augment | None = None,
 ) -> TrainingRun:
-    """One counting model to train on the training split (lib.training.side_by_side trains or loads it)."""
+    """One counting model to train on the training split (lib.training.side_by_side trains
+    or loads it)."""
     return TrainingRun(
         name,
         build_model,

@@ -23,16 +23,20 @@ from typing import Literal
 import numpy as np
 
 from lib.data.simulate import Physics, simulate_clips
-from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING, PART2_SEQUENCE
+from lib.settings import (
+    BALL_COUNTS,
+    PART1_TEST,
+    PART1_TRAINING,
+    PART2_SEQUENCE,
+    TEST_RADIUS_RANGE,
+    TRAIN_FRACTION,
+    TRAINING_RADIUS,
+)
 
 MANIFEST_NAME = "simulated.json"
 
 IMAGE_SIZE = 32
 FRAME_PIXELS = IMAGE_SIZE * IMAGE_SIZE
-# The simulator's radii, not facts about a supplied file: the chapters measure the radii of the
-# files at hand (lib.counting.diagnosis.ball_radii) and quote these only for files simulated here.
-TRAINING_RADIUS = 1.2
-TEST_RADIUS_RANGE = (0.8, 1.8)  # the Part 1 test set's distribution shift: per-ball radii
 LABEL_KEYS = ("labels", "label")  # the handout says `labels`; copies in the wild use `label`
 # What a broken archive raises while opening or reading it.
 ARCHIVE_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)
@@ -138,7 +142,7 @@ def load_course_file(path: Path, n_frames: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def split_train_val(
-    frames: np.ndarray, labels: np.ndarray, train_fraction: float = 0.8
+    frames: np.ndarray, labels: np.ndarray, train_fraction: float = TRAIN_FRACTION
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """First `train_fraction` of the clips for training, the rest for validation, unshuffled."""
     if not 0 < train_fraction < 1:

@@ -1,0 +1,104 @@
+"""Part 1, Task 4: the ablation's rows (each change alone, then all together), trained over seeds
+and scored on the validation split, the rescaled validation split and the test file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import torch
+
+from lib.counting.augment import count_preserving, rescale_balls
+from lib.counting.models import baseline_cnn, counting_cnn
+from lib.counting.workflow import CountingData, counter_run, evaluate_counter
+from lib.settings import SCALE_RANGE
+from lib.training.loop import TrainConfig
+from lib.training.side_by_side import train_side_by_side
+
+RESCALED_VAL_SEED = 2023  # the one fixed draw of the rescaled validation split
+
+
+def ablation_rows(baseline: TrainConfig, longer: TrainConfig) -> dict[str, tuple]:
+    """Row name: (run name, model, augmentation, training settings); the baseline first, the
+    final model (every change) last."""
+    size_augmentation = partial(count_preserving, scale_range=SCALE_RANGE)
+    return {
+        "baseline": ("baseline-cnn", baseline_cnn, None, baseline),
+        "baseline + size augmentation": (
+            "cnn-size-augment",
+            baseline_cnn,
+            size_augmentation,
+            baseline,
+        ),
+        "baseline + flips and quarter turns": (
+            "cnn-flips",
+            baseline_cnn,
+            partial(count_preserving, flips=True),
+            baseline,
+        ),
+        "baseline + batch normalisation": (
+            "cnn-batchnorm",
+            partial(counting_cnn, batch_norm=True),
+            None,
+            baseline,
+        ),
+        "baseline + global average pooling": (
+            "cnn-global-pool",
+            partial(counting_cnn, global_pool=True),
+            None,
+            baseline,
+        ),
+        "baseline + longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
+        "all changes (final)": (
+            "robust-cnn",
+            partial(counting_cnn, batch_norm=True, global_pool=True),
+            partial(count_preserving, scale_range=SCALE_RANGE, flips=True),
+            longer,
+        ),
+    }
+
+
+def train_rows(rows: dict[str, tuple], data: CountingData, seeds, cache_dir: Path) -> dict:
+    """The trained (or cached) runs of every row, one per seed, by row."""
+    # All rows and seeds train side by side; the trained models come back in the order listed.
+    planned = [
+        (row, counter_run(name, build, data, replace(config, seed=s), augment=augment))
+        for row, (name, build, augment, config) in rows.items()
+        for s in seeds
+    ]
+    trained = train_side_by_side([run for _, run in planned], cache_dir)
+    return {
+        row: [
+            model
+            for (planned_row, _), model in zip(planned, trained, strict=True)
+            if planned_row == row
+        ]
+        for row in rows
+    }
+
+
+def rescaled_validation(data: CountingData):
+    """The validation split with its balls rescaled once by the size augmentation."""
+    images, counts = data.val
+    return rescale_balls(
+        images, torch.Generator().manual_seed(RESCALED_VAL_SEED), SCALE_RANGE
+    ), counts
+
+
+def row_scores(runs: dict, data: CountingData, rescaled_val) -> dict[str, dict]:
+    """Per row, per seed: validation and rescaled-validation accuracy, test evaluation and
+    accuracy, training seconds."""
+    scores = {}
+    for row, row_runs in runs.items():
+        test = [evaluate_counter(run.model, data.test) for run in row_runs]
+        scores[row] = {
+            "val": [run.history["val_accuracy"][-1] for run in row_runs],
+            "rescaled val": [
+                evaluate_counter(run.model, rescaled_val).accuracy for run in row_runs
+            ],
+            "test": test,
+            "test accuracy": [e.accuracy for e in test],
+            "seconds": [run.train_seconds for run in row_runs],
+        }
+    return scores
