@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.ndimage
 import torch
 from torch import Tensor
 
+from lib.data.blobs import count_blobs
 from lib.physics.least_squares import levenberg_marquardt
 from lib.physics.motion import Rules
 from lib.physics.perception import perceive
@@ -37,7 +37,8 @@ GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's
 
 
 class IdentificationError(ValueError):
-    """The training clips do not show what a setting is read from (a lone ball, a bounce off each wall)."""
+    """The training clips do not show what a setting is read from (a lone ball, a bounce off
+    each wall)."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,12 @@ def identify_settings(clips: Tensor) -> Settings:
 def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     """Radius and sharpness from frames showing one blob, and how many frames agreed on them."""
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
-    one_blob = [i for i, frame in enumerate(frames.numpy()) if _blob_count(frame) == 1][
-        :LOOK_FRAMES
-    ]
+    # One region brighter than half the frame's maximum, diagonal neighbours joined.
+    one_blob = [
+        i
+        for i, frame in enumerate(frames.numpy())
+        if count_blobs(frame, frame.max() / 2, diagonal=True) == 1
+    ][:LOOK_FRAMES]
     if not one_blob:
         raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
     images = frames[one_blob]
@@ -136,13 +140,6 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     inliers = sse <= INLIER_FACTOR * sse.median()
     radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
     return BallLook(float(radius), float(sharpness)), int(inliers.sum())
-
-
-def _blob_count(frame: np.ndarray) -> int:
-    """Connected regions brighter than half the frame's maximum (diagonal neighbours join)."""
-    if frame.max() <= 0:
-        return 0
-    return scipy.ndimage.label(frame > frame.max() / 2, structure=np.ones((3, 3)))[1]
 
 
 def _centroids(images: Tensor) -> Tensor:
@@ -207,7 +204,8 @@ def _substeps(times: Tensor) -> tuple[int, Tensor]:
 def _walls(
     bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: float
 ) -> tuple[float, float, float, float]:
-    """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high, y low, y high."""
+    """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high,
+    y low, y high."""
     walls = []
     for axis in (0, 1):
         for direction in (-1.0, 1.0):
@@ -217,7 +215,7 @@ def _walls(
                     f"no bounce off the {'low' if direction < 0 else 'high'} "
                     f"{'xy'[axis]} wall in the training clips: cannot place it"
                 )
-            # The bouncing sub-step's position had crossed; the one before (a sub-step back) had not.
+            # The bouncing sub-step's position had crossed; the one a sub-step before had not.
             crossed = bounces["position"][chosen] + direction * radius
             before = crossed - direction * bounces["speed"][chosen] / substeps
             inner = before.max() if direction > 0 else before.min()

@@ -19,5 +19,7 @@ def set_seed(seed: int) -> None:
 
 
 def derived_seed(*parts: int) -> int:
-    """A seed for one stage of a run (e.g. seed, epoch), stable across processes and resumes."""
+    """A seed for one stage of a run (e.g. seed, epoch, stage), stable across processes and
+    resumes. Trailing zero parts are dropped (numpy's SeedSequence ignores them), so the last part
+    should be a nonzero stage number, as lib.training.loop's are."""
     return int(np.random.SeedSequence(list(parts)).generate_state(1)[0])

@@ -64,7 +64,8 @@ def l1_loss(predictions: Tensor, targets: Tensor) -> Tensor:
 
 
 def bce_loss(predictions: Tensor, targets: Tensor) -> Tensor:
-    """Binary cross-entropy of predicted pixel values against the frames, both read as probabilities.
+    """Binary cross-entropy of predicted pixel values against the frames, both read as
+    probabilities.
 
     The predictions must lie in [0, 1] (a sigmoid output); PyTorch bounds each log term at -100,
     so predictions of exactly 0 or 1 give a finite loss.
@@ -75,10 +76,15 @@ def bce_loss(predictions: Tensor, targets: Tensor) -> Tensor:
 LOG_MSE_FLOOR = 1e-5  # an MSE of 1e-5 is 50 dB: no clip needs to be pushed further
 
 
+def clip_mse(predictions: Tensor, targets: Tensor) -> Tensor:
+    """Each clip's mean squared error over its frames and pixels, (B,)."""
+    return (predictions - targets).pow(2).flatten(1).mean(dim=1)
+
+
 def log_mse_loss(predictions: Tensor, targets: Tensor) -> Tensor:
-    """Mean over clips of 10 log10(MSE of the clip + floor): minus the mean PSNR, up to the floor."""
-    clip_mse = ((predictions - targets) ** 2).flatten(1).mean(dim=1)
-    return (10 * torch.log10(clip_mse + LOG_MSE_FLOOR)).mean()
+    """Mean over clips of 10 log10(MSE of the clip + floor): minus the mean PSNR, up to the
+    floor."""
+    return (10 * torch.log10(clip_mse(predictions, targets) + LOG_MSE_FLOOR)).mean()
 
 
 def ssim_loss(predictions: Tensor, targets: Tensor) -> Tensor:
@@ -88,7 +94,8 @@ def ssim_loss(predictions: Tensor, targets: Tensor) -> Tensor:
 
 @dataclass(frozen=True)
 class FrameLoss:
-    """A weighted sum of MSE, L1, binary cross-entropy, 1 - SSIM and log-MSE; zero weights are skipped.
+    """A weighted sum of MSE, L1, binary cross-entropy, 1 - SSIM and log-MSE; zero weights are
+    skipped.
 
     The weights are fields, so they are part of the cache key of every model trained with it.
     """
@@ -113,8 +120,3 @@ class FrameLoss:
             if weight:
                 total = total + weight * term(predictions, targets)
         return total
-
-
-def per_clip_mse(predictions: Tensor, targets: Tensor) -> Tensor:
-    """MSE of each clip, (B,): a sample metric for the training loop."""
-    return ((predictions - targets) ** 2).flatten(1).mean(dim=1)

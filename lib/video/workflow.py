@@ -19,6 +19,7 @@ from lib.metrics import VideoMetrics, video_metrics
 from lib.settings import BALL_COUNTS, PART2_SEQUENCE
 from lib.training.loop import Augment, LossFn, TrainConfig, predict
 from lib.training.side_by_side import TrainingRun
+from lib.video.losses import clip_mse
 
 N_INPUT_FRAMES = 5
 QUICK_SIZES = {"train": 64, "val": 32}  # a preview, not a result
@@ -60,11 +61,6 @@ def mse_loss(predictions: Tensor, targets: Tensor) -> Tensor:
     return F.mse_loss(predictions, targets)
 
 
-def clip_mse(predictions: Tensor, targets: Tensor) -> Tensor:
-    """Each clip's mean squared error over its frames and pixels, (B,)."""
-    return (predictions - targets).pow(2).flatten(1).mean(dim=1)
-
-
 def predictor_run(
     name: str,
     build_model: Callable[[], nn.Module],
@@ -74,8 +70,9 @@ def predictor_run(
     augment: Augment | None = None,
     threads: int = 1,
 ) -> TrainingRun:
-    """One frame predictor to train on the training clips (lib.training.side_by_side trains or loads it).
-    Its history records the MSE too, so that models trained with other losses compare with Task 6's."""
+    """One frame predictor to train on the training clips (lib.training.side_by_side trains or
+    loads it). Its history records the MSE too, so that models trained with other losses compare
+    with Task 6's."""
     return TrainingRun(
         name,
         build_model,
@@ -97,7 +94,8 @@ def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics,
 
 
 def inference_ms(model: nn.Module, inputs: Tensor) -> float:
-    """Milliseconds per clip for predicting all of `inputs` (lib.training.loop.predict's batches)."""
+    """Milliseconds per clip for predicting all of `inputs` (lib.training.loop.predict's
+    batches)."""
     started = time.perf_counter()
     predict(model, inputs)
     return 1000 * (time.perf_counter() - started) / len(inputs)
@@ -131,8 +129,8 @@ def scores_by_ball_count(
 
 def psnr_three_ways(predictors: Mapping[str, VideoMetrics]) -> pd.DataFrame:
     """Per model, its per-clip PSNRs summarised three ways (lib.metrics.PsnrSummary): the mean with
-    each clip capped at lib.metrics.PSNR_CAP and the share of clips at the cap, the median, and the PSNR of the
-    mean MSE."""
+    each clip capped at lib.metrics.PSNR_CAP and the share of clips at the cap, the median, and the
+    PSNR of the mean MSE."""
     rows = []
     for label, metrics in predictors.items():
         summary = metrics.psnr_summary()
@@ -203,7 +201,7 @@ def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndar
     border = bright[..., 0, :] | bright[..., -1, :] | bright[..., :, 0] | bright[..., :, -1]
     at_wall = border.any(axis=(1, 2))
     events = np.where(at_wall, EVENTS[1], EVENTS[0]).astype(object)
-    for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts))):
+    for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts), strict=True)):
         if n > 1 and (count_blobs(clip, CONTACT_LEVEL) < n).any():
             events[i] = EVENTS[2]
     return events

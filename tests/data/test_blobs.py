@@ -15,6 +15,13 @@ def test_count_blobs_counts_four_connected_bright_regions_per_frame():
     assert count_blobs(diagonal, 0.5) == 6
 
 
+def test_count_blobs_joins_diagonal_neighbours_when_asked():
+    diagonal = np.eye(6)
+    diagonal[0, 5] = 1.0  # a corner pixel that touches nothing
+    assert count_blobs(diagonal, 0.5) == 7
+    assert count_blobs(diagonal, 0.5, diagonal=True) == 2
+
+
 def test_count_blobs_keeps_the_leading_dimensions_and_reads_tensors():
     frames = torch.zeros(3, 1, 4, 4)
     frames[1, 0, 0, 0] = frames[2, 0, 0, 0] = frames[2, 0, 3, 3] = 1.0

@@ -5,9 +5,10 @@ import pytest
 
 from lib.metrics import video_metrics
 from lib.report.results import ChapterResults, load_results
+from lib.training.device import pick_device
 
 
-def test_record_holds_mean_std_and_seed_count(tmp_path):
+def test_record_holds_mean_std_seed_count_and_the_device_that_trains(tmp_path):
     results = ChapterResults("02-x", tmp_path)
     record = results.add("task3", "baseline-cnn", "test_accuracy", [0.8, 0.9, 1.0])
     assert record == {
@@ -17,9 +18,16 @@ def test_record_holds_mean_std_and_seed_count(tmp_path):
         "value": pytest.approx(0.9),
         "std": pytest.approx(0.1),
         "n_seeds": 3,
-        "device": "cpu",
+        "device": str(pick_device()),
     }
     assert results.add("task6", "unet", "val_psnr", 21.5)["std"] == 0.0
+
+
+def test_the_device_recorded_is_the_one_device_picks(tmp_path, monkeypatch):
+    # "meta" is a device every torch has and no machine trains on: it cannot be a default.
+    monkeypatch.setenv("DEVICE", "meta")
+    record = ChapterResults("02-x", tmp_path).add("task3", "m", "test_accuracy", 1.0)
+    assert record["device"] == "meta"
 
 
 def test_unknown_metric_is_refused(tmp_path):

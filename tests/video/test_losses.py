@@ -7,10 +7,10 @@ from skimage.metrics import structural_similarity
 from lib.video.losses import (
     FrameLoss,
     bce_loss,
+    clip_mse,
     frame_ssim,
     l1_loss,
     log_mse_loss,
-    per_clip_mse,
     ssim_loss,
 )
 
@@ -28,8 +28,8 @@ def test_ssim_matches_scikit_image(noise):
     ours = frame_ssim(predictions.double(), targets.double()).numpy()
     theirs = np.array(
         [
-            [structural_similarity(p, t, data_range=1.0) for p, t in zip(ps, ts)]
-            for ps, ts in zip(predictions.double().numpy(), targets.double().numpy())
+            [structural_similarity(p, t, data_range=1.0) for p, t in zip(ps, ts, strict=True)]
+            for ps, ts in zip(predictions.double().numpy(), targets.double().numpy(), strict=True)
         ]
     )
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
@@ -54,19 +54,45 @@ def test_frame_loss_is_the_weighted_sum_of_its_terms():
     torch.testing.assert_close(mixed, expected)
 
 
-def test_sharpening_losses_prefer_a_sharp_guess_to_a_smear_more_than_mse_does():
-    """Half the time a ball is here, half the time there: MSE is indifferent between the
-    smeared average and a sharp guess, the absolute error is not worse for the sharp guess."""
+def two_places() -> tuple[torch.Tensor, torch.Tensor]:
+    """A 6 x 6 ball (36 pixels) here or there, in a 32 x 32 frame (1024 pixels)."""
     here, there = torch.zeros(1, 1, 32, 32), torch.zeros(1, 1, 32, 32)
     here[..., 8:14, 8:14] = 1
     there[..., 8:14, 16:22] = 1
+    return here, there
+
+
+def expected_loss(loss, guess, outcomes) -> float:
+    """The loss of `guess` averaged over the (probability, target) `outcomes`."""
+    return sum(probability * float(loss(guess, target)) for probability, target in outcomes)
+
+
+def test_with_even_odds_mse_prefers_the_smear_and_l1_is_indifferent():
+    """Half the time the ball is here, half the time there. The smear (0.5 in both places) is off
+    by 0.5 on 72 pixels whatever happens: MSE 72 * 0.25 / 1024, L1 72 * 0.5 / 1024. The sharp
+    guess (here) is exact or off by 1 on 72 pixels: MSE and L1 both 0.5 * 72 / 1024."""
+    here, there = two_places()
+    outcomes = [(0.5, here), (0.5, there)]
     smear, sharp = (here + there) / 2, here
+    assert expected_loss(F.mse_loss, smear, outcomes) == pytest.approx(18 / 1024)
+    assert expected_loss(F.mse_loss, sharp, outcomes) == pytest.approx(36 / 1024)
+    assert expected_loss(l1_loss, smear, outcomes) == pytest.approx(36 / 1024)
+    assert expected_loss(l1_loss, sharp, outcomes) == pytest.approx(36 / 1024)
 
-    def expected_loss(loss, guess):
-        return (float(loss(guess, here)) + float(loss(guess, there))) / 2
 
-    assert expected_loss(F.mse_loss, smear) < expected_loss(F.mse_loss, sharp)
-    assert expected_loss(l1_loss, sharp) <= expected_loss(l1_loss, smear) + 1e-9
+def test_with_uneven_odds_l1_prefers_the_likelier_sharp_guess_and_mse_the_smear():
+    """Three times in four the ball is here. The smear (the mean: 0.75 here, 0.25 there) is off by
+    0.25 on all 72 pixels when the ball is here, by 0.75 when it is there: MSE
+    (0.75 * 72 * 0.0625 + 0.25 * 72 * 0.5625) / 1024 = 13.5 / 1024, L1
+    (0.75 * 72 * 0.25 + 0.25 * 72 * 0.75) / 1024 = 27 / 1024. The sharp guess (here, the median)
+    is off by 1 on 72 pixels a quarter of the time: 18 / 1024 under both losses."""
+    here, there = two_places()
+    outcomes = [(0.75, here), (0.25, there)]
+    smear, sharp = 0.75 * here + 0.25 * there, here
+    assert expected_loss(F.mse_loss, smear, outcomes) == pytest.approx(13.5 / 1024)
+    assert expected_loss(F.mse_loss, sharp, outcomes) == pytest.approx(18 / 1024)
+    assert expected_loss(l1_loss, smear, outcomes) == pytest.approx(27 / 1024)
+    assert expected_loss(l1_loss, sharp, outcomes) == pytest.approx(18 / 1024)
 
 
 def test_gradients_are_finite_at_the_range_ends():
@@ -82,19 +108,21 @@ def test_bce_rejects_values_outside_the_unit_interval():
         bce_loss(predictions + 1.5, targets)
 
 
-def test_per_clip_mse():
-    predictions, targets = pair()
-    values = per_clip_mse(predictions, targets)
-    assert values.shape == (3,)
-    torch.testing.assert_close(values.mean(), F.mse_loss(predictions, targets))
+def test_clip_mse_is_each_clips_mean_over_frames_and_pixels():
+    predictions, targets = torch.zeros(2, 5, 4, 4), torch.zeros(2, 5, 4, 4)
+    targets[1, 0] = 1.0  # one frame of five wrong by 1 everywhere
+    torch.testing.assert_close(clip_mse(predictions, targets), torch.tensor([0.0, 0.2]))
 
 
 def test_log_mse_is_minus_the_mean_psnr_of_the_clips():
-    predictions, targets = pair()
-    clip_mse = ((predictions - targets) ** 2).flatten(1).mean(1)
-    expected = (10 * torch.log10(clip_mse + 1e-5)).mean()
-    torch.testing.assert_close(log_mse_loss(predictions, targets), expected)
-    torch.testing.assert_close(FrameLoss(mse=0, log_mse=1)(predictions, targets), expected)
+    """Clip errors of 0.1 and 0.01 everywhere: MSEs 1e-2 and 1e-4, plus the floor 1e-5, give
+    10 log10(0.01001) = -19.99566 dB and 10 log10(0.00011) = -39.58607 dB, mean -29.79087."""
+    targets = torch.zeros(2, 5, 8, 8)
+    predictions = targets + torch.tensor([0.1, 0.01]).view(2, 1, 1, 1)
+    assert float(log_mse_loss(predictions, targets)) == pytest.approx(-29.79087, abs=1e-4)
+    assert float(FrameLoss(mse=0, log_mse=1)(predictions, targets)) == pytest.approx(
+        -29.79087, abs=1e-4
+    )
 
 
 def test_log_mse_weights_each_clip_by_its_inverse_error():

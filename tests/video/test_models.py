@@ -31,7 +31,9 @@ def test_defaults_are_table_3_layer_for_layer():
     assert count_parameters(model) == count_parameters(reference)
     shapes = [p.shape for p in reference.state_dict().values()]
     assert [p.shape for p in model.state_dict().values()] == shapes
-    model.load_state_dict(dict(zip(model.state_dict(), reference.state_dict().values())))
+    model.load_state_dict(
+        dict(zip(model.state_dict(), reference.state_dict().values(), strict=True))
+    )
     x = frames()
     torch.testing.assert_close(model(x), reference(x))
 
@@ -71,13 +73,23 @@ def test_coordinate_channels_span_the_frame():
     assert torch.equal(grid[:, 0, :, 7], grid[:, 0, :, 20])  # row coordinate constant along a row
 
 
-def test_coords_change_the_function():
+def test_coordinate_channels_change_the_function_of_the_same_network():
+    """A network with coordinate channels against the same network without them: the same
+    weights on the five frames, the two coordinate inputs dropped from the first convolution.
+    Zeroing the coordinates' weights makes the two agree, so any difference is theirs."""
     torch.manual_seed(0)
-    model = VideoUNet(widths=(8, 16, 16), coords=True, output="sigmoid")
-    shifted = torch.roll(frames(), 3, dims=-1)
-    # Without coordinates a convolutional net is (nearly) shift-equivariant; with them it need not be.
-    assert model.down_blocks[0][0].in_channels == 7
-    assert not torch.allclose(torch.roll(model(frames()), 3, dims=-1), model(shifted))
+    with_coords = VideoUNet(widths=(8, 16, 16), coords=True, output="sigmoid").eval()
+    without = VideoUNet(widths=(8, 16, 16), coords=False, output="sigmoid").eval()
+    first = "down_blocks.0.0.weight"
+    assert with_coords.state_dict()[first].shape[1] == 7  # five frames, then row and column
+    weights = dict(with_coords.state_dict())
+    weights[first] = weights[first][:, :5]
+    without.load_state_dict(weights)
+    x = frames()
+    with torch.no_grad():
+        assert (with_coords(x) - without(x)).abs().max() > 1e-3
+        with_coords.down_blocks[0][0].weight[:, 5:] = 0
+        torch.testing.assert_close(with_coords(x), without(x))
 
 
 def test_delta_output_starts_from_the_last_input_frame():
@@ -97,7 +109,8 @@ def test_straight_through_clip_clips_values_but_not_gradients():
 
 
 class OldestFrame(torch.nn.Module):
-    """A step model that returns the oldest frame of its window: it exposes the window's contents."""
+    """A step model that returns the oldest frame of its window: it exposes the window's
+    contents."""
 
     def forward(self, window):
         return window[:, :1]

@@ -1,4 +1,5 @@
-"""lib/video/workflow.py: the example clips, the events of a clip, and the tables and timings of the chapters."""
+"""lib/video/workflow.py: the example clips, the events of a clip, and the tables and timings of
+the chapters."""
 
 import numpy as np
 import pytest
@@ -14,7 +15,6 @@ from lib.video.workflow import (
     ball_count_groups,
     beats_at_every_step,
     clip_events,
-    clip_mse,
     example_clips,
     inference_ms,
     scores_by_ball_count,
@@ -99,9 +99,3 @@ def test_scores_by_ball_count_average_each_predictor_over_the_clips_of_each_coun
 
 def test_inference_ms_is_per_clip():
     assert 0 < inference_ms(nn.Conv2d(5, 5, 1), torch.zeros(8, 5, 32, 32)) < 1000
-
-
-def test_clip_mse_is_each_clips_mean_over_frames_and_pixels():
-    predictions, targets = torch.zeros(2, 5, 4, 4), torch.zeros(2, 5, 4, 4)
-    targets[1, 0] = 1.0  # one frame of five wrong by 1 everywhere
-    torch.testing.assert_close(clip_mse(predictions, targets), torch.tensor([0.0, 0.2]))

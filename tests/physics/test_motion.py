@@ -1,0 +1,74 @@
+"""lib/physics/motion.py: roll-outs through wall bounces and elastic collisions, by hand."""
+
+import torch
+
+from lib.physics.motion import Rules, roll_out
+
+BOX = Rules(radius=1.0, low_walls=(0.0, 0.0), high_walls=(10.0, 10.0), substeps=1)
+OPEN = Rules(radius=1.0, low_walls=(-100.0, -100.0), high_walls=(100.0, 100.0), substeps=1)
+
+
+def state(*balls):
+    """Positions and velocities (1, B, 2) of balls given as (x, y, vx, vy), all present."""
+    values = torch.tensor(balls, dtype=torch.float64)[None]
+    return values[..., :2], values[..., 2:], torch.ones(1, len(balls), dtype=torch.bool)
+
+
+def test_a_ball_bounces_off_the_wall_it_comes_within_a_radius_of():
+    """x = 8 moving at 1.5: 9.5 is past 10 - 1, so the velocity turns to -1.5: 8.0, then 6.5."""
+    positions, velocities, present = state((8.0, 5.0, 1.5, 0.0))
+    frames, after = roll_out(positions, velocities, present, BOX, n_frames=3)
+    torch.testing.assert_close(
+        frames[0, :, 0, 0], torch.tensor([9.5, 8.0, 6.5], dtype=torch.float64)
+    )
+    torch.testing.assert_close(frames[0, :, 0, 1], torch.full((3,), 5.0, dtype=torch.float64))
+    torch.testing.assert_close(after[0, 0], torch.tensor([-1.5, 0.0], dtype=torch.float64))
+
+
+def test_sub_steps_turn_the_ball_within_the_frame():
+    """From x = 8.6 at 1.5: one step lands at 10.1; two half steps reach 9.35 (past 9), turn,
+    and land at 8.6, then 7.85 and 7.1 in the next frame."""
+    positions, velocities, present = state((8.6, 5.0, 1.5, 0.0))
+    one, _ = roll_out(positions, velocities, present, BOX, n_frames=1)
+    two, _ = roll_out(positions, velocities, present, Rules(1.0, (0.0, 0.0), (10.0, 10.0), 2), 2)
+    assert abs(float(one[0, 0, 0, 0]) - 10.1) < 1e-12
+    torch.testing.assert_close(two[0, :, 0, 0], torch.tensor([8.6, 7.1], dtype=torch.float64))
+
+
+def test_a_head_on_elastic_collision_exchanges_the_velocities():
+    """A from x = 2 at 1, B from x = 6 at -0.5: 3 and 5.5 (2.5 apart), then 4 and 5 (1 apart,
+    closing at 1.5): they exchange velocities, so A goes back at -0.5 to 3.5, B on at 1 to 6."""
+    positions, velocities, present = state((2.0, 5.0, 1.0, 0.0), (6.0, 5.0, -0.5, 0.0))
+    frames, after = roll_out(positions, velocities, present, BOX, n_frames=3)
+    expected_x = torch.tensor([[3.0, 5.5], [4.0, 5.0], [3.5, 6.0]], dtype=torch.float64)
+    torch.testing.assert_close(frames[0, :, :, 0], expected_x)
+    torch.testing.assert_close(
+        after[0], torch.tensor([[-0.5, 0.0], [1.0, 0.0]], dtype=torch.float64)
+    )
+
+
+def test_an_oblique_collision_conserves_momentum_and_energy():
+    positions, velocities, present = state((0.0, 0.0, 1.0, 0.3), (3.0, 1.2, -0.4, 0.0))
+    _, after = roll_out(positions, velocities, present, OPEN, n_frames=4)
+    assert not torch.allclose(after, velocities)  # they did collide
+    torch.testing.assert_close(after.sum(dim=1), velocities.sum(dim=1))
+    torch.testing.assert_close(after.pow(2).sum(), velocities.pow(2).sum())
+
+
+def test_overlapping_balls_moving_apart_do_not_collide():
+    """4.5 and 5 moving apart at 0.5 each: 4 and 5.5 after one frame, 1.5 apart but separating."""
+    positions, velocities, present = state((4.5, 5.0, -0.5, 0.0), (5.0, 5.0, 0.5, 0.0))
+    _, after = roll_out(positions, velocities, present, BOX, n_frames=1)
+    torch.testing.assert_close(after, velocities)
+
+
+def test_absent_balls_take_no_part_even_in_the_way_or_undefined():
+    """A from x = 2 at 1 goes straight to 3, 4, 5 past an absent ball on its path (x = 6) or
+    one whose position is NaN."""
+    for absent_at in (6.0, float("nan")):
+        positions, velocities, _ = state((2.0, 5.0, 1.0, 0.0), (absent_at, 5.0, -0.5, 0.0))
+        present = torch.tensor([[True, False]])
+        frames, _ = roll_out(positions, velocities, present, BOX, n_frames=3)
+        torch.testing.assert_close(
+            frames[0, :, 0], torch.tensor([[3.0, 5.0], [4.0, 5.0], [5.0, 5.0]], dtype=torch.float64)
+        )
