@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import PowerNorm
 
 from lib.settings import BALL_COUNTS
 
@@ -43,95 +44,74 @@ def use_book_style() -> None:
 use_book_style()
 
 
-BLOCKS_PER_LINE = 3  # clips side by side in a figure that compares several clips
-
-
 def frame_grid(
     rows: Sequence[np.ndarray],
     row_labels: Sequence[str],
     column_labels: Sequence[str] | None = None,
-    row_cmaps: Sequence[str] | None = None,
     row_height: float = 0.62,
-    block_titles: Sequence[str] | None = None,
 ):
     """Rows of frames laid out like the handout's Figure 1: one row per clip, time left to right.
 
     Each entry of `rows` is an array (T, H, W) with values in [0, 1]; all rows share the same T.
-    `row_cmaps` gives a colour map per row label (default grey), e.g. to set error maps apart; a
-    row drawn in another colour map than grey gets a colour bar (0 to 1) at the figure's right edge.
-    With `block_titles`, `rows` holds one block of len(row_labels) rows per title (one clip per
-    block): the blocks stand side by side, at most BLOCKS_PER_LINE to a line, each under its title,
-    so that a comparison of several clips takes a third of the height.
     """
-    titles = list(block_titles) if block_titles else [None]
-    per_block, n_cols = len(row_labels), len(rows[0])
-    across = min(len(titles), BLOCKS_PER_LINE)
-    lines = -(-len(titles) // across)
-    cmaps = list(row_cmaps) if row_cmaps else ["gray"] * per_block
-    bar_room = 0.45 if any(cmap != "gray" for cmap in cmaps) else 0.0  # inches for colour bars
-    gap = 0.35  # between blocks, in frame widths
-    width_ratios = ([1.0] * n_cols + [gap]) * across
-    width_ratios.pop()
-    frame = min(row_height, (TEXT_WIDTH_INCHES - 0.9 - bar_room) / sum(width_ratios))
-    width = 0.9 + bar_room + frame * sum(width_ratios)
-    title_room = 0.22 if (column_labels is not None or block_titles) else 0.05
-    height_ratios = ([title_room / frame] + [1.0] * per_block) * lines
-    height = frame * sum(height_ratios) * 1.08 + 0.05
-    fig = plt.figure(figsize=(width, height), constrained_layout=False)
-    grid = fig.add_gridspec(
-        len(height_ratios),
-        len(width_ratios),
-        width_ratios=width_ratios,
-        height_ratios=height_ratios,
-        left=0.9 / width,
-        right=1 - (bar_room + 0.05) / width,
-        top=0.99,
-        bottom=0.01,
-        wspace=0.06,
-        hspace=0.08,
+    n_cols = len(rows[0])
+    frame = min(row_height, (TEXT_WIDTH_INCHES - 0.9) / n_cols)
+    title_room = 0.22 if column_labels is not None else 0.05
+    width = 0.9 + frame * n_cols
+    height = (frame * len(rows) + title_room) * 1.08 + 0.05
+    fig, axes = plt.subplots(
+        len(rows),
+        n_cols,
+        squeeze=False,
+        figsize=(width, height),
+        constrained_layout=False,
+        gridspec_kw={
+            "left": 0.9 / width,
+            "right": 0.99,
+            "top": 1 - title_room / height,
+            "bottom": 0.01,
+            "wspace": 0.06,
+            "hspace": 0.08,
+        },
     )
-    for block, title in enumerate(titles):
-        line, place = divmod(block, across)
-        for r in range(per_block):
-            frames = rows[block * per_block + r]
-            grid_row = line * (per_block + 1) + 1 + r
-            for c in range(n_cols):
-                ax = fig.add_subplot(grid[grid_row, place * (n_cols + 1) + c])
-                image = ax.imshow(
-                    frames[c], cmap=cmaps[r], vmin=0.0, vmax=1.0, interpolation="nearest"
-                )
-                ax.set_xticks([])
-                ax.set_yticks([])
-                if r == 0 and column_labels is not None:
-                    ax.set_title(column_labels[c], fontsize=7, pad=2)
-                if r == 0 and title is not None and c == n_cols // 2:
-                    ax.set_title(title, fontsize=7, pad=2)
-                if c == 0 and place == 0:
-                    ax.set_ylabel(
-                        row_labels[r], rotation=0, ha="right", va="center", fontsize=7, labelpad=4
-                    )
-            last_block_of_line = place == across - 1 or block == len(titles) - 1
-            if cmaps[r] != "gray" and last_block_of_line:
-                box = ax.get_position()
-                bar = fig.add_axes((box.x1 + 0.08 / width, box.y0, 0.08 / width, box.height))
-                fig.colorbar(image, cax=bar, ticks=[0, 1]).ax.tick_params(labelsize=6, length=2)
+    for r, frames in enumerate(rows):
+        for c, ax in enumerate(axes[r]):
+            ax.imshow(frames[c], cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0 and column_labels is not None:
+                ax.set_title(column_labels[c], fontsize=7, pad=2)
+        axes[r, 0].set_ylabel(
+            row_labels[r], rotation=0, ha="right", va="center", fontsize=7, labelpad=4
+        )
     return fig
 
 
-# A model keeps its colour in every figure; other labels take the palette's unused colours, the most
-# different from one another first (red, cyan, olive before brown and pink, which resemble red).
-MODEL_COLOURS = {"last frame": 7, "Task 6 U-Net": 0, "Task 7 final": 1, "physics": 2, "hybrid": 4}
-FREE_COLOURS = (3, 9, 8, 5, 6)
+# A model keeps its colour in every figure: a label takes the colour of the longest model name it
+# starts with ("Task 6 U-Net (added skips)" is the Task 6 U-Net). Other labels take the palette's
+# unused colours, the most different from one another first (olive before brown and pink).
+MODEL_COLOURS = {
+    "last frame": 7,
+    "Task 6 U-Net": 0,
+    "Task 7 final": 1,
+    "physics": 2,
+    "hybrid": 4,
+    "U-Net (concatenated skips)": 3,
+    "U-Net (no skips)": 9,
+}
+FREE_COLOURS = (8, 5, 6)
 
 
 def colours_for(labels: Sequence[str]) -> dict[str, tuple]:
-    """The colour of each label: its own from MODEL_COLOURS, else the next of FREE_COLOURS."""
+    """The colour of each label: its model's from MODEL_COLOURS, else the next of FREE_COLOURS."""
     palette = sns.color_palette(n_colors=10)
     free = iter(FREE_COLOURS)
-    return {
-        label: palette[MODEL_COLOURS[label] if label in MODEL_COLOURS else next(free)]
-        for label in labels
-    }
+    colours = {}
+    for label in labels:
+        models = [model for model in MODEL_COLOURS if label.startswith(model)]
+        index = MODEL_COLOURS[max(models, key=len)] if models else next(free)
+        colours[label] = palette[index]
+    return colours
 
 
 def legend_below(fig, ax, title: str | None = None) -> None:
@@ -160,7 +140,10 @@ def training_curves(
     Keys starting with "train_" are drawn solid, "val_" dashed. Several runs of one model (e.g.
     seeds) may be labelled "label #seed": they share a colour and only the first is drawn bold.
     """
-    fig, axes = plt.subplots(1, len(panels), squeeze=False)
+    quantities = [_quantity(keys) for keys, _ in panels]
+    # Panels of one quantity (training and validation loss) share the y axis, so they compare.
+    share = len(set(quantities)) == 1
+    fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=share)
     labels = list(dict.fromkeys(run.split(" #")[0] for run in histories))
     colours = colours_for(labels)
     split_colours = dict(zip(("training", "validation"), sns.color_palette()))
@@ -186,9 +169,11 @@ def training_curves(
                     label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None,
                 )
     n_epochs = max(len(values) for history in histories.values() for values in history.values())
-    for ax, (_, title) in zip(axes[0], panels):
+    for ax, (_, title), quantity in zip(axes[0], panels, quantities):
         ax.set_title(title)
         ax.set_xlabel("epoch")
+        if not share or ax is axes[0, 0]:
+            ax.set_ylabel(quantity)
         ax.set_xlim(0.5, n_epochs + 0.5)
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         if log_y:
@@ -197,7 +182,19 @@ def training_curves(
     return fig
 
 
-ERROR_CMAP = "Reds"  # white where a prediction is right: errors stand out, unlike dark-on-black
+# White where a prediction is right, so errors stand out (unlike dark on black); the square-root
+# scale makes an error of 0.05 as visible as a fifth of the colour range.
+ERROR_CMAP = "Reds"
+ERROR_GAMMA = 0.5
+QUANTITY_NAMES = {"mse": "MSE", "ssim": "SSIM", "psnr": "PSNR (dB)"}
+
+
+def _quantity(keys: Sequence[str]) -> str:
+    """What a panel's history keys measure: "loss" for ["train_loss", "val_loss"]."""
+    names = {key.removeprefix("train_").removeprefix("val_") for key in keys}
+    return ", ".join(QUANTITY_NAMES.get(name, name) for name in sorted(names))
+
+
 STEP_SCORES = {"MSE": "mse_per_step", "SSIM": "ssim_per_step", "PSNR (dB)": "psnr_per_step"}
 
 
@@ -231,27 +228,94 @@ def per_step_curves(predictors: Mapping[str, object]):
 
 
 def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object]):
-    """The handout's Figure 1 layout for validation clips, one block per clip (side by side): rows
-    of input frames, true frames, and for each model its predicted frames (clipped to [0, 1]) and
-    their absolute error (white: none, dark red: 1, with a colour bar). `inputs`, `targets` and each
-    prediction are (N, 5, H, W) arrays or CPU tensors."""
-    rows = []
-    for i in clips:
-        truth = np.asarray(targets[i])
-        rows += [np.asarray(inputs[i]), truth]
-        for prediction in predictions.values():
-            predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
-            rows += [predicted, np.abs(predicted - truth)]
-    labels = ["input t0–4", "truth t5–9"] + [
-        label for name in predictions for label in (name, "|error|")
-    ]
-    return frame_grid(
-        rows,
-        labels,
-        row_cmaps=["gray", "gray"] + ["gray", ERROR_CMAP] * len(predictions),
-        row_height=0.42,
-        block_titles=[f"clip {i}" for i in clips],
+    """Validation clips in the handout's Figure 1 layout, one clip per full-width strip.
+
+    The strip's first row holds the input frames and then the true future frames, each labelled
+    with its time; under the true frames, each model's predicted frames (clipped to [0, 1]) and
+    their absolute error on a square-root colour scale (white: none, dark red: 1, with a colour
+    bar). `inputs`, `targets` and each prediction are (N, T, H, W) arrays or CPU tensors.
+    """
+    n_in, n_out = len(inputs[clips[0]]), len(targets[clips[0]])
+    rows_per_clip = 1 + 2 * len(predictions)
+    bar_room, gap = 0.5, 0.3  # inches for the colour bar; frame widths between input and future
+    width_ratios = [1.0] * n_in + [gap] + [1.0] * n_out
+    frame = min(0.62, (TEXT_WIDTH_INCHES - bar_room - 0.1) / sum(width_ratios))
+    title_room = 0.25  # frame widths above each strip, for the times
+    height_ratios = ([title_room] + [1.0] * rows_per_clip) * len(clips)
+    width = 0.1 + bar_room + frame * sum(width_ratios)
+    height = frame * sum(height_ratios) * 1.06 + 0.05
+    fig = plt.figure(figsize=(width, height), constrained_layout=False)
+    grid = fig.add_gridspec(
+        len(height_ratios),
+        len(width_ratios),
+        width_ratios=width_ratios,
+        height_ratios=height_ratios,
+        left=0.1 / width,
+        right=1 - bar_room / width,
+        top=0.995,
+        bottom=0.005,
+        wspace=0.06,
+        hspace=0.1,
     )
+    norm = PowerNorm(ERROR_GAMMA, vmin=0.0, vmax=1.0)
+    for strip, i in enumerate(clips):
+        top = strip * (rows_per_clip + 1) + 1
+        truth = np.asarray(targets[i])
+        strip_axes = []
+        for t, image in enumerate([*np.asarray(inputs[i]), *truth]):
+            column = t if t < n_in else t + 1
+            strip_axes.append(_frame(fig, grid[top, column], image, "gray", None))
+            label = f"t{t}" + {0: " (input)", n_in: " (truth)"}.get(t, "")
+            strip_axes[-1].set_title(label, fontsize=6.5, pad=1.5)
+        # The clip's name in the free space under its input frames.
+        first = strip_axes[0].get_position()
+        fig.text(
+            first.x0,
+            first.y0 - 0.02 * first.height,
+            f"clip {i}",
+            ha="left",
+            va="top",
+            fontsize=8,
+            fontweight="bold",
+        )
+        for m, (name, prediction) in enumerate(predictions.items()):
+            predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
+            for row, (images, cmap, label) in enumerate(
+                ((predicted, "gray", name), (np.abs(predicted - truth), ERROR_CMAP, "|error|"))
+            ):
+                grid_row = top + 1 + 2 * m + row
+                axes = [
+                    _frame(fig, grid[grid_row, n_in + 1 + k], image, cmap, norm if row else None)
+                    for k, image in enumerate(images)
+                ]
+                box = axes[0].get_position()
+                fig.text(
+                    box.x0 - 0.01,
+                    np.mean(box.intervaly),
+                    f"{label} →",
+                    ha="right",
+                    va="center",
+                    fontsize=7,
+                )
+                if row and m == 0:  # one colour bar per strip: every error row shares its scale
+                    box = axes[-1].get_position()
+                    bar = fig.add_axes((box.x1 + 0.1 / width, box.y0, 0.08 / width, box.height))
+                    ticks = [0, 0.1, 0.5, 1]
+                    colour_bar = fig.colorbar(axes[-1].get_images()[0], cax=bar, ticks=ticks)
+                    colour_bar.ax.tick_params(labelsize=5.5, length=2)
+    return fig
+
+
+def _frame(fig, cell, image: np.ndarray, cmap: str, norm):
+    """One frame, without ticks, in a grid cell."""
+    ax = fig.add_subplot(cell)
+    if norm is None:
+        ax.imshow(image, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
+    else:
+        ax.imshow(image, cmap=cmap, norm=norm, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
 
 
 def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = BALL_COUNTS):
@@ -278,27 +342,8 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
     return fig
 
 
-def seed_spread(values: Mapping[str, Sequence[float]], ylabel: str):
-    """Each model's metric over seeds: one dot per seed (side by side), and the mean as a bar."""
-    fig, ax = plt.subplots(figsize=(min(TEXT_WIDTH_INCHES, 1.3 * len(values) + 1.6), 2.8))
-    for i, (label, samples) in enumerate(values.items()):
-        samples = np.asarray(samples, dtype=float)
-        ax.bar(i, samples.mean(), color=sns.color_palette()[i % 10], alpha=0.35, width=0.6)
-        # Seeds side by side, so that equal values do not hide each other.
-        ax.scatter(
-            i + np.linspace(-0.18, 0.18, len(samples)) * (len(samples) > 1),
-            samples,
-            color=sns.color_palette()[i % 10],
-            s=12,
-            zorder=3,
-        )
-    ax.set_xticks(range(len(values)), list(values), rotation=30, ha="right", rotation_mode="anchor")
-    ax.set_ylabel(ylabel)
-    return fig
-
-
 def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
-    """Empirical cumulative distributions, one per named sample (robust to a sample that is a spike)."""
+    """Empirical cumulative distributions, one per named sample (robust to a spike)."""
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.5))
     for label, values in samples.items():
         sns.ecdfplot(x=np.asarray(values), ax=ax, label=label)

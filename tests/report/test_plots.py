@@ -7,39 +7,55 @@ import torch
 from lib.report import plots
 
 
-def test_clip_comparison_has_input_truth_and_each_prediction_with_its_error_per_clip_side_by_side():
+def frames_of(fig) -> list:
+    return [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"]
+
+
+def test_clip_comparison_draws_one_full_width_strip_per_clip():
     inputs, targets = torch.zeros(4, 5, 8, 8), torch.ones(4, 5, 8, 8)
     predictions = {"A": torch.full((4, 5, 8, 8), 2.0), "B": torch.full((4, 5, 8, 8), 0.25)}
     fig = plots.clip_comparison([1, 3], inputs, targets, predictions)
-    frames = [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"]
-    assert (
-        len(frames) == 2 * 6 * 5
-    )  # 2 clips x (input, truth, A, |error| A, B, |error| B) rows x 5 frames
-    clip1, clip3 = np.array(frames[:30]).reshape(6, 5), np.array(frames[30:]).reshape(6, 5)
-    labels = [row[0].get_ylabel() for row in clip1]
-    assert labels == ["input t0–4", "truth t5–9", "A", "|error|", "B", "|error|"]
-    assert [row[0].get_ylabel() for row in clip3] == [""] * 6  # the labels are drawn once per line
-    assert clip1[0, 2].get_title() == "clip 1" and clip3[0, 2].get_title() == "clip 3"
-    # Side by side: the second clip's rows sit at the heights of the first's, to its right.
-    assert clip3[0, 0].get_position().y0 == pytest.approx(clip1[0, 0].get_position().y0)
-    assert clip3[0, 0].get_position().x0 > clip1[0, -1].get_position().x1
-    images = [row[0].get_images()[0] for row in clip1]
-    assert images[2].get_array().max() == 1.0  # predictions are clipped to [0, 1]
-    assert np.allclose(images[3].get_array(), 0.0) and np.allclose(images[5].get_array(), 0.75)
-    assert images[5].get_cmap().name == plots.ERROR_CMAP != images[4].get_cmap().name
-    assert len(fig.axes) == 2 * 6 * 5 + 2  # one colour bar per error row, at the end of the line
+    frames = frames_of(fig)
+    # Per clip: 10 frames (input, truth), then A and its error, B and its error under the truth.
+    assert len(frames) == 2 * (10 + 4 * 5)
+    first, second = frames[:30], frames[30:]
+    assert [ax.get_title() for ax in first[:10]] == [
+        "t0 (input)",
+        "t1",
+        "t2",
+        "t3",
+        "t4",
+        "t5 (truth)",
+        "t6",
+        "t7",
+        "t8",
+        "t9",
+    ]
+    # The second strip lies wholly below the first, at the same left edge.
+    assert max(ax.get_position().y1 for ax in second) < min(ax.get_position().y0 for ax in first)
+    assert second[0].get_position().x0 == pytest.approx(first[0].get_position().x0)
+    # Predictions and errors stand under the true frames, column by column.
+    truth_x = [ax.get_position().x0 for ax in first[5:10]]
+    for row in range(4):
+        row_x = [ax.get_position().x0 for ax in first[10 + 5 * row : 15 + 5 * row]]
+        assert row_x == pytest.approx(truth_x)
+    texts = [text.get_text() for text in fig.texts]
+    assert texts.count("clip 1") == texts.count("clip 3") == 1
+    assert texts.count("A →") == texts.count("|error| →") / 2 == 2
     plt.close(fig)
 
 
-def test_more_clips_than_fit_across_start_a_new_line():
-    clips = list(range(plots.BLOCKS_PER_LINE + 1))
-    data = torch.zeros(len(clips), 5, 8, 8)
-    fig = plots.clip_comparison(clips, data, data, {"A": data})
-    frames = [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"]
-    first, last = frames[0], frames[-4 * 5]  # the first frame of the first and of the last clip
-    assert last.get_position().y1 < first.get_position().y0  # below the first line
-    assert last.get_position().x0 == pytest.approx(first.get_position().x0)
-    assert last.get_ylabel() == "input t0–4"
+def test_clip_comparison_clips_predictions_and_shows_errors_on_a_square_root_scale():
+    inputs, targets = torch.zeros(1, 5, 8, 8), torch.ones(1, 5, 8, 8)
+    fig = plots.clip_comparison([0], inputs, targets, {"A": torch.full((1, 5, 8, 8), 0.75)})
+    frames = frames_of(fig)
+    predicted, error = frames[10].get_images()[0], frames[15].get_images()[0]
+    assert np.allclose(predicted.get_array(), 0.75)
+    assert np.allclose(error.get_array(), 0.25)
+    assert error.get_cmap().name == plots.ERROR_CMAP != predicted.get_cmap().name
+    # An error of 0.25 fills half the colour range: small errors stay visible.
+    assert error.norm(0.25) == pytest.approx(0.5)
+    assert len(fig.axes) == len(frames) + 1  # one colour bar per strip
     plt.close(fig)
 
 
@@ -198,11 +214,52 @@ def test_no_legend_covers_plotted_points(name, draw):
 def test_models_keep_their_colours_from_figure_to_figure():
     first = plots.colours_for(["Task 6 U-Net", "last frame"])
     second = plots.colours_for(["last frame", "Task 6 U-Net", "Task 7 final", "something new"])
-    assert (
-        first["Task 6 U-Net"] == second["Task 6 U-Net"]
-        and first["last frame"] == second["last frame"]
-    )
+    assert first["Task 6 U-Net"] == second["Task 6 U-Net"]
+    assert first["last frame"] == second["last frame"]
     assert len(set(second.values())) == 4
+
+
+def line_colours(fig) -> dict[str, tuple]:
+    """The colour of each labelled line of a figure, read from what was drawn."""
+    return {
+        line.get_label(): line.get_color()
+        for ax in fig.axes
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    }
+
+
+def test_a_model_is_drawn_in_one_colour_in_every_figure_that_shows_it():
+    history = {"train_loss": [0.3, 0.2], "val_loss": [0.4, 0.3]}
+    curves = plots.training_curves(
+        {"Task 6 U-Net (added skips, Table 3)": history, "U-Net (no skips)": history},
+        [(["train_loss"], "training"), (["val_loss"], "validation")],
+    )
+    steps = plots.per_step_curves({"U-Net (no skips)": Scores(0.01), "Task 6 U-Net": Scores(0.004)})
+    drawn_curves, drawn_steps = line_colours(curves), line_colours(steps)
+    assert drawn_curves["Task 6 U-Net (added skips, Table 3)"] == drawn_steps["Task 6 U-Net"]
+    assert drawn_curves["U-Net (no skips)"] == drawn_steps["U-Net (no skips)"]
+    assert drawn_steps["Task 6 U-Net"] != drawn_steps["U-Net (no skips)"]
+    plt.close(curves)
+    plt.close(steps)
+
+
+def test_panels_of_one_quantity_share_their_y_axis_and_every_panel_is_labelled():
+    history = {"train_loss": [0.3, 0.2], "val_loss": [0.04, 0.03], "val_accuracy": [0.5, 0.9]}
+    shared = plots.training_curves(
+        {"m": history}, [(["train_loss"], "training"), (["val_loss"], "validation")]
+    )
+    left, right = shared.axes
+    assert left.get_ylim() == right.get_ylim()
+    assert left.get_ylabel() == "loss"
+    separate = plots.training_curves(
+        {"m": history}, [(["train_loss", "val_loss"], "loss"), (["val_accuracy"], "accuracy")]
+    )
+    left, right = separate.axes
+    assert left.get_ylim() != right.get_ylim()
+    assert (left.get_ylabel(), right.get_ylabel()) == ("loss", "accuracy")
+    plt.close(shared)
+    plt.close(separate)
 
 
 def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
@@ -212,10 +269,3 @@ def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
 def test_an_outlier_bar_does_not_set_the_axis():
     low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
     assert -5 < low < -0.2 and 1.5 < high < 2
-
-
-def test_every_seed_keeps_its_own_dot_when_values_are_equal():
-    fig = plots.seed_spread({"a": [0.9, 0.9, 0.9, 0.9, 0.9], "b": [0.5]}, ylabel="accuracy")
-    dots = fig.axes[0].collections[0].get_offsets()
-    assert len({x for x, _ in dots}) == 5
-    plt.close(fig)
