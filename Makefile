@@ -2,7 +2,8 @@
 #
 #   make report           set up, simulate missing data, execute the chapters, render report.pdf
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
-#   make test             set up and run the test suite
+#   make test             set up, check the code with ruff and run the test suite
+#   make format           format the code and fix what ruff can fix by itself
 #   make bench            time one training step of each model (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
 #                         (stops first if the title page still holds the template's name, ID or e-mail)
@@ -47,7 +48,7 @@ CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THRE
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
-.PHONY: report test bench clean clean-cache env check-data submission check-git FORCE
+.PHONY: report test lint format bench clean clean-cache env check-data submission check-git FORCE
 
 report: $(REPORT)
 
@@ -107,10 +108,20 @@ submission: check-git report.pdf | $(ENV_STAMP)
 check-git: | $(ENV_STAMP)
 	@$(PYTHON) -m tools.submission --check
 
+# Lint and format are checked first (the chapters' code cells too), so CI fails on either.
 # -rs: the summary says why a test was skipped (e.g. no quarto on PATH: Quarto rendering not tested).
-test: $(ENV_STAMP)
+test: lint $(ENV_STAMP)
 	@echo "==> Running the test suite"
 	$(PYTHON) -m pytest -q -rs
+
+lint: $(ENV_STAMP)
+	@echo "==> Checking the code and the chapters' code cells with ruff (make format fixes most)"
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+format: $(ENV_STAMP)
+	$(PYTHON) -m ruff format .
+	$(PYTHON) -m ruff check --fix .
 
 bench: $(ENV_STAMP)
 	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
