@@ -210,7 +210,7 @@ def run_training(cache_dir, background=False, epochs=8, weights=None):
         str(epochs),
         *([str(weights)] if weights else []),
     ]
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     if background:
         return subprocess.Popen(
             command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
