@@ -8,7 +8,7 @@ import torch
 
 from lib.training.device import pick_device
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_the_training_code_sets_the_cublas_workspace_before_cuda_starts():
