@@ -42,9 +42,10 @@ CONCLUSION := $(BUILD)/chapters/06-conclusion.ipynb
 export DEVICE
 # Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/training/device.py sets it too).
 export CUBLAS_WORKSPACE_CONFIG ?= :4096:8
-# Under make -jN a chapter's own work (evaluation, figures) gets one thread, so chapters running side
-# by side share the cores; trainings take theirs from the build's core budget (lib/training/cores.py).
-CHAPTER_THREADS = $(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS))),OMP_NUM_THREADS=1 MKL_NUM_THREADS=1,)
+# OpenMP threads that wait for a sibling sleep instead of spinning: a training then keeps its pace
+# when another process (a chapter beside it under make -jN, or anything else) takes a core
+# (bench/busy_neighbour.py measures it). OpenMP reads it when it starts, hence here.
+export OMP_WAIT_POLICY ?= PASSIVE
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
@@ -78,7 +79,7 @@ $(BUILD)/mode: FORCE
 
 $(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP) check-data
 	@echo "==> Executing $< (models come from $(CACHE_DIR)/ unless their inputs changed)"
-	$(CHAPTER_THREADS) $(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
+	$(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \
 		--cache-dir $(CACHE_DIR) --results-dir $(BUILD)/results
 
 $(CONCLUSION): $(filter-out $(CONCLUSION) $(PROVENANCE),$(EXECUTED))
@@ -126,6 +127,8 @@ format: $(ENV_STAMP)
 bench: $(ENV_STAMP)
 	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
 	$(PYTHON) -m bench.step_time
+	@echo "==> Timing the final Task 7 network alone and beside a busy process, per OpenMP wait policy"
+	$(PYTHON) -m bench.busy_neighbour
 	@echo "==> Identifying the generator's settings and predicting the validation clips with the physics-informed predictor"
 	$(PYTHON) -m bench.physics_predictor
 

@@ -28,15 +28,9 @@ from lib.data.simulate import Physics, simulate_clips
 from lib.metrics import capped_psnr_summary, video_metrics
 from lib.physics.perception import count_agreement, perceive
 from lib.physics.predictor import fit_physics_model, predict_physics
+from lib.report.provenance import cpu_name
 
 N_INPUT = 5
-
-
-def cpu_name() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def load_clips(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict]:

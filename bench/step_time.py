@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.step_time [--steps 50] [--threads N]
 
 The second table is the final Task 7 network in float32 and in bfloat16, with the precision
-`lib.training.precision.training_precision` picks, once as this CPU is and once limited to AVX2 through
-ONEDNN_MAX_CPU_ISA (what a laptop without bfloat16 units has). oneDNN reads that variable when
-it starts, so each setting is measured in a fresh process.
+`lib.training.precision.training_precision` picks, once as this CPU is and once limited to AVX2
+through ONEDNN_MAX_CPU_ISA (what a laptop without bfloat16 units has). oneDNN reads that variable
+when it starts, so each setting is measured in a fresh process.
 A benchmark, not a test: run it on an otherwise idle machine and quote its tables.
 """
 
@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 
 import torch
@@ -36,8 +37,8 @@ MODELS = {
 }
 
 
-def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: int) -> float:
-    """Mean wall time of forward, backward and Adam step, after a few warm-up steps."""
+def training_step(build, input_shape, target_kind, batch_size: int) -> Callable[[], None]:
+    """Forward, backward and Adam step of a freshly built model on fixed random data."""
     torch.manual_seed(0)
     model = build()
     optimizer = torch.optim.Adam(model.parameters())
@@ -54,6 +55,12 @@ def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: i
         loss_fn(model(inputs), targets).backward()
         optimizer.step()
 
+    return step
+
+
+def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: int) -> float:
+    """Mean wall time of one training step, after a few warm-up steps."""
+    step = training_step(build, input_shape, target_kind, batch_size)
     for _ in range(5):
         step()
     started = time.perf_counter()
@@ -133,8 +140,10 @@ def main(argv: list[str] | None = None) -> None:
             ms = step_milliseconds(build, shape, kind, batch_size, args.steps)
             n_train = 400 if kind == "classes" else 4000
             steps = -(-n_train // batch_size)
+            seconds = ms * steps / 1000
             print(
-                f"| {name} | {count_parameters(build()):,} | {batch_size} | {ms:.1f} | {steps} | {ms * steps / 1000:.1f} |"
+                f"| {name} | {count_parameters(build()):,} | {batch_size} | {ms:.1f} | {steps} "
+                f"| {seconds:.1f} |"
             )
     task7_precision_table(args.steps, args.threads)
 

@@ -49,7 +49,7 @@ def machine() -> dict[str, str]:
     device = pick_device()
     return {
         "operating system": platform.platform(),
-        "processor": _cpu_name(),
+        "processor": cpu_name(),
         "CPU cores": str(os.cpu_count()),
         "torch threads": str(torch.get_num_threads()),
         "device": str(device)
@@ -156,7 +156,8 @@ def model_list(models: list[dict]) -> pd.DataFrame:
     )
 
 
-def _cpu_name() -> str:
+def cpu_name() -> str:
+    """The processor's model name, as /proc/cpuinfo gives it where there is one."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):

@@ -26,12 +26,9 @@ from torch import Tensor, nn
 
 from lib.training import loop as train_module
 from lib.training.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
-from lib.training.cores import reserved_cores
 from lib.training.device import pick_device
 from lib.training.loop import Augment, History, LossFn, SampleMetric, TrainConfig, fit
 from lib.training.seeding import set_seed
-
-CORES_DIR = ".cores"  # the build's core budget, shared through the cache folder
 
 
 @dataclass
@@ -76,8 +73,8 @@ def train_cached(
     """Load the model trained with exactly these inputs from `cache_dir`, or train and store it.
 
     Exactly one process trains a cache entry: another that needs it meanwhile waits and loads it.
-    A training runs `threads` threads on as many cores reserved from the build's budget
-    (lib/training/cores.py); a fixed count per run keeps its weights independent of what else runs.
+    A training runs `threads` threads, however many processes share the cores: a fixed count per
+    run keeps its weights independent of what else runs (lib/training/side_by_side.py runs several).
     """
     key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
     entry = entry_path(cache_dir, name, key)
@@ -104,7 +101,7 @@ def train_cached(
                     f"warning: cache entry {final_path} is unusable ({error}); retraining",
                     file=sys.stderr,
                 )
-        with reserved_cores(Path(cache_dir) / CORES_DIR, threads) as cores, _torch_threads(cores):
+        with _torch_threads(threads):
             history, seconds = fit(
                 model,
                 train_data,
@@ -139,14 +136,15 @@ def entry_path(cache_dir: Path, name: str, key: str) -> Path:
 
 @contextmanager
 def _exclusive(entry: Path, name: str) -> Iterator[None]:
-    """Hold the entry's lock; when another process holds it (training this model), wait and say so."""
+    """Hold the entry's lock; if another process trains this model, say so and wait."""
     entry.mkdir(parents=True, exist_ok=True)
     with open(entry / "lock", "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(
-                f"{name}: another process is training this model ({entry}); waiting for it to finish",
+                f"{name}: another process is training this model ({entry}); "
+                "waiting for it to finish",
                 file=sys.stderr,
                 flush=True,
             )
@@ -270,7 +268,8 @@ def _bound_arguments(obj: Any) -> str:
         or inspect.isclass(obj)
         or inspect.ismodule(obj)
     ):
-        return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', getattr(obj, '__name__', ''))}"
+        name = getattr(obj, "__qualname__", getattr(obj, "__name__", ""))
+        return f"{getattr(obj, '__module__', '')}.{name}"
     if dataclasses.is_dataclass(obj):
         return repr(obj)  # a dataclass repr lists every field
     # Other objects (e.g. nn.CrossEntropyLoss) may hide settings from repr(): refuse them.

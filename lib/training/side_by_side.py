@@ -1,10 +1,11 @@
-"""Train a chapter's independent runs side by side, one worker process per free core.
+"""Train a chapter's independent runs side by side in a process pool, one worker per core.
 
-A chapter lists the models it needs as `TrainingRun`s. Those the cache lacks are trained in
-worker processes (spawned, so nothing of the notebook's kernel is inherited), each training
-taking its cores from the build's budget (lib/training/cores.py); then every run is loaded from the
-cache in the chapter's own process, in the order given. With one run to train, or one core,
-it trains in the chapter's process, as a plain loop would.
+A chapter lists the models it needs as `TrainingRun`s. Those the cache lacks are trained in a
+`ProcessPoolExecutor` of spawned workers (so nothing of the notebook's kernel is inherited), as
+many at a time as their threads fit the cores this process may use; then every run is loaded from
+the cache in the chapter's own process, in the order given. A run that fits no pool beside another
+(one run of its thread count, or one core) trains in the chapter's process, as a plain loop would.
+Each run trains with its own fixed thread count, so its weights do not depend on what ran beside it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import torch.multiprocessing
 from torch import Tensor, nn
 
 from lib.training.cache import TrainedModel, cache_key, entry_path, train_cached
-from lib.training.cores import available_cores
 from lib.training.loop import Augment, LossFn, SampleMetric, TrainConfig
 
 
@@ -75,24 +75,40 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
     cache_dir = Path(cache_dir)
     entries = [run.entry(cache_dir) for run in runs]
     # Those to train now; a run listed twice trains once.
-    missing = {entry: run for entry, run in zip(entries, runs) if not (entry / "model.pt").exists()}
-    workers = min(len(missing), available_cores())
-    if workers > 1:
-        # Tensors reach the workers through shared memory (torch.multiprocessing's pickler).
-        context = torch.multiprocessing.get_context("spawn")
-        with (
-            _stderr_for_workers(),
-            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-        ):
-            list(
-                pool.map(_train_in_worker, missing.values(), [cache_dir] * len(missing))
-            )  # re-raises errors
+    missing = {
+        entry: run
+        for entry, run in zip(entries, runs, strict=True)
+        if not (entry / "model.pt").exists()
+    }
+    # Runs of one thread count share a pool sized so that their threads fill the cores, not more.
+    for threads in sorted({run.threads for run in missing.values()}):
+        group = [run for run in missing.values() if run.threads == threads]
+        workers = min(len(group), available_cores() // threads)
+        if workers > 1:
+            _train_in_pool(group, cache_dir, workers)
     models = [run.train(cache_dir) for run in runs]
     # A model a worker trained in this call comes back from the cache, but it was trained now.
     return [
         replace(model, from_cache=False) if entry in missing else model
-        for entry, model in zip(entries, models)
+        for entry, model in zip(entries, models, strict=True)
     ]
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, which containers and taskset narrow)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _train_in_pool(runs: list[TrainingRun], cache_dir: Path, workers: int) -> None:
+    # Tensors reach the workers through shared memory (torch.multiprocessing's pickler).
+    context = torch.multiprocessing.get_context("spawn")
+    with (
+        _stderr_for_workers(),
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+    ):
+        list(pool.map(_train_in_worker, runs, [cache_dir] * len(runs)))  # re-raises errors
 
 
 @contextmanager

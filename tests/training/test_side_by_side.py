@@ -1,3 +1,11 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
 import torch
 
 from lib.counting.models import baseline_cnn
@@ -8,17 +16,18 @@ from lib.training.loop import TrainConfig
 from lib.training.side_by_side import TrainingRun, train_side_by_side
 
 
-def tiny_runs(seeds):
+def tiny_runs(seeds, samples=40, epochs=1, batch_size=32):
     generator = torch.Generator().manual_seed(5)
-    images = torch.rand(40, 1, 32, 32, generator=generator)
-    counts = torch.tensor(BALL_COUNTS)[torch.arange(40) % 3]
+    images = torch.rand(samples, 1, 32, 32, generator=generator)
+    counts = torch.tensor(BALL_COUNTS)[torch.arange(samples) % 3]
+    split = samples * 4 // 5
     return [
         TrainingRun(
             "tiny",
             baseline_cnn,
-            (images[:32], counts[:32]),
-            (images[32:], counts[32:]),
-            TrainConfig(epochs=1, seed=seed),
+            (images[:split], counts[:split]),
+            (images[split:], counts[split:]),
+            TrainConfig(epochs=epochs, seed=seed, batch_size=batch_size),
             cross_entropy,
             metrics={"accuracy": correct},
         )
@@ -26,19 +35,23 @@ def tiny_runs(seeds):
     ]
 
 
-def test_runs_trained_in_workers_equal_runs_trained_in_this_process(tmp_path, monkeypatch):
+def assert_same_weights(a, b):
+    assert a.key == b.key and a.history == b.history
+    for name, weights in a.model.state_dict().items():
+        assert torch.equal(weights, b.model.state_dict()[name]), name
+
+
+def test_runs_trained_in_the_pool_equal_runs_trained_one_after_the_other(tmp_path, monkeypatch):
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
     runs = tiny_runs([0, 1, 2])
-    in_workers = train_side_by_side(runs, tmp_path / "workers")
-    assert [run.config.seed for run in in_workers] == [0, 1, 2]
-    assert not any(run.from_cache for run in in_workers)  # trained by the workers in this call
-    assert all(run.from_cache for run in train_side_by_side(runs, tmp_path / "workers"))
-    here = [run.train(tmp_path / "here") for run in runs]
-    assert not any(run.from_cache for run in here)
-    for a, b in zip(in_workers, here):
-        assert a.key == b.key and a.history == b.history
-        for name, weights in a.model.state_dict().items():
-            assert torch.equal(weights, b.model.state_dict()[name]), name
+    in_pool = train_side_by_side(runs, tmp_path / "pool")
+    assert [run.config.seed for run in in_pool] == [0, 1, 2]
+    assert not any(run.from_cache for run in in_pool)  # trained by the workers in this call
+    assert all(run.from_cache for run in train_side_by_side(runs, tmp_path / "pool"))
+    one_after_the_other = [run.train(tmp_path / "here") for run in runs]
+    assert not any(run.from_cache for run in one_after_the_other)
+    for a, b in zip(in_pool, one_after_the_other, strict=True):
+        assert_same_weights(a, b)
 
 
 def test_a_run_listed_twice_trains_once_and_cached_runs_do_not_train(tmp_path):
@@ -50,3 +63,63 @@ def test_a_run_listed_twice_trains_once_and_cached_runs_do_not_train(tmp_path):
     assert len(list(tmp_path.rglob("model.pt"))) == 1
     again = train_side_by_side(runs, tmp_path)
     assert again[0].from_cache
+
+
+def test_pooled_runs_use_no_more_threads_than_there_are_cores(tmp_path, monkeypatch):
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
+    pools = []
+
+    def record_pool(runs, cache_dir, workers):
+        pools.append(([run.config.seed for run in runs], workers))
+        for run in runs:
+            run.train(cache_dir)
+
+    monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
+    one_thread = tiny_runs([0, 1, 2])
+    two_threads = [replace(run, threads=2) for run in tiny_runs([3, 4])]
+    trained = train_side_by_side([two_threads[0], *one_thread, two_threads[1]], tmp_path)
+    assert [run.config.seed for run in trained] == [3, 0, 1, 2, 4]
+    assert not any(run.from_cache for run in trained)
+    # Two one-thread runs at a time; two-thread runs one at a time, in this process.
+    assert pools == [([0, 1, 2], 2)]
+
+
+KILLED_BUILD = """
+import sys
+from pathlib import Path
+from lib.training import side_by_side
+from tests.training.test_side_by_side import slow_runs
+
+side_by_side.available_cores = lambda: 2  # a pool of two workers even on a one-core machine
+side_by_side.train_side_by_side(slow_runs(), Path(sys.argv[1]))
+"""
+
+
+def slow_runs():
+    """Two runs of a few epochs each: long enough to be killed between checkpoints."""
+    return tiny_runs([0, 1], samples=250, epochs=4, batch_size=4)
+
+
+def test_a_killed_pool_resumes_to_the_weights_of_an_uninterrupted_training(
+    tmp_path, monkeypatch, capsys
+):
+    cache_dir = tmp_path / "killed"
+    root = Path(__file__).resolve().parents[2]
+    # Its own process group, so that the kill reaches the workers as Ctrl-C in a build would.
+    build = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BUILD, str(cache_dir)], cwd=root, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while len(list(cache_dir.rglob("checkpoint.pt"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    assert len(list(cache_dir.rglob("checkpoint.pt"))) == 2, "both workers checkpointed"
+    assert not list(cache_dir.rglob("model.pt")), "a run finished before it could be killed"
+
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 1)  # resumed in this process
+    resumed = train_side_by_side(slow_runs(), cache_dir)
+    assert capsys.readouterr().err.count("resuming after epoch") == 2
+    uninterrupted = [run.train(tmp_path / "reference") for run in slow_runs()]
+    for a, b in zip(resumed, uninterrupted, strict=True):
+        assert_same_weights(a, b)
