@@ -6,6 +6,7 @@ each lives here once; tests/test_settings.py fails if a chapter or a bench scrip
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from lib.training.loop import TrainConfig
@@ -60,3 +61,22 @@ SCALE_RANGE = (0.6, 1.6)  # per-ball size factor of Task 4's augmentation, fixed
 TARGET_ACCURACY = 0.97  # the mean test accuracy Task 4's final model should reach
 # Task 4's longer training, for the ablation's row and the final model.
 ROBUST_PART1 = replace(HANDOUT_PART1, epochs=15, schedule="onecycle")
+
+# Part 2 thresholds: the rules that turn Task 6 and Task 7's numbers into words.
+SAME_DB = 0.3  # two PSNRs closer than this are on par: within the noise of one run
+HELPS_DB = 0.1  # a side experiment "helps" when it gains more than this
+TOLERANCE_DB = 0.5  # a measured change this close to its prediction counts as "as expected"
+OVERFIT_RATIO = 1.3  # a validation MSE this many times the training MSE means memorised clips
+# Task 7's goals, set before the runs: PSNR gain over the Task 6 U-Net, mean SSIM, training time.
+GOAL_GAIN_DB, GOAL_SSIM, GOAL_MINUTES = 6.0, 0.99, 20
+# The physics' gate (lib.physics.predictor) and the words about it.
+GOOD_MSE = 1e-4  # a prediction this close (40 dB or better) counts as right when the gate is chosen
+FAILURE_DB = -10 * math.log10(GOOD_MSE)  # a clip the physics predicts below this is a failure
+MAX_BAD_SHARE = 0.1  # the gate closes at the first run of training clips with more wrong than this
+GATE_RUN_SHARE = 0.05  # runs of this share of the gate's clips ...
+GATE_RUN_MIN = 20  # ... and of at least this many
+# Pixels: the futures of states that all explain a clip agree to ~3e-5 px on the book's clips, or
+# part by 0.1 px and more where the order of a meeting is not shown.
+FUTURE_TOLERANCE = 0.01
+RADIUS_GOAL = 0.01  # the identified radius should be within this share of the simulator's
+WALL_GOAL_SHARE = 0.01  # and every wall within this share of the frame

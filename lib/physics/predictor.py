@@ -26,19 +26,19 @@ from lib.physics.perception import perceive
 from lib.physics.render import render_balls
 from lib.physics.state import fit_states
 from lib.physics.tracking import order_balls
+from lib.settings import (
+    FUTURE_TOLERANCE,
+    GATE_RUN_MIN,
+    GATE_RUN_SHARE,
+    GOOD_MSE,
+    MAX_BAD_SHARE,
+)
 from lib.training.cache import code_digest, entry_path, tensor_digest
 
-GOOD_MSE = 1e-4  # a prediction at 40 dB or better counts as right when the gate is chosen
-MAX_BAD_SHARE = 0.1  # the gate closes at the first run of training clips with more wrong than this
-GATE_RUN_SHARE = 0.05  # runs of this share of the gate's clips ...
-GATE_RUN_MIN = 20  # ... and of at least this many
 IDENTIFICATION_CLIPS = (
     2000  # training clips the settings are identified on (more place the walls better)
 )
 GATE_CLIPS = 1000  # further training clips the gate is chosen on
-# Pixels: the futures of states that all explain a clip agree to ~3e-5 px on the book's clips, or part
-# by 0.1 px and more where the order of a meeting is not shown.
-FUTURE_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)

@@ -22,40 +22,36 @@ def recorded(records: Sequence[dict], task: str, model: str, metric: str) -> dic
 
 
 def shift_cost(val_accuracy: float, test_accuracy: float) -> str:
-    """What the test file's distribution shift costs the prescribed CNN, in words."""
-    drop = 100 * (val_accuracy - test_accuracy)
-    if drop >= 1:
-        return f"the shifted test file costs it {drop:.1f} percentage points"
-    if drop <= -1:
-        return f"it does {-drop:.1f} percentage points better on the shifted test file"
-    return "the shifted test file costs it no accuracy to speak of"
+    """What the test file's distribution shift does to a counter's accuracy: "costs" or "gains"
+    at least one percentage point, or "none" to speak of."""
+    drop = val_accuracy - test_accuracy
+    if drop >= 0.01:
+        return "costs"
+    return "gains" if drop <= -0.01 else "none"
 
 
 def counter_verdict(baseline: dict, robust: dict) -> str:
-    """Whether Task 4's counter beats the baseline on the test file by more than twice the
-    baseline's seed-to-seed spread (records of test accuracy)."""
+    """Whether Task 4's counter "beats" the baseline on the test file by more than twice the
+    baseline's seed-to-seed spread, falls "below" it by as much, or stays "within" (records of
+    test accuracy)."""
     difference = robust["value"] - baseline["value"]
     if difference > 2 * baseline["std"]:
-        return f"beats it by {100 * difference:.1f} points, more than twice its seed-to-seed spread"
-    if difference < -2 * baseline["std"]:
-        return f"falls {100 * -difference:.1f} points below it"
-    return f"stays within its seed-to-seed spread ({100 * difference:+.1f} points)"
+        return "beats"
+    return "below" if difference < -2 * baseline["std"] else "within"
 
 
-def gain_words(model: dict, reference: dict) -> str:
-    """A PSNR gain both ways, from two models' validation scores (val_psnr: the capped mean of per-clip
-    PSNR, val_psnr_of_mean_mse): as a mean of per-clip PSNR and as the PSNR of the mean MSE."""
-    by_mean = model["val_psnr"] - reference["val_psnr"]
-    by_mse = model["val_psnr_of_mean_mse"] - reference["val_psnr_of_mean_mse"]
+def psnr_gains(model: dict, reference: dict) -> tuple[float, float]:
+    """A model's PSNR gain over a reference both ways, from their validation scores (val_psnr: the
+    capped mean of per-clip PSNR, val_psnr_of_mean_mse): by the mean, and by the mean MSE."""
     return (
-        f"{by_mean:+.1f} dB as a mean of per-clip PSNR and {by_mse:+.1f} dB as the PSNR of the "
-        "mean MSE"
+        model["val_psnr"] - reference["val_psnr"],
+        model["val_psnr_of_mean_mse"] - reference["val_psnr_of_mean_mse"],
     )
 
 
 def psnr_both_ways(scores: dict) -> dict[str, str]:
-    """A model's validation scores (val_psnr: the capped mean of per-clip PSNR, val_psnr_of_mean_mse,
-    val_ssim) as the conclusion writes them: capped mean, PSNR of the mean MSE, SSIM."""
+    """A model's validation scores (val_psnr: the capped mean of per-clip PSNR,
+    val_psnr_of_mean_mse, val_ssim) as the conclusion writes them."""
     return {
         "mean": f"{scores['val_psnr']:.1f}",
         "of_mse": f"{scores['val_psnr_of_mean_mse']:.1f}",
@@ -63,16 +59,11 @@ def psnr_both_ways(scores: dict) -> dict[str, str]:
     }
 
 
-def hybrid_against_network(hybrid: dict, network: dict) -> str:
-    """Whether the hybrid is at least as good as the final network on the two measures that
-    failures dominate: the mean MSE (as the PSNR of the mean MSE) and the mean SSIM."""
-    mse_ok = hybrid["val_psnr_of_mean_mse"] >= network["val_psnr_of_mean_mse"]
-    ssim_ok = hybrid["val_ssim"] >= network["val_ssim"]
-    if mse_ok and ssim_ok:
-        return "never worse than the network alone on the mean MSE or the mean SSIM"
-    worse = (
-        "the mean MSE and the mean SSIM"
-        if not (mse_ok or ssim_ok)
-        else ("the mean MSE" if not mse_ok else "the mean SSIM")
-    )
-    return f"worse than the network alone on {worse}, so the gate sends clips it should keep"
+def hybrid_worse_on(hybrid: dict, network: dict) -> list[str]:
+    """The measures that failures dominate on which the hybrid is worse than the final network:
+    "MSE" (as the PSNR of the mean MSE) and "SSIM" (means over the clips)."""
+    return [
+        measure
+        for measure, key in (("MSE", "val_psnr_of_mean_mse"), ("SSIM", "val_ssim"))
+        if hybrid[key] < network[key]
+    ]

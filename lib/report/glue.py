@@ -7,6 +7,12 @@ Markdown and the executed notebook shows the filled text.
 
 Double braces around a Python name cannot clash with Quarto's attributes (`{#sec-x}`,
 `{.unnumbered}`), its shortcodes (`{{< name >}}`) or TeX groups (`x^{2}`).
+
+Where the data decides between sentences, the chapter writes each one in its Markdown as
+`[The skips matter.]{when=skips_matter:yes}` and glues the decision (`glue(skips_matter=True)`;
+a bool is glued as "yes" or "no"): the text of the variant whose key matches is kept, the others
+vanish, before the placeholders are filled, so that only the kept text's names must be glued.
+A variant's text holds no square brackets.
 """
 
 from __future__ import annotations
@@ -15,24 +21,32 @@ import re
 
 MIME_TYPE = "application/x-chapter-glue+json"
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
+VARIANT = re.compile(r"\[([^\[\]]*)\]\{when=([A-Za-z_][A-Za-z0-9_]*):([A-Za-z0-9_-]+)\}")
 
 
 class PlaceholderError(ValueError):
     """A placeholder without a glued value, or a name glued twice; the message is one line."""
 
 
-def glue(**values: str | int) -> None:
-    """Publish formatted values for the chapter's Markdown cells (call it in a code cell)."""
+def glue(**values: str | int | bool) -> None:
+    """Publish formatted values for the chapter's Markdown cells (call it in a code cell); a bool
+    is a decision that picks a variant, glued as "yes" or "no"."""
     from IPython.display import display  # imported here: the build tools read this module too
 
     for name, value in values.items():
         # A bare float would print all its digits: the chapter chooses the precision.
-        if not isinstance(value, (str, int)) or isinstance(value, bool):
+        if not isinstance(value, (str, int)):
             raise TypeError(
                 f"glue {name}: pass a formatted string (e.g. f'{{x:.1%}}'), "
                 f"not {type(value).__name__}"
             )
-    display({MIME_TYPE: {name: str(value) for name, value in values.items()}}, raw=True)
+    display({MIME_TYPE: {name: _text(value) for name, value in values.items()}}, raw=True)
+
+
+def _text(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def glued_values(cells: list) -> dict[str, str]:
@@ -48,16 +62,17 @@ def glued_values(cells: list) -> dict[str, str]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """`text` with every `{{name}}` replaced by its value."""
+    """`text` with the variants its glued decisions pick and every `{{name}}` filled."""
 
-    def value(match: re.Match) -> str:
-        if match[1] not in values:
-            raise PlaceholderError(
-                f"unknown placeholder {{{{{match[1]}}}}}: no glue({match[1]}=...) ran"
-            )
-        return values[match[1]]
+    def glued(name: str) -> str:
+        if name not in values:
+            raise PlaceholderError(f"unknown placeholder {{{{{name}}}}}: no glue({name}=...) ran")
+        return values[name]
 
-    return PLACEHOLDER.sub(value, text)
+    def variant(match: re.Match) -> str:
+        return match[1] if glued(match[2]) == match[3] else ""
+
+    return PLACEHOLDER.sub(lambda match: glued(match[1]), VARIANT.sub(variant, text))
 
 
 def fill_notebook(notebook) -> None:

@@ -69,7 +69,18 @@ def test_fill_notebook_fills_markdown_before_and_after_the_glue_and_drops_glue_o
 def test_glue_publishes_strings_and_ints_and_refuses_unformatted_floats(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda data, raw: shown.append(data))
-    glue(accuracy="91.0%", seeds=5)
-    assert shown == [{MIME_TYPE: {"accuracy": "91.0%", "seeds": "5"}}]
+    glue(accuracy="91.0%", seeds=5, beats=True, collapsed=False)
+    assert shown == [
+        {MIME_TYPE: {"accuracy": "91.0%", "seeds": "5", "beats": "yes", "collapsed": "no"}}
+    ]
     with pytest.raises(TypeError, match="formatted string"):
         glue(accuracy=0.91)
+
+
+def test_fill_keeps_the_variant_the_decision_picks_and_fills_only_its_names():
+    text = "Run: [it gains {{gain}} dB.]{when=beats:yes}[it does not gain.]{when=beats:no} End."
+    assert fill(text, {"beats": "yes", "gain": "1.5"}) == "Run: it gains 1.5 dB. End."
+    assert fill(text, {"beats": "no"}) == "Run: it does not gain. End."
+    assert fill("[a\nb]{when=kind:par} c", {"kind": "add"}) == " c"
+    with pytest.raises(PlaceholderError, match="beats"):
+        fill(text, {"gain": "1.5"})
