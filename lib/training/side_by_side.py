@@ -82,7 +82,10 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
     }
     # Runs of one thread count share a pool sized so that their threads fill the cores, not more.
     for threads in sorted({run.threads for run in missing.values()}):
-        group = [run for run in missing.values() if run.threads == threads]
+        # Longest first, so that the longest training does not start last and run alone.
+        group = sorted(
+            (run for run in missing.values() if run.threads == threads), key=steps, reverse=True
+        )
         workers = min(len(group), available_cores() // threads)
         if workers > 1:
             _train_in_pool(group, cache_dir, workers)
@@ -92,6 +95,12 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
         replace(model, from_cache=False) if entry in missing else model
         for entry, model in zip(entries, models, strict=True)
     ]
+
+
+def steps(run: TrainingRun) -> int:
+    """Optimiser steps of a run: what its training time grows with."""
+    batches = -(-len(run.train_data[0]) // run.config.batch_size)
+    return run.config.epochs * batches
 
 
 def available_cores() -> int:

@@ -84,6 +84,25 @@ def test_pooled_runs_use_no_more_threads_than_there_are_cores(tmp_path, monkeypa
     assert pools == [([0, 1, 2], 2)]
 
 
+def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
+    handed = []
+
+    def record_pool(runs, cache_dir, workers):
+        handed.extend(run.config.epochs for run in runs)
+        for run in runs:
+            run.train(cache_dir)
+
+    monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
+    runs = [
+        replace(run, config=replace(run.config, epochs=epochs))
+        for run, epochs in zip(tiny_runs([0, 1, 2]), (1, 3, 2), strict=True)
+    ]
+    trained = train_side_by_side(runs, tmp_path)
+    assert handed == [3, 2, 1]
+    assert [run.config.epochs for run in trained] == [1, 3, 2]  # returned in the order asked
+
+
 KILLED_BUILD = """
 import sys
 from pathlib import Path
