@@ -48,8 +48,9 @@ class StateFit:
     )
     # Per numbering of the balls, the future of the first candidate of that numbering and the
     # chosen start frame that explains the clip (N, P, n_future, B, 2), and its weight (N, P):
-    # equal over the numberings that explain, summing to 1 (the chosen numbering alone where
-    # none explains). Their mean is the MSE-optimal prediction when the numbering is unknown.
+    # equal over the numberings that explain, summing to 1 (the chosen future alone, as the
+    # first, where none explains). Their mean is the MSE-optimal prediction when the numbering
+    # is unknown.
     numbered_futures: Tensor
     numbering_weights: Tensor
 
@@ -86,11 +87,14 @@ def fit_states(tracks: Tensor, present: Tensor, rules: Rules, n_future: int) -> 
         present[:, None, None], (futures - futures[rows, chosen][:, None]).norm(dim=-1), 0.0
     )
     spread = torch.where(rivals, distance.amax(dim=(2, 3)), 0.0).amax(1)
-    numbered, weights = _numbered_futures(groups, starts[chosen], explains.any(1))
-    # Where no candidate explains the clip, the chosen one's numbering alone.
-    n_numberings = weights.shape[1]
-    alone = torch.nn.functional.one_hot(chosen % n_numberings, n_numberings).to(weights.dtype)
-    weights = torch.where(explains.any(1)[:, None], weights, alone)
+    explained = explains.any(1)
+    numbered, weights = _numbered_futures(groups, starts[chosen], explained)
+    # Where no candidate explains the clip, the chosen one's future alone.
+    numbered = torch.where(
+        explained[:, None, None, None, None], numbered, futures[rows, chosen][:, None]
+    )
+    weights = torch.where(explained[:, None], weights, 0.0)
+    weights[:, 0] = torch.where(explained, weights[:, 0], 1.0)
     weights = weights / weights.sum(1, keepdim=True)
     return StateFit(
         starts[chosen],
