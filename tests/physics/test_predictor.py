@@ -260,9 +260,7 @@ def test_clips_with_a_problem_do_not_choose_the_gate():
     ).double()
     frames = torch.zeros(n, 1, 2, 2)
     frames[60:80] = 0.5  # wrong, but sent anyway for their problem
-    problems = (
-        [""] * 60 + ["the input allows different futures (up to 1 px apart)"] * 20 + [""] * 20
-    )
+    problems = [""] * 60 + ["ball count changes between frames"] * 20 + [""] * 20
     prediction = PhysicsPrediction(frames, torch.ones(n), torch.zeros(n), scores, problems)
     gate = choose_gate(prediction, torch.zeros(n, 1, 2, 2))
     assert gate.threshold == pytest.approx(3e-14)
