@@ -1,11 +1,13 @@
-"""Benchmark of the physics-informed predictor (lib/physics) on a Part 2 file; a benchmark, not a test.
+"""Benchmark of the physics-informed predictor (lib/physics) on a Part 2 file (not a test).
 
 Simulates the Part 2 file (or reads it from --data-dir), identifies the settings on the
 training split, predicts the validation split and prints a table: identified settings beside
 the simulator's, count agreement, capped and median per-clip PSNR, share at 40 dB or more,
-PSNR of the mean MSE, mean SSIM, seconds, and the CPU it ran on.
+PSNR of the mean MSE (and the ceiling's where the start states are known: lib/physics/ceiling.py),
+mean SSIM, seconds, and the CPU it ran on.
 
-    python -m bench.physics_predictor [--data-dir data] [--clips 5000] [--radius 1.2] [--box 10] [--substeps 2]
+    python -m bench.physics_predictor [--data-dir data] [--clips 5000] [--radius 1.2] [--box 10]
+        [--substeps 2]
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from lib.data.course_files import (
     simulation_settings,
     split_train_val,
 )
-from lib.data.simulate import Physics, simulate_clips
+from lib.data.simulate import Physics, simulate_clips, simulate_clips_with_states
 from lib.metrics import capped_psnr_summary, video_metrics
+from lib.physics.ceiling import Ceiling, ceiling_prediction, validation_ceiling
 from lib.physics.perception import count_agreement, perceive
-from lib.physics.predictor import fit_physics_model, predict_physics
+from lib.physics.predictor import fit_physics_model
 from lib.report.provenance import cpu_name
 
 N_INPUT = 5
@@ -62,6 +65,32 @@ def load_clips(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict]:
     return frames, labels, truth
 
 
+def validation_ceiling_of(args: argparse.Namespace, n_val: int) -> Ceiling | None:
+    """The ceiling (lib/physics/ceiling.py) of the last n_val clips, the validation split, where
+    their start states are known: simulated here, or a file this project simulated."""
+    if args.data_dir:
+        found = validation_ceiling(Path(args.data_dir) / PART2_SEQUENCE, N_INPUT)
+        return found and found[0]
+    physics = Physics(box_size=args.box, speed=args.speed, substeps=args.substeps)
+    simulated = simulate_clips_with_states(
+        args.clips,
+        10,
+        np.random.default_rng(args.seed),
+        radius_range=(args.radius, args.radius),
+        physics=physics,
+    )
+    states, first = simulated.trajectories, args.clips - n_val
+    return ceiling_prediction(
+        states.positions[first:, 0],
+        states.velocities[first:, 0],
+        simulated.radii[first:],
+        N_INPUT,
+        10,
+        simulated.frames.shape[-1],
+        physics,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -84,11 +113,25 @@ def main() -> None:
     started = time.perf_counter()
     model = fit_physics_model(train, N_INPUT)
     identify_seconds = time.perf_counter() - started
+    if model.settings is None:
+        # Nothing identified: the hybrid is the network on every clip; there is nothing to score.
+        print(
+            f"settings not identified on {len(train)} training clips in {identify_seconds:.1f} s "
+            f"({cpu_name()}, {torch.get_num_threads()} torch threads): {model.problem}"
+        )
+        print("the physics predictor sends every clip to the network (the hybrid is the network)")
+        return
     started = time.perf_counter()
-    prediction = predict_physics(val[:, :N_INPUT], model.settings, val.shape[1] - N_INPUT)
+    prediction = model.predict(val[:, :N_INPUT], val.shape[1] - N_INPUT)
     predict_seconds = time.perf_counter() - started
 
     targets = val[:, N_INPUT:]
+    started = time.perf_counter()
+    ceiling = validation_ceiling_of(args, len(val))
+    ceiling_seconds = time.perf_counter() - started
+    ceiling_summary = (
+        video_metrics(torch.from_numpy(ceiling.frames), targets).psnr_summary() if ceiling else None
+    )
     metrics = video_metrics(prediction.frames, targets)
     summary = metrics.psnr_summary()
     kept = model.gate.passes(prediction)
@@ -126,13 +169,28 @@ def main() -> None:
             f"{kept_summary.psnr_of_mean_mse:.2f}" if kept_summary else "no clip kept",
             None,
         ),
+        (
+            "PSNR of the mean MSE, ceiling: mean of the futures every numbering allows (dB)",
+            f"{ceiling_summary.psnr_of_mean_mse:.2f}"
+            if ceiling_summary
+            else "start states unknown",
+            None,
+        ),
+        (
+            "clips whose input allows several futures: physics (mean) / ceiling",
+            f"{int((prediction.n_futures > 1).sum())} / "
+            + (str(int(ceiling.several.sum())) if ceiling else "unknown"),
+            None,
+        ),
         ("mean SSIM", f"{metrics.ssim.mean():.5f}", None),
         ("seconds: identification + gate (training clips)", f"{identify_seconds:.1f}", None),
         ("seconds: prediction (validation clips)", f"{predict_seconds:.1f}", None),
+        ("seconds: ceiling (re-simulation, validation clips)", f"{ceiling_seconds:.1f}", None),
         ("CPU / torch threads", f"{cpu_name()} / {torch.get_num_threads()}", None),
     ]
     print(
-        f"| measure ({len(train)} training, {len(val)} validation clips) | physics predictor | simulator |"
+        f"| measure ({len(train)} training, {len(val)} validation clips) "
+        "| physics predictor | simulator |"
     )
     print("|---|---|---|")
     for name, value, reference in rows:

@@ -86,6 +86,16 @@ def render(
     return frames
 
 
+@dataclass(frozen=True)
+class SimulatedClips:
+    """`simulate_clips`'s frames and labels with the states and radii that made them."""
+
+    frames: np.ndarray  # (N, T, res, res) float32
+    labels: np.ndarray  # (N,) int64, balls per clip
+    radii: np.ndarray  # (N, max_balls) box units; NaN beyond a clip's count
+    trajectories: Trajectories  # states at every frame; frame 0 is the start state
+
+
 def simulate_clips(
     n_clips: int,
     n_frames: int,
@@ -100,11 +110,44 @@ def simulate_clips(
     Ball counts are uniform over `ball_counts`; every ball draws its own radius uniformly from
     `radius_range` (lo == hi gives the original's fixed radius).
     """
+    simulated = simulate_clips_with_states(
+        n_clips, n_frames, rng, ball_counts, radius_range, resolution, physics
+    )
+    return simulated.frames, simulated.labels
+
+
+def simulate_clips_with_states(
+    n_clips: int,
+    n_frames: int,
+    rng: np.random.Generator,
+    ball_counts: tuple[int, ...] = BALL_COUNTS,
+    radius_range: tuple[float, float] = (1.2, 1.2),
+    resolution: int = 32,
+    physics: Physics = Physics(),
+) -> SimulatedClips:
+    """`simulate_clips` (the same draws from `rng`, so the same clips), with the states."""
     labels = rng.choice(np.asarray(ball_counts, dtype=np.int64), size=n_clips)
     radii = rng.uniform(*radius_range, size=(n_clips, max(ball_counts)))
     radii[np.arange(radii.shape[1]) >= labels[:, None]] = np.nan
     trajectories = simulate_trajectories(labels, n_frames, radii, rng, physics)
-    return render(trajectories.positions, radii, resolution, physics), labels
+    frames = render(trajectories.positions, radii, resolution, physics)
+    return SimulatedClips(frames, labels, radii, trajectories)
+
+
+def advance(
+    positions: np.ndarray,
+    velocities: np.ndarray,
+    radii: np.ndarray,
+    n_frames: int,
+    physics: Physics = Physics(),
+) -> np.ndarray:
+    """Positions (N, n_frames, B, 2) of the frames after the states (N, B, 2) of balls with radii
+    (N, B), all present: the simulator's rules, pairs resolved in slot order."""
+    frames = []
+    for _ in range(n_frames):
+        positions, velocities = _advance_one_frame(positions, velocities, radii, physics)
+        frames.append(positions)
+    return np.stack(frames, axis=1)
 
 
 def _ball_pairs(n_balls: int) -> list[tuple[int, int]]:

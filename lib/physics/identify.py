@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,11 +35,20 @@ MAX_SUBSTEPS = 12
 GRID_TOLERANCE = 1e-3  # a bounce time within this (in frames) of a sub-step lies on the grid
 FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or kept) to this
 GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
+# Early exits, so that clips of other physics fail fast and say what was measured:
+TIME_LIMIT = 60.0  # seconds; past this, evidence still missing (a wall never bounced off) fails
+CHECK_CLIPS = 10  # clips perceived before the evidence is first checked ...
+CHUNK_CLIPS = 200  # ... and then after each further chunk of this many
+MAX_CHANGING_SHARE = 0.25  # clips whose ball count changes between frames: 0 on the book's clips
+JUDGE_BOUNCES = 20  # bounces needed before their grid or wall positions can contradict the rules
+MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's clips
+LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
+WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
 
 
 class IdentificationError(ValueError):
-    """The training clips do not show what a setting is read from (a lone ball, a bounce off
-    each wall)."""
+    """The training clips do not show what a setting is read from (a lone ball, a bounce off each
+    wall), or show what the assumed rules do not allow; the message says what was measured."""
 
 
 @dataclass(frozen=True)
@@ -68,40 +78,104 @@ class Settings:
         )
 
 
-def identify_settings(clips: Tensor) -> Settings:
-    """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts."""
+def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings:
+    """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts.
+
+    The clips are perceived in chunks; after each, the evidence so far is checked. A measurement
+    that contradicts the assumed rules (ball counts that change within clips, wall bounces off
+    every sub-step grid, bounces off one wall at different positions) stops at once; too little
+    evidence (no bounce off some wall yet) stops once `time_limit` seconds have passed. Either
+    way the IdentificationError says what was measured on how many clips.
+    """
     if clips.shape[1] < 4:
         raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
+    started = time.perf_counter()
     look, look_frames = fit_ball_look(clips)
-    perception = perceive(clips, look, BALL_LIMIT)
-    clip_counts = perception.clip_counts()
-    displacements_before, displacements_after, positions_at_t, positions_after = [], [], [], []
-    for n_balls in range(1, int(clip_counts.max()) + 1):
-        tracks = order_balls(perception.centres[clip_counts == n_balls], n_balls)
-        moves = tracks.diff(dim=1)  # (M, T-1, B, 2)
-        # Interval t -> t + 1 framed by the moves before (t - 1) and after (t + 1) it.
-        displacements_before.append(moves[:, :-2].flatten(0, 2))
-        displacements_after.append(moves[:, 2:].flatten(0, 2))
-        positions_at_t.append(tracks[:, 1:-2].flatten(0, 2))
-        positions_after.append(tracks[:, 2:-1].flatten(0, 2))
-    bounces = _wall_bounces(
-        torch.cat(displacements_before),
-        torch.cat(displacements_after),
-        torch.cat(positions_at_t),
-        torch.cat(positions_after),
-    )
-    substeps, on_grid = _substeps(bounces["time"])
-    walls = _walls(bounces, substeps, on_grid, look.radius)
+    evidence, done, settled, missing = _Evidence(), 0, None, ""
+    while done < len(clips):
+        elapsed = time.perf_counter() - started
+        size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
+        if not size:
+            raise IdentificationError(
+                f"{missing} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
+                f"the {time_limit:g} s allowed)"
+            )
+        evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT))
+        done += len(clips[done : done + size])
+        try:
+            settled = evidence.settle(look)
+        except _TooLittle as error:
+            settled, missing = None, str(error)
+    if settled is None:
+        raise IdentificationError(missing)
+    walls, substeps, bounces, on_grid = settled
     return Settings(
         look.radius,
         look.sharpness,
         walls,
         substeps,
-        int(clip_counts.max()),
+        evidence.max_balls,
         look_frames,
-        int(len(bounces["time"])),
-        float(on_grid.double().mean()),
+        bounces,
+        on_grid,
     )
+
+
+def _chunk(done: int, elapsed: float, time_limit: float) -> int:
+    """Clips to perceive next while evidence is missing: as many as the time left allows at the
+    rate so far (0 when it is out), CHECK_CLIPS to begin with, CHUNK_CLIPS at most."""
+    if not done:
+        return CHECK_CLIPS
+    return max(0, min(CHUNK_CLIPS, int((time_limit - elapsed) * done / max(elapsed, 1e-9))))
+
+
+class _TooLittle(IdentificationError):
+    """The clips perceived so far do not show enough to settle a setting; more clips may."""
+
+
+class _Evidence:
+    """Tracked moves of the clips perceived so far, gathered chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.n_clips, self.changing, self.max_balls = 0, 0, 0
+        self.parts: list[tuple[Tensor, Tensor, Tensor, Tensor]] = []
+
+    def add(self, perception) -> None:
+        clip_counts = perception.clip_counts()
+        self.n_clips += len(clip_counts)
+        self.changing += int((clip_counts == -1).sum())
+        self.max_balls = max(self.max_balls, int(clip_counts.max()))
+        for n_balls in range(1, int(clip_counts.max()) + 1):
+            if not (clip_counts == n_balls).any():
+                continue
+            tracks = order_balls(perception.centres[clip_counts == n_balls], n_balls)
+            moves = tracks.diff(dim=1)  # (M, T-1, B, 2)
+            # Interval t -> t + 1 framed by the moves before (t - 1) and after (t + 1) it.
+            self.parts.append(
+                (
+                    moves[:, :-2].flatten(0, 2),
+                    moves[:, 2:].flatten(0, 2),
+                    tracks[:, 1:-2].flatten(0, 2),
+                    tracks[:, 2:-1].flatten(0, 2),
+                )
+            )
+
+    def settle(self, look: BallLook) -> tuple[tuple[float, float, float, float], int, int, float]:
+        """Walls, sub-steps, bounces used and their share on the grid, from the evidence so far."""
+        if self.changing > MAX_CHANGING_SHARE * self.n_clips:
+            raise IdentificationError(
+                f"the ball count read from the frames changes within {self.changing} of "
+                f"{self.n_clips} training clips (more than {MAX_CHANGING_SHARE:.0%}): balls "
+                "appear, vanish or merge, which the assumed rules do not allow"
+            )
+        if self.max_balls < 1:
+            raise _TooLittle(f"no ball tracked through any of {self.n_clips} training clips")
+        before, after, at_t, after_t = (torch.cat(part) for part in zip(*self.parts, strict=True))
+        bounces = _wall_bounces(before, after, at_t, after_t)
+        where = f"in {self.n_clips} training clips ({len(before)} tracked ball moves)"
+        substeps, on_grid = _substeps(bounces["time"], where)
+        walls = _walls(bounces, substeps, on_grid, look.radius, where)
+        return walls, substeps, int(len(bounces["time"])), float(on_grid.double().mean())
 
 
 def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
@@ -138,6 +212,23 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
 
     params, sse = levenberg_marquardt(model, start, images, iterations=100)
     inliers = sse <= INLIER_FACTOR * sse.median()
+    energy = (
+        render_with_gradients(
+            start.new_tensor([[[frames.shape[2] / 2, frames.shape[1] / 2]]]),
+            params[inliers, 2].median(),
+            params[inliers, 3].median(),
+            frames.shape[1],
+            frames.shape[2],
+        )[0]
+        .pow(2)
+        .sum()
+    )
+    if sse.median() > LOOK_RESIDUAL_SHARE * energy:
+        raise IdentificationError(
+            f"the assumed renderer exp(-(d/r)^p) does not fit the {len(images)} training frames "
+            f"that show one blob: median residual {float(sse.median() / energy):.0%} of a "
+            f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
+        )
     radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
     return BallLook(float(radius), float(sharpness)), int(inliers.sum())
 
@@ -183,10 +274,13 @@ def _wall_bounces(
     }
 
 
-def _substeps(times: Tensor) -> tuple[int, Tensor]:
+def _substeps(times: Tensor, where: str = "in the training clips") -> tuple[int, Tensor]:
     """The smallest sub-step count whose grid holds (nearly) as many bounce times as any count."""
     if not len(times):
-        raise IdentificationError("no wall bounce in the training clips: cannot place the walls")
+        raise _TooLittle(
+            f"no clean wall bounce (a velocity component reversed to {FLIP_TOLERANCE:g} px a "
+            f"frame, the other kept) {where}: cannot place the walls"
+        )
     shares = []
     for substeps in range(1, MAX_SUBSTEPS + 1):
         grid = times * substeps
@@ -194,6 +288,12 @@ def _substeps(times: Tensor) -> tuple[int, Tensor]:
             float(((grid - grid.round()).abs() < GRID_TOLERANCE * substeps).double().mean())
         )
     best = max(shares)
+    if best < MIN_GRID_SHARE and len(times) >= JUDGE_BOUNCES:
+        raise IdentificationError(
+            f"wall bounces do not fall on any sub-step grid from 1 to {MAX_SUBSTEPS}: at best "
+            f"{best:.0%} of {len(times)} bounces {where} lie on one "
+            f"({shares.index(best) + 1} sub-steps), {MIN_GRID_SHARE:.0%} needed"
+        )
     substeps = next(
         n for n, share in enumerate(shares, start=1) if share >= best - GRID_SHARE_MARGIN
     )
@@ -202,23 +302,38 @@ def _substeps(times: Tensor) -> tuple[int, Tensor]:
 
 
 def _walls(
-    bounces: dict[str, Tensor], substeps: int, on_grid: Tensor, radius: float
+    bounces: dict[str, Tensor],
+    substeps: int,
+    on_grid: Tensor,
+    radius: float,
+    where: str = "in the training clips",
 ) -> tuple[float, float, float, float]:
     """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high,
     y low, y high."""
     walls = []
     for axis in (0, 1):
         for direction in (-1.0, 1.0):
-            chosen = on_grid & (bounces["axis"] == axis) & (bounces["direction"] == direction)
+            name = f"{'low' if direction < 0 else 'high'} {'xy'[axis]} wall"
+            toward = (bounces["axis"] == axis) & (bounces["direction"] == direction)
+            chosen = on_grid & toward
             if not chosen.any():
-                raise IdentificationError(
-                    f"no bounce off the {'low' if direction < 0 else 'high'} "
-                    f"{'xy'[axis]} wall in the training clips: cannot place it"
+                raise _TooLittle(
+                    f"none of the {int(on_grid.sum())} clean bounces on the {substeps}-sub-step "
+                    f"grid {where} moves toward the {name} ({int(toward.sum())} off the grid "
+                    "do): cannot place it"
                 )
             # The bouncing sub-step's position had crossed; the one a sub-step before had not.
             crossed = bounces["position"][chosen] + direction * radius
             before = crossed - direction * bounces["speed"][chosen] / substeps
             inner = before.max() if direction > 0 else before.min()
             outer = crossed.min() if direction > 0 else crossed.max()
+            overlap = float((inner - outer) * direction)  # > 0: no one wall fits every bounce
+            if overlap > WALL_SPREAD_LIMIT and int(chosen.sum()) >= JUDGE_BOUNCES:
+                raise IdentificationError(
+                    f"the bounces off the {name} are not consistent with one wall position: "
+                    f"{int(chosen.sum())} bounces {where} need walls {overlap:.2f} px apart "
+                    f"(crossing points spread {float(crossed.max() - crossed.min()):.2f} px; "
+                    f"{WALL_SPREAD_LIMIT:g} px allowed)"
+                )
             walls.append(float((inner + outer) / 2))
     return walls[0], walls[1], walls[2], walls[3]

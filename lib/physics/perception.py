@@ -38,7 +38,7 @@ class Perception:
 
 
 def perceive(frames: Tensor, look: BallLook, max_balls: int) -> Perception:
-    """Count and locate the balls in every frame of `frames` (N, T, H, W) with 0 to `max_balls` balls.
+    """Count and locate the balls in every frame of `frames` (N, T, H, W), 0 to `max_balls` each.
 
     The first frame of a clip is searched over all counts. Each later frame is first fitted from
     where the balls of the frame before would be at constant velocity; only frames that this
@@ -96,7 +96,8 @@ def _follow(
 def _search_counts(
     images: Tensor, look: BallLook, max_balls: int, penalty: float
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """Centres (F, max_balls, 2), counts (F,) and sums of squares (F,) of the best count per image."""
+    """Centres (F, max_balls, 2), counts (F,) and sums of squares (F,) of the best count per
+    image."""
     best_centres = torch.full((len(images), max_balls, 2), float("nan"), dtype=torch.float64)
     best_cost = images.pow(2).sum(dim=(1, 2))  # no ball: the whole frame is residual
     best_sse, counts = best_cost.clone(), torch.zeros(len(images), dtype=torch.int64)
@@ -126,7 +127,8 @@ def count_agreement(perception: Perception, labels: np.ndarray | Tensor) -> floa
 
 
 def fit_centres(images: Tensor, look: BallLook, start: Tensor) -> tuple[Tensor, Tensor]:
-    """Centres (F, B, 2) fitted to images (F, H, W) from `start` (F, B, 2); and the sums of squares."""
+    """Centres (F, B, 2) fitted to images (F, H, W) from `start` (F, B, 2); and the sums of
+    squares."""
     n_balls, height, width = start.shape[1], images.shape[1], images.shape[2]
 
     def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
@@ -143,7 +145,8 @@ def _fit_from_starts(
     images: Tensor, look: BallLook, n_balls: int, previous: Tensor, penalty: float
 ) -> tuple[Tensor, Tensor]:
     """The better of two fits of `n_balls` balls: from k-means, then, where that left more than a
-    ball's penalty unexplained, from the fit with one ball fewer plus a ball at the largest residual."""
+    ball's penalty unexplained, from the fit with one ball fewer plus a ball at the largest
+    residual."""
     centres, sse = fit_centres(images, look, _kmeans_start(images, n_balls))
     retry = torch.nonzero(sse >= penalty).flatten()
     if n_balls > 1 and len(retry):

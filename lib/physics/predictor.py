@@ -4,8 +4,10 @@ render; a self-check per clip; a gate chosen on training clips; a hybrid with a 
 The self-check is the reproduction error: the fitted trajectory rendered over the input frames
 it covers against those frames (mean squared pixel error). A clip whose input the physics has
 not explained (or could not even be fitted: no ball, a ball count that changes, more balls than
-any training clip, pixels outside [0, 1]) goes to the network, and so does one whose input
-states with different futures explain equally (three balls meeting in an order no frame shows).
+any training clip, pixels outside [0, 1]) goes to the network. Where states with different
+futures explain the input equally (three balls meeting in an order no frame shows), the
+prediction is the mean of those futures' frames, one per numbering of the balls, equally
+weighted: the least expected squared error when no numbering is likelier than another.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class PhysicsPrediction:
     start_frame: Tensor  # (N,) the input frame the fitted state starts at
     reproduction_mse: Tensor  # (N,) float64; inf where nothing was fitted
     problems: list[str]  # per clip, why the physics is not trusted whatever the gate ("" when none)
+    # (N,) futures averaged: the numberings of the balls whose states explain the input and whose
+    # futures differ by more than FUTURE_TOLERANCE (1 where the input allows one future)
+    n_futures: Tensor | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ class Gate:
         """Why each clip is sent to the network ("" for clips the physics keeps)."""
         return [
             problem or ("" if mse <= self.threshold else f"input not reproduced (MSE {mse:.1e})")
-            for problem, mse in zip(prediction.problems, prediction.reproduction_mse.tolist())
+            for problem, mse in zip(
+                prediction.problems, prediction.reproduction_mse.tolist(), strict=True
+            )
         ]
 
 
@@ -86,7 +93,8 @@ class PhysicsModel:
     problem: str = ""  # why nothing was identified ("" when the settings were)
 
     def predict(self, inputs: Tensor, n_out: int) -> PhysicsPrediction:
-        """`predict_physics` with the identified settings; without them, nothing fitted on any clip."""
+        """`predict_physics` with the identified settings; without them, nothing fitted on any
+        clip."""
         if self.settings is not None:
             return predict_physics(inputs, self.settings, n_out)
         n_clips = len(inputs)
@@ -118,6 +126,7 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
     reproduction = torch.full((n_clips,), float("inf"), dtype=torch.float64)
     start_frame = torch.full((n_clips,), -1)
     spread = torch.zeros(n_clips, dtype=torch.float64)
+    n_futures = torch.ones(n_clips, dtype=torch.int64)
     in_range = ((inputs >= 0) & (inputs <= 1)).flatten(1).all(1)
     # One ball more than training showed, so that such a clip is recognised, not misread.
     seen = perceive(inputs, settings.look(), settings.max_balls + 1)
@@ -132,6 +141,20 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
         frames[clips] = render_balls(
             fit.future, present[:, None], settings.look(), height, width
         ).float()
+        # Where states that all explain the input foresee different futures (the order of a
+        # meeting no frame shows), the mean of their rendered futures, one per numbering.
+        several = torch.nonzero(fit.future_spread > FUTURE_TOLERANCE).flatten()
+        if len(several):
+            rendered = render_balls(
+                fit.numbered_futures[several],
+                present[several, None, None],
+                settings.look(),
+                height,
+                width,
+            )  # (M, P, n_out, H, W)
+            weights = fit.numbering_weights[several]
+            frames[clips[several]] = (rendered * weights[:, :, None, None, None]).sum(1).float()
+            n_futures[clips[several]] = (weights > 0).sum(1)
         replay = render_balls(
             fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width
         )
@@ -141,10 +164,10 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
         start_frame[clips] = fit.start_frame
         spread[clips] = fit.future_spread
     problems = [
-        _problem(int(count), bool(valid), settings.max_balls, float(apart))
-        for count, valid, apart in zip(counts, in_range, spread)
+        _problem(int(count), bool(valid), settings.max_balls)
+        for count, valid in zip(counts, in_range, strict=True)
     ]
-    return PhysicsPrediction(frames, counts, start_frame, reproduction, problems)
+    return PhysicsPrediction(frames, counts, start_frame, reproduction, problems, n_futures)
 
 
 def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
@@ -179,7 +202,8 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
     of its clips from the frames before, as the predictor will on new clips.
     """
     started = time.perf_counter()
-    # Two thirds at most identify, so that the gate always sees clips the settings were not fitted on.
+    # Two thirds at most identify, so that the gate always sees clips the settings were not fitted
+    # on.
     n_identify = min(IDENTIFICATION_CLIPS, 2 * len(train_clips) // 3)
     try:
         settings = identify_settings(train_clips[:n_identify])
@@ -195,7 +219,8 @@ def fit_physics_model_cached(
     train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"), name: str = "physics"
 ) -> tuple[PhysicsModel, bool]:
     """`fit_physics_model` stored as JSON under cache_dir/name/<key>/, keyed by the clips' bytes,
-    `n_input` and the source of every physics module; returns the model and whether it was cached."""
+    `n_input` and the source of every physics module; returns the model and whether it was
+    cached."""
     modules = (
         identify,
         least_squares,
@@ -230,7 +255,8 @@ def fit_physics_model_cached(
 def hybrid_predict(
     model: PhysicsModel, network: nn.Module, inputs: Tensor, n_out: int
 ) -> HybridPrediction:
-    """The physics prediction where `model.gate` passes, `network`'s (inputs -> n_out frames) elsewhere."""
+    """The physics prediction where `model.gate` passes, `network`'s (inputs -> n_out frames)
+    elsewhere."""
     physics = model.predict(inputs, n_out)
     keep = model.gate.passes(physics)
     frames = physics.frames.clone()
@@ -254,7 +280,8 @@ def combine(physics: PhysicsPrediction, gate: Gate, network_frames: Tensor) -> H
 
 def reason_counts(reasons: list[str]) -> dict[str, int]:
     """How many clips each kind of reason sent to the network, most frequent first (the text
-    before any parenthesis, so "input not reproduced (MSE 2e-05)" counts as "input not reproduced")."""
+    before any parenthesis, so "input not reproduced (MSE 2e-05)" counts as "input not
+    reproduced")."""
     kinds = [reason.split(" (")[0] for reason in reasons if reason]
     return dict(
         sorted(
@@ -267,7 +294,7 @@ def _without_problem(prediction: PhysicsPrediction) -> Tensor:
     return torch.tensor([not problem for problem in prediction.problems], dtype=torch.bool)
 
 
-def _problem(count: int, in_range: bool, max_balls: int, future_spread: float) -> str:
+def _problem(count: int, in_range: bool, max_balls: int) -> str:
     if not in_range:
         return "pixels outside [0, 1]"
     if count == -1:
@@ -276,6 +303,4 @@ def _problem(count: int, in_range: bool, max_balls: int, future_spread: float) -
         return "no ball found"
     if count > max_balls:
         return f"{count} balls: more than any training clip ({max_balls})"
-    if future_spread > FUTURE_TOLERANCE:
-        return f"the input allows different futures (up to {future_spread:.2g} px apart)"
     return ""

@@ -47,7 +47,8 @@ def render_with_gradients(
     total = blobs.sum(dim=1)
     unclipped = (total < 1.0)[:, None]
     r, p = _per_frame(radius), _per_frame(sharpness)
-    # g = exp(-q), q = s^(p / 2), s = d^2 / r^2: dg/dx_centre = g p (q / s) (x_pixel - x_centre) / r^2.
+    # g = exp(-q), q = s^(p / 2), s = d^2 / r^2:
+    # dg/dx_centre = g p (q / s) (x_pixel - x_centre) / r^2.
     common = blobs * p * powered / scaled / r**2 * unclipped
     columns = torch.arange(width, dtype=centres.dtype) + 0.5
     rows = torch.arange(height, dtype=centres.dtype) + 0.5

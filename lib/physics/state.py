@@ -16,7 +16,9 @@ Each candidate rolls the rules forward over the remaining input frames and the f
 earliest candidate that reproduces every later tracked centre is kept, so a bounce or collision
 elsewhere in the window is simulated rather than averaged into a velocity. Where candidates of
 the same start frame reproduce the input too but foresee another future (a meeting of three
-balls whose order no input frame shows), the spread of their futures says so.
+balls whose order no input frame shows), the spread of their futures says so, and the futures
+of the numberings that explain the clip are kept: their mean, with equal weights, is the
+prediction of least expected squared error when every numbering is equally likely.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class StateFit:
     future_spread: (
         Tensor  # (N,) pixels to the furthest future of a rival as good (same start, explains)
     )
+    # Per numbering of the balls, the future of the first candidate of that numbering and the
+    # chosen start frame that explains the clip (N, P, n_future, B, 2), and its weight (N, P):
+    # equal over the numberings that explain, summing to 1 (the chosen future alone, as the
+    # first, where none explains). Their mean is the MSE-optimal prediction when the numbering
+    # is unknown.
+    numbered_futures: Tensor
+    numbering_weights: Tensor
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,47 @@ def fit_states(tracks: Tensor, present: Tensor, rules: Rules, n_future: int) -> 
         present[:, None, None], (futures - futures[rows, chosen][:, None]).norm(dim=-1), 0.0
     )
     spread = torch.where(rivals, distance.amax(dim=(2, 3)), 0.0).amax(1)
-    return StateFit(starts[chosen], trajectory, futures[rows, chosen], error[rows, chosen], spread)
+    explained = explains.any(1)
+    numbered, weights = _numbered_futures(groups, starts[chosen], explained)
+    # Where no candidate explains the clip, the chosen one's future alone.
+    numbered = torch.where(
+        explained[:, None, None, None, None], numbered, futures[rows, chosen][:, None]
+    )
+    weights = torch.where(explained[:, None], weights, 0.0)
+    weights[:, 0] = torch.where(explained, weights[:, 0], 1.0)
+    weights = weights / weights.sum(1, keepdim=True)
+    return StateFit(
+        starts[chosen],
+        trajectory,
+        futures[rows, chosen],
+        error[rows, chosen],
+        spread,
+        numbered,
+        weights,
+    )
+
+
+def _numbered_futures(
+    groups: list[_Candidates], start: Tensor, explained: Tensor
+) -> tuple[Tensor, Tensor]:
+    """Per clip and numbering, the future of the first candidate of the clip's start frame `start`
+    (N,) with that numbering that explains the clip, and whether there is one (as a weight)."""
+    n_clips = len(start)
+    n_numberings = groups[0].error.shape[1]  # frame 0 has one velocity choice per numbering
+    numbered = groups[0].future.clone()
+    weights = torch.zeros(n_clips, n_numberings, dtype=groups[0].future.dtype)
+    for frame, group in enumerate(groups):
+        mine = (start == frame) & explained
+        if not mine.any():
+            continue
+        explains = (group.error[mine] <= POSITION_TOLERANCE).unflatten(1, (-1, n_numberings))
+        first = explains.int().argmax(1)  # (M, P): the first velocity choice that explains
+        futures = group.future[mine].unflatten(1, (-1, n_numberings))  # (M, S, P, n_future, B, 2)
+        numbered[mine] = futures[
+            torch.arange(len(first))[:, None], first, torch.arange(n_numberings)[None]
+        ]
+        weights[mine] = explains.any(1).to(weights.dtype)
+    return numbered, weights
 
 
 def _candidates(

@@ -55,7 +55,8 @@ def run_physics(data: VideoData, cache_dir: Path, name: str = "physics") -> Phys
 
 
 def pixels_per_unit(simulated: dict) -> float:
-    """The simulator's box spans the frame: pixels per box unit of a file it made (manifest entry)."""
+    """The simulator's box spans the frame: pixels per box unit of a file it made (its manifest
+    entry)."""
     return simulated["resolution"] / simulated["physics"]["box_size"]
 
 
@@ -83,7 +84,9 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             str(settings.max_balls),
         ]
     )
-    rows = [{"setting": name, "identified": value} for name, value in zip(names, found)]
+    rows = [
+        {"setting": name, "identified": value} for name, value in zip(names, found, strict=True)
+    ]
     if simulated is not None:
         scale, (low, high) = pixels_per_unit(simulated), simulated["radius_range"]
         side = simulated["physics"]["box_size"] * scale  # the box runs from 0 to its size
@@ -98,14 +101,17 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             str(simulated["physics"]["substeps"]),
             "—",
         ]
-        for row, value in zip(rows, truth):
+        for row, value in zip(rows, truth, strict=True):
             row["simulator (in px)"] = value
     return rows
 
 
-def settings_errors(settings: Settings, simulated: dict) -> tuple[float, float, bool]:
+def settings_errors(settings: Settings | None, simulated: dict) -> tuple[float, float, bool] | None:
     """Against a simulated file's manifest entry: the radius's relative error (against the middle
-    of its range), the largest wall error in pixels, and whether the sub-step count is exact."""
+    of its range), the largest wall error in pixels, and whether the sub-step count is exact;
+    None when nothing was identified."""
+    if settings is None:
+        return None
     scale = pixels_per_unit(simulated)
     radius = np.mean(simulated["radius_range"]) * scale
     side = simulated["physics"]["box_size"] * scale

@@ -234,11 +234,23 @@ def test_one_ball_meeting_two_inside_the_input_is_resolved_in_the_order_the_inpu
         ),
     ],
 )
-def test_three_balls_meeting_in_an_order_no_input_frame_shows_go_to_the_network(start, numbering):
+def test_three_balls_meeting_in_an_order_no_input_frame_shows_get_the_mean_of_their_futures(
+    start, numbering
+):
     clip = clip_from(*start, numbering)
+    # By hand: the simulator's clip under every numbering; those whose input frames are this
+    # clip's are the futures the input allows, each as likely as the others.
+    others = [clip_from(*start, other) for other in itertools.permutations(range(3))]
+    allowed = [
+        other[0, N_IN:] for other in others if (other[:, :N_IN] - clip[:, :N_IN]).abs().max() < 1e-6
+    ]
+    futures = torch.stack(allowed).double()
+    assert (futures - futures[0]).abs().max() > 0.1  # the futures differ
     hybrid = hybrid_predict(PhysicsModel(TRUE, Gate(1e-10), 0.0), Constant(), clip[:, :N_IN], N_OUT)
-    assert not hybrid.from_physics.item()
-    assert hybrid.reasons[0].startswith("the input allows different futures")
+    prediction = predict_physics(clip[:, :N_IN], TRUE, N_OUT)
+    assert hybrid.from_physics.item() and hybrid.reasons == [""]
+    assert prediction.n_futures.item() == len(futures) > 1
+    assert clip_mse(hybrid.frames, futures.mean(0)[None]).item() < 1e-10
 
 
 def test_clips_with_a_problem_do_not_choose_the_gate():
@@ -248,9 +260,7 @@ def test_clips_with_a_problem_do_not_choose_the_gate():
     ).double()
     frames = torch.zeros(n, 1, 2, 2)
     frames[60:80] = 0.5  # wrong, but sent anyway for their problem
-    problems = (
-        [""] * 60 + ["the input allows different futures (up to 1 px apart)"] * 20 + [""] * 20
-    )
+    problems = [""] * 60 + ["ball count changes between frames"] * 20 + [""] * 20
     prediction = PhysicsPrediction(frames, torch.ones(n), torch.zeros(n), scores, problems)
     gate = choose_gate(prediction, torch.zeros(n, 1, 2, 2))
     assert gate.threshold == pytest.approx(3e-14)
