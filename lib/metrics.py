@@ -144,9 +144,9 @@ def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
         [
             [
                 structural_similarity(frame, target, data_range=1.0)
-                for frame, target in zip(sequence, truth)
+                for frame, target in zip(sequence, truth, strict=True)
             ]
-            for sequence, truth in zip(clipped, targets)
+            for sequence, truth in zip(clipped, targets, strict=True)
         ]
     )
     return VideoMetrics(

@@ -407,7 +407,7 @@ def test_no_page_is_blank(rendered):
     reader = PdfReader(pdf)
     blank = [
         number
-        for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf)), 1)
+        for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf), strict=True), 1)
         if not running_header_and_marks(text) and not page.images
     ]
     assert not blank, f"blank pages: {blank}"

@@ -114,7 +114,8 @@ class VideoUNet(nn.Module):
         widths = tuple(widths)
         down = ConvBlock if block == "plain" else ResidualBlock
         self.down_blocks = nn.ModuleList(
-            down(c_in, c_out) for c_in, c_out in zip((in_channels, *widths[:-1]), widths)
+            down(c_in, c_out)
+            for c_in, c_out in zip((in_channels, *widths[:-1]), widths, strict=True)
         )
         self.pool = nn.MaxPool2d(2, 2)
         up = TransposedConvBlock if block == "plain" else UpBlock
@@ -122,7 +123,7 @@ class VideoUNet(nn.Module):
         reversed_widths = widths[::-1]
         up_inputs = (widths[-1], *(widening * w for w in reversed_widths[:-1]))
         self.up_blocks = nn.ModuleList(
-            up(c_in, c_out) for c_in, c_out in zip(up_inputs, reversed_widths)
+            up(c_in, c_out) for c_in, c_out in zip(up_inputs, reversed_widths, strict=True)
         )
         head_in = widening * widths[0]
         if head == "table3":
@@ -149,7 +150,7 @@ class VideoUNet(nn.Module):
             x = block(x)
             skips.append(x)
             x = self.pool(x)
-        for block, skip in zip(self.up_blocks, reversed(skips)):
+        for block, skip in zip(self.up_blocks, reversed(skips), strict=True):
             x = block(x)
             x = x + skip if self.skip == "add" else torch.cat([x, skip], dim=1)
         x = self.head(x).contiguous()

@@ -40,7 +40,7 @@ class Encoder(nn.Module):
         super().__init__()
         in_widths = (in_channels, *ENCODER_WIDTHS[:-1])
         self.blocks = nn.ModuleList(
-            ConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, ENCODER_WIDTHS)
+            ConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, ENCODER_WIDTHS, strict=True)
         )
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2)
 
@@ -68,7 +68,8 @@ class Decoder(nn.Module):
         out_widths = ENCODER_WIDTHS[::-1]
         in_widths = (ENCODER_WIDTHS[-1], *(widening * width for width in out_widths[:-1]))
         self.up_blocks = nn.ModuleList(
-            TransposedConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, out_widths)
+            TransposedConvBlock(c_in, c_out)
+            for c_in, c_out in zip(in_widths, out_widths, strict=True)
         )
         # The table's last block ends in ReLU too, so predictions are never negative.
         self.output_block = ConvBlock(widening * out_widths[-1], out_channels)

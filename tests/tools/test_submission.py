@@ -142,7 +142,7 @@ def sign(config: Path) -> None:
     """Replace the title page's placeholders by a student's own details."""
     text = config.read_text()
     for placeholder, own in zip(
-        PLACEHOLDERS.values(), ("Chan Tai Man", "20912345", "tmchan@connect.ust.hk")
+        PLACEHOLDERS.values(), ("Chan Tai Man", "20912345", "tmchan@connect.ust.hk"), strict=True
     ):
         text = text.replace(placeholder, own)
     config.write_text(text)

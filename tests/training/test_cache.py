@@ -55,7 +55,9 @@ def test_same_inputs_load_from_cache_without_training(tmp_path, monkeypatch):
     forbid_training(monkeypatch)
     second = train(tmp_path)
     assert second.from_cache and second.key == first.key and second.history == first.history
-    for a, b in zip(first.model.state_dict().values(), second.model.state_dict().values()):
+    for a, b in zip(
+        first.model.state_dict().values(), second.model.state_dict().values(), strict=True
+    ):
         assert torch.equal(a, b)
 
 
