@@ -271,7 +271,7 @@ def text_off_the_page_body(pdf: Path) -> list[str]:
             if text.strip():
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                placed.append((x, y, text.strip()))
+                placed.append((x, y, text.strip()))  # noqa: B023  (called within this iteration)
 
         page.extract_text(visitor_text=visit)
         page_numbers = [y for _, y, text in placed if text == str(number)]

@@ -28,7 +28,11 @@ def tiny_data(offset=0.0):
     return (images[:8], classes[:8]), (images[8:], classes[8:])
 
 
-def train(tmp_path, config=TrainConfig(epochs=1), data=None, loss=F.cross_entropy):
+# TrainConfig is frozen, so one shared default cannot leak between tests.
+ONE_EPOCH = TrainConfig(epochs=1)
+
+
+def train(tmp_path, config=ONE_EPOCH, data=None, loss=F.cross_entropy):
     train_split, val_split = data or tiny_data()
     return train_cached(
         "tiny",
