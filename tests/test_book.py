@@ -146,7 +146,8 @@ def quick_build(tmp_path_factory, copy_work_tree):
 
 @pytest.fixture(scope="module")
 def quarto_render(request):
-    """The same executed build rendered by Quarto, as `make report` renders it when Quarto is on PATH."""
+    """The same executed build rendered by Quarto, as `make report` renders it when Quarto is on
+    PATH."""
     if shutil.which("quarto") is None:
         pytest.skip("quarto not on PATH: Quarto rendering not tested")
     copy, _ = request.getfixturevalue("quick_build")
@@ -209,7 +210,8 @@ def book_chapters() -> list[tuple[str, str]]:
 
 
 def expected_captions(copy: Path) -> dict[str, str]:
-    """{"Figure 2.1": caption, "Table 5.3": caption, ...} from the cell options of the executed chapters."""
+    """{"Figure 2.1": caption, "Table 5.3": caption, ...} from the cell options of the executed
+    chapters."""
     captions = {}
     for chapter, path in book_chapters():
         counts = {"fig": 0, "tbl": 0}
@@ -242,7 +244,8 @@ def numbered_captions(text: str) -> dict[str, str]:
 
 
 def table_cells(copy: Path) -> list[str]:
-    """Every non-empty cell of every Markdown table the book shows (chapters and preface summary)."""
+    """Every non-empty cell of every Markdown table the book shows (chapters and preface
+    summary)."""
     markdown = [(copy / "build" / "_summary.md").read_text()]
     for _, path in book_chapters():
         for cell in nbformat.read(copy / path, as_version=4).cells:

@@ -1,4 +1,5 @@
-"""Part 1: count-preserving augmentations of ball images, for `lib.training.loop.fit`'s `augment` hook.
+"""Part 1: count-preserving augmentations of ball images, for `lib.training.loop.fit`'s `augment`
+hook.
 
 Every augmentation here changes how the balls look, never how many there are:
 

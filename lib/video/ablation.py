@@ -19,7 +19,8 @@ TASK6 = "unet-add"  # the run name of the Task 6 U-Net, the reference of the fir
 
 @dataclass(frozen=True)
 class Variant:
-    """One trained model of Task 7: what it changes, how it is built and trained, what was predicted."""
+    """One trained model of Task 7: what it changes, how it is built and trained, what was
+    predicted."""
 
     name: str
     change: str

@@ -44,7 +44,8 @@ NORM_GROUPS = 8
 
 
 class ResidualBlock(nn.Module):
-    """Conv 3x3 - GroupNorm - ReLU - Conv 3x3 - GroupNorm, plus the input (1x1-projected if needed), ReLU."""
+    """Conv 3x3 - GroupNorm - ReLU - Conv 3x3 - GroupNorm, plus the input (1x1-projected if needed),
+    ReLU."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -65,7 +66,8 @@ class ResidualBlock(nn.Module):
 
 
 class UpBlock(nn.Module):
-    """Residual decoder stage: 2x2 transposed convolution (doubles H and W), then a residual block."""
+    """Residual decoder stage: 2x2 transposed convolution (doubles H and W), then a residual
+    block."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()

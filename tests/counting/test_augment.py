@@ -9,7 +9,8 @@ from lib.data.simulate import render, simulate_clips
 
 
 def ball_images(centres_and_radii, size=32):
-    """Images (N, 1, size, size) rendered by the simulator from [(x, y, r), ...] per image (box units)."""
+    """Images (N, 1, size, size) rendered by the simulator from [(x, y, r), ...] per image (box
+    units)."""
     most = max(len(balls) for balls in centres_and_radii)
     positions = np.full((len(centres_and_radii), 1, most, 2), np.nan)
     radii = np.full((len(centres_and_radii), most), np.nan)

@@ -17,7 +17,8 @@ from lib.training.loop import TrainConfig
 
 
 def right_class(logits, classes):
-    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are indices)."""
+    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are
+    indices)."""
     return (logits.argmax(dim=1) == classes).float()
 
 
@@ -198,9 +199,10 @@ from lib.training.loop import TrainConfig
 generator = torch.Generator().manual_seed(3)
 images = torch.rand(600, 1, 32, 32, generator=generator)
 classes = torch.arange(600) % 3
-run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]), (images[500:], classes[500:]),
-                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"), F.cross_entropy,
-                   cache_dir=Path(sys.argv[1]))
+run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]),
+                   (images[500:], classes[500:]),
+                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"),
+                   F.cross_entropy, cache_dir=Path(sys.argv[1]))
 print("loaded" if run.from_cache else "trained")
 if len(sys.argv) > 3:
     torch.save(run.model.state_dict(), sys.argv[3])

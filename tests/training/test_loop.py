@@ -9,7 +9,8 @@ from lib.training.seeding import set_seed
 
 
 def right_class(logits, classes):
-    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are indices)."""
+    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are
+    indices)."""
     return (logits.argmax(dim=1) == classes).float()
 
 
