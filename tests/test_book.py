@@ -223,9 +223,8 @@ def expected_captions(copy: Path) -> dict[str, str]:
             caption = options.get(f"{kind}-cap") if kind in counts else None
             if caption:
                 counts[kind] += 1
-                captions[f"{'Figure' if kind == 'fig' else 'Table'} {chapter}.{counts[kind]}"] = (
-                    str(caption)
-                )
+                name = "Figure" if kind == "fig" else "Table"
+                captions[f"{name} {chapter}.{counts[kind]}"] = str(caption)
     return captions
 
 

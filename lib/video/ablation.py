@@ -31,9 +31,8 @@ class Variant:
     expected_db: float = np.nan  # change of PSNR against its reference, predicted before the run
     expected_ssim: float = np.nan
     parent: str | None = None  # for side experiments: the row they branch from
-    threads: int = (
-        1  # CPU threads it trains with (a fixed count keeps its weights independent of the build)
-    )
+    # CPU threads it trains with (a fixed count keeps its weights independent of the build)
+    threads: int = 1
 
 
 def reference(variant: Variant, ablation: Sequence[Variant]) -> str:

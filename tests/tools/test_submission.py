@@ -73,9 +73,8 @@ def test_code_zip_holds_exactly_the_tracked_files(repo, tmp_path):
     assert names == tracked
     with zipfile.ZipFile(tmp_path / "code.zip") as archive:
         assert archive.namelist() == [f"code/{name}" for name in tracked]
-        assert (
-            archive.read("code/lib/data/course_files.py") == b"edited, not yet committed\n"
-        )  # the working tree
+        # the working tree
+        assert archive.read("code/lib/data/course_files.py") == b"edited, not yet committed\n"
         assert not [n for n in archive.namelist() if n.endswith(NOT_CODE)]
 
 
