@@ -29,7 +29,8 @@ def comparison_table(first: dict, second: dict, labels: tuple[str, str]) -> str:
     for task, model, metric in sorted(first.keys() & second.keys()):
         a, b, digits = first[task, model, metric], second[task, model, metric], DIGITS[metric]
         lines.append(
-            f"| {task} | {model} | {COLUMNS[metric]} | {a:.{digits}f} | {b:.{digits}f} | {a - b:+.{digits}f} |"
+            f"| {task} | {model} | {COLUMNS[metric]} "
+            f"| {a:.{digits}f} | {b:.{digits}f} | {a - b:+.{digits}f} |"
         )
     only = sorted(first.keys() ^ second.keys())
     if only:

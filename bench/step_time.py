@@ -122,9 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    parser.add_argument(
-        "--task7-row", action="store_true", help=argparse.SUPPRESS
-    )  # one row, in a subprocess
+    # one row, in a subprocess
+    parser.add_argument("--task7-row", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.task7_row:

@@ -109,12 +109,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     for r in records:
         print(
-            f"{r['name']:<14} {r['epochs']:>6} {r['train_s']:>8.0f} {r['psnr']:>6.2f} {r['ssim']:>7.4f} "
-            f"{r['mse']:>8.5f} {r['ens_psnr']:>8.2f} {r['ens_ssim']:>8.4f} {r['ens_mse']:>8.5f}"
+            f"{r['name']:<14} {r['epochs']:>6} {r['train_s']:>8.0f} {r['psnr']:>6.2f} "
+            f"{r['ssim']:>7.4f} {r['mse']:>8.5f} {r['ens_psnr']:>8.2f} {r['ens_ssim']:>8.4f} "
+            f"{r['ens_mse']:>8.5f}"
         )
-    print(
-        f"wall time {time.perf_counter() - started:.0f} s on {records[0]['device'] if records else '?'}"
-    )
+    device = records[0]["device"] if records else "?"
+    print(f"wall time {time.perf_counter() - started:.0f} s on {device}")
 
 
 if __name__ == "__main__":

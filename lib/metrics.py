@@ -20,7 +20,8 @@ def _to_numpy(values: ArrayLike) -> np.ndarray:
 
 
 def accuracy(logits_or_labels: ArrayLike, labels: ArrayLike) -> float:
-    """Fraction of correct predictions; (N, C) logits become 0-based class indices by argmax first."""
+    """Fraction of correct predictions; (N, C) logits become 0-based class indices by argmax
+    first."""
     predictions = _to_numpy(logits_or_labels)
     if predictions.ndim == 2:
         predictions = predictions.argmax(axis=1)
@@ -35,7 +36,8 @@ def accuracy(logits_or_labels: ArrayLike, labels: ArrayLike) -> float:
 def confusion_matrix(
     true_counts: ArrayLike, predicted_counts: ArrayLike, classes: tuple[int, ...] = BALL_COUNTS
 ) -> np.ndarray:
-    """Counts of (true, predicted) pairs: rows are true classes, columns predicted, in `classes` order."""
+    """Counts of (true, predicted) pairs: rows are true classes, columns predicted, in `classes`
+    order."""
     return sklearn.metrics.confusion_matrix(
         _to_numpy(true_counts), _to_numpy(predicted_counts), labels=list(classes)
     )
@@ -69,7 +71,8 @@ class VideoMetrics:
         )
 
     def psnr_summary(self, cap: float = PSNR_CAP) -> "PsnrSummary":
-        """The per-sequence PSNRs summarised so that exact sequences do not make the mean infinite."""
+        """The per-sequence PSNRs summarised so that exact sequences do not make the mean
+        infinite."""
         return capped_psnr_summary(self.psnr, cap)
 
 
@@ -144,15 +147,16 @@ def video_metrics(predictions: ArrayLike, targets: ArrayLike) -> VideoMetrics:
         [
             [
                 structural_similarity(frame, target, data_range=1.0)
-                for frame, target in zip(sequence, truth)
+                for frame, target in zip(sequence, truth, strict=True)
             ]
-            for sequence, truth in zip(clipped, targets)
+            for sequence, truth in zip(clipped, targets, strict=True)
         ]
     )
     return VideoMetrics(
         mse=mse_per_step.mean(axis=1),
         ssim=ssim_per_step.mean(axis=1),
-        # PSNR of the whole sequence's MSE, not the mean of the steps' PSNRs (the handout's definition).
+        # PSNR of the whole sequence's MSE, not the mean of the steps' PSNRs (the handout's
+        # definition).
         psnr=psnr_of_mse(clipped_mse_per_step.mean(axis=1)),
         mse_per_step=mse_per_step,
         ssim_per_step=ssim_per_step,
@@ -167,5 +171,6 @@ def last_frame_baseline(inputs: ArrayLike, n_out: int = 5) -> ArrayLike:
 
 
 def psnr_of_mean_mse_per_step(metrics: VideoMetrics) -> np.ndarray:
-    """(T,) the PSNR of the mean over sequences of each step's MSE (of clipped predictions, as PSNR)."""
+    """(T,) the PSNR of the mean over sequences of each step's MSE (of clipped predictions, as
+    PSNR)."""
     return psnr_of_mse((10.0 ** (-metrics.psnr_per_step / 10)).mean(axis=0))

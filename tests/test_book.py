@@ -146,7 +146,8 @@ def quick_build(tmp_path_factory, copy_work_tree):
 
 @pytest.fixture(scope="module")
 def quarto_render(request):
-    """The same executed build rendered by Quarto, as `make report` renders it when Quarto is on PATH."""
+    """The same executed build rendered by Quarto, as `make report` renders it when Quarto is on
+    PATH."""
     if shutil.which("quarto") is None:
         pytest.skip("quarto not on PATH: Quarto rendering not tested")
     copy, _ = request.getfixturevalue("quick_build")
@@ -209,7 +210,8 @@ def book_chapters() -> list[tuple[str, str]]:
 
 
 def expected_captions(copy: Path) -> dict[str, str]:
-    """{"Figure 2.1": caption, "Table 5.3": caption, ...} from the cell options of the executed chapters."""
+    """{"Figure 2.1": caption, "Table 5.3": caption, ...} from the cell options of the executed
+    chapters."""
     captions = {}
     for chapter, path in book_chapters():
         counts = {"fig": 0, "tbl": 0}
@@ -221,9 +223,8 @@ def expected_captions(copy: Path) -> dict[str, str]:
             caption = options.get(f"{kind}-cap") if kind in counts else None
             if caption:
                 counts[kind] += 1
-                captions[f"{'Figure' if kind == 'fig' else 'Table'} {chapter}.{counts[kind]}"] = (
-                    str(caption)
-                )
+                name = "Figure" if kind == "fig" else "Table"
+                captions[f"{name} {chapter}.{counts[kind]}"] = str(caption)
     return captions
 
 
@@ -242,7 +243,8 @@ def numbered_captions(text: str) -> dict[str, str]:
 
 
 def table_cells(copy: Path) -> list[str]:
-    """Every non-empty cell of every Markdown table the book shows (chapters and preface summary)."""
+    """Every non-empty cell of every Markdown table the book shows (chapters and preface
+    summary)."""
     markdown = [(copy / "build" / "_summary.md").read_text()]
     for _, path in book_chapters():
         for cell in nbformat.read(copy / path, as_version=4).cells:
@@ -271,7 +273,7 @@ def text_off_the_page_body(pdf: Path) -> list[str]:
             if text.strip():
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                placed.append((x, y, text.strip()))
+                placed.append((x, y, text.strip()))  # noqa: B023  (called within this iteration)
 
         page.extract_text(visitor_text=visit)
         page_numbers = [y for _, y, text in placed if text == str(number)]
@@ -407,7 +409,7 @@ def test_no_page_is_blank(rendered):
     reader = PdfReader(pdf)
     blank = [
         number
-        for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf)), 1)
+        for number, (page, text) in enumerate(zip(reader.pages, pdf_text(pdf), strict=True), 1)
         if not running_header_and_marks(text) and not page.images
     ]
     assert not blank, f"blank pages: {blank}"

@@ -1,4 +1,5 @@
-"""The whole book on supplied course files of another generator: it builds and states what they hold.
+"""The whole book on supplied course files of another generator: it builds and states what they
+hold.
 
 The files are those of the issue that found the crash: training balls of radius 1.5 box units
 (the project's simulator uses 1.2), test balls of radii 0.85 to 1.6, Part 2 clips of radius 1.5,
@@ -27,7 +28,8 @@ FILES = FileSet(training_radius=1.5, test_radii=(0.85, 1.6), video_radius=1.5)
 
 @pytest.fixture(scope="module")
 def supplied_build(tmp_path_factory, copy_work_tree):
-    """A copy of the repository built with QUICK=1 on supplied files; its executed chapters' text."""
+    """A copy of the repository built with QUICK=1 on supplied files; its executed chapters'
+    text."""
     copy = copy_work_tree(tmp_path_factory.mktemp("book"))
     data_dir = tmp_path_factory.mktemp("supplied") / "data"
     supply_course_files(data_dir, FILES)

@@ -1,4 +1,5 @@
-"""Every shared setting lives in lib/settings.py: chapters and bench scripts import it, never retype it."""
+"""Every shared setting lives in lib/settings.py: chapters and bench scripts import it, never retype
+it."""
 
 import json
 import re
@@ -11,7 +12,8 @@ from lib import settings
 ROOT = Path(__file__).resolve().parents[1]
 # What a retyped setting looks like, and where its one home is.
 RETYPED = {
-    # A name as a whole string literal (a sentence that mentions a file, e.g. a --help text, is prose).
+    # A name as a whole string literal (a sentence that mentions a file, e.g. a --help text, is
+    # prose).
     r"[\"']part[12]_bballs_\w+\.npz[\"']": "a course file name (lib.settings.PART1_TRAINING, ...)",
     r"(?<![=\w])\(1, 2, 3\)|range\(1, 4\)": "the ball counts (lib.settings.BALL_COUNTS)",
     r"\bTrainConfig\(": "a training configuration (lib.settings.HANDOUT_PART1, ...)",
@@ -22,7 +24,8 @@ RETYPED = {
 
 
 def code_of(path: Path) -> str:
-    """A bench script's source, or a chapter's code cells without their `#|` options (captions are prose)."""
+    """A bench script's source, or a chapter's code cells without their `#|` options (captions are
+    prose)."""
     if path.suffix == ".py":
         return path.read_text()
     cells = json.loads(path.read_text())["cells"]

@@ -1,4 +1,5 @@
-"""Simulate whichever course data files are missing, then check all three; never touch existing ones.
+"""Simulate whichever course data files are missing, then check all three; never touch existing
+ones.
 
     python -m tools.make_data data/
 
@@ -21,7 +22,7 @@ from lib.data.course_files import (
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulator")
     args = parser.parse_args(argv)

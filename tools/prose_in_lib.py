@@ -24,9 +24,12 @@ def prose_characters(source: str) -> int:
     tree = ast.parse(source)
     skipped: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            if node.body and _is_string(node.body[0]):
-                skipped |= _ids(node.body[0])
+        if (
+            isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and _is_string(node.body[0])
+        ):
+            skipped |= _ids(node.body[0])
         if isinstance(node, ast.Raise) and node.exc is not None:
             skipped |= _ids(node.exc)
         if isinstance(node, ast.Call) and _call_name(node) in NOT_PROSE_CALLS:

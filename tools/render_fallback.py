@@ -217,7 +217,8 @@ def terminal_text(text: str) -> str:
 
 
 def displayed_outputs(notebook: Path, outputs: list[Any]) -> list[tuple[str, str]]:
-    """(mimetype, data) for each output a reader sees: stdout merged, stderr dropped, errors fatal."""
+    """(mimetype, data) for each output a reader sees: stdout merged, stderr dropped, errors
+    fatal."""
     shown: list[tuple[str, str]] = []
     after_stdout = False
     for output in outputs:
@@ -253,7 +254,8 @@ def with_table_caption(markdown: str, caption: str, label: str) -> str | None:
 
 
 def image_markdown(src: str, caption: str, label: str) -> str:
-    # No width: Typst sizes images from their DPI, as Quarto does, and shrinks them to the text width.
+    # No width: Typst sizes images from their DPI, as Quarto does, and shrinks them to the text
+    # width.
     attribute = f"{{#{label}}}" if label else ""
     return f"![{caption}](<{src}>){attribute}"
 
@@ -346,7 +348,8 @@ def chapter_markdown(path: Path, book: Book, figures: FigureStore) -> str:
         if path.suffix == ".ipynb"
         else document_markdown(path)
     )
-    # source_paths.lua reads `dir` to resolve the chapter's relative image paths, then drops the Div.
+    # source_paths.lua reads `dir` to resolve the chapter's relative image paths, then drops the
+    # Div.
     directory = path.parent.relative_to(book.root).as_posix()
     return f'::::::: {{.fallback-source dir="{directory}"}}\n\n{body}\n\n:::::::'
 
@@ -392,7 +395,8 @@ def typst_to_pdf(typ: Path, pdf: Path, root: Path) -> None:
 
 
 def render(root: Path, output: Path | None = None, quick: bool = False) -> Path:
-    """Render the book under `root` to `output` (default: where Quarto would put it); return the PDF."""
+    """Render the book under `root` to `output` (default: where Quarto would put it); return the
+    PDF."""
     root = root.resolve()
     book = read_book(root)
     build = root / BUILD_DIR
@@ -432,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     shown = pdf.relative_to(Path.cwd()) if pdf.is_relative_to(Path.cwd()) else pdf
     print(
-        f"Rendered {shown} with the fallback renderer ({renderer_versions()}); Quarto was not found."
+        f"Rendered {shown} with the fallback renderer ({renderer_versions()}); "
+        "Quarto was not found."
     )
     return 0
 

@@ -1,6 +1,7 @@
-"""Execute one chapter notebook with papermill into the build folder, ready for rendering.
+r"""Execute one chapter notebook with papermill into the build folder, ready for rendering.
 
-    python -m tools.run_chapter chapters/02-counting.ipynb build/chapters/02-counting.ipynb [--quick]
+    python -m tools.run_chapter chapters/02-counting.ipynb \
+        build/chapters/02-counting.ipynb [--quick]
 
 The executed copy keeps the rendered outputs and drops what a reader should not see: progress
 bars and other stderr output (already shown in the terminal while the chapter ran) and the

@@ -29,8 +29,8 @@ GLANCE = (
 # renderers.
 PARTS = {
     1: (
-        "**Part 1, counting the balls.** Accuracy on the test file and on the validation split: mean "
-        "over seeds ± the standard deviation.",
+        "**Part 1, counting the balls.** Accuracy on the test file and on the validation split: "
+        "mean over seeds ± the standard deviation.",
         {"test_accuracy": "test", "val_accuracy": "validation"},
     ),
     2: (
@@ -52,7 +52,8 @@ PLUS_MINUS = "\u00a0±\u00a0"
 
 
 def formatted(metric: str, record: dict) -> str:
-    """A record's value as the preface prints it, with its spread over seeds when there are several."""
+    """A record's value as the preface prints it, with its spread over seeds when there are
+    several."""
     if metric.endswith("accuracy"):
         text = f"{record['value']:.1%}"
         return text + (f"{PLUS_MINUS}{record['std']:.1%}" if record["n_seeds"] > 1 else "")

@@ -20,7 +20,8 @@ PLACEHOLDERS = {
 
 
 def placeholders_left(config: Path) -> list[str]:
-    """The kinds of detail ('name', 'student ID', 'e-mail') still at their placeholder in `config`."""
+    """The kinds of detail ('name', 'student ID', 'e-mail') still at their placeholder in
+    `config`."""
     if not config.is_file():  # no book configuration, no title page
         return []
     book = (yaml.safe_load(config.read_text()) or {}).get("book", {})

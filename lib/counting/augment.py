@@ -1,4 +1,5 @@
-"""Part 1: count-preserving augmentations of ball images, for `lib.training.loop.fit`'s `augment` hook.
+"""Part 1: count-preserving augmentations of ball images, for `lib.training.loop.fit`'s `augment`
+hook.
 
 Every augmentation here changes how the balls look, never how many there are:
 
@@ -51,7 +52,7 @@ def count_preserving(
 def random_dihedral(images: Tensor, generator: torch.Generator) -> Tensor:
     """Each image (…, H, W) with H == W turned by a random multiple of 90° and flipped or not."""
     choices = torch.randint(0, N_DIHEDRAL, (len(images),), generator=generator)
-    return torch.stack([dihedral(image, int(c)) for image, c in zip(images, choices)])
+    return torch.stack([dihedral(image, int(c)) for image, c in zip(images, choices, strict=True)])
 
 
 def find_balls(

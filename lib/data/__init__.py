@@ -1,1 +1,2 @@
-"""The course data: loading and checking the three `.npz` files, simulating missing ones, bright regions of frames."""
+"""The course data: loading and checking the three `.npz` files, simulating missing ones, bright
+regions of frames."""

@@ -146,13 +146,13 @@ def training_curves(
     fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=share)
     labels = list(dict.fromkeys(run.split(" #")[0] for run in histories))
     colours = colours_for(labels)
-    split_colours = dict(zip(("training", "validation"), sns.color_palette()))
+    split_colours = dict(zip(("training", "validation"), sns.color_palette(), strict=False))
     seen: set[str] = set()
     for run, history in histories.items():
         label = run.split(" #")[0]
         first = label not in seen
         seen.add(label)
-        for ax, (keys, _) in zip(axes[0], panels):
+        for ax, (keys, _) in zip(axes[0], panels, strict=True):
             for key in keys:
                 values = history[key]
                 split = "training" if key.startswith("train_") else "validation"
@@ -169,7 +169,7 @@ def training_curves(
                     label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None,
                 )
     n_epochs = max(len(values) for history in histories.values() for values in history.values())
-    for ax, (_, title), quantity in zip(axes[0], panels, quantities):
+    for ax, (_, title), quantity in zip(axes[0], panels, quantities, strict=True):
         ax.set_title(title)
         ax.set_xlabel("epoch")
         if not share or ax is axes[0, 0]:
@@ -206,7 +206,7 @@ def per_step_curves(predictors: Mapping[str, object]):
     """
     fig, axes = plt.subplots(1, len(STEP_SCORES), squeeze=False)
     colours = colours_for(list(predictors))
-    for ax, (title, attribute) in zip(axes[0], STEP_SCORES.items()):
+    for ax, (title, attribute) in zip(axes[0], STEP_SCORES.items(), strict=True):
         for label, metrics in predictors.items():
             values = getattr(metrics, attribute)
             steps = np.arange(1, values.shape[1] + 1)
@@ -323,7 +323,7 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
     fig, axes = plt.subplots(
         1, len(matrices), squeeze=False, figsize=(min(TEXT_WIDTH_INCHES, 2.4 * len(matrices)), 2.2)
     )
-    for ax, (title, matrix) in zip(axes[0], matrices.items()):
+    for ax, (title, matrix) in zip(axes[0], matrices.items(), strict=True):
         sns.heatmap(
             matrix,
             annot=True,
@@ -371,7 +371,7 @@ def expected_vs_measured(
         ax.barh(
             positions + offset, np.clip(values, low, high), height=0.38, color=colour, label=label
         )
-        for position, value in zip(positions + offset, values):
+        for position, value in zip(positions + offset, values, strict=True):
             if not low <= value <= high:
                 ax.text(
                     np.clip(value, low, high),
@@ -409,7 +409,8 @@ def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: 
     )
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, image, title in zip(axes.ravel(), images, titles):
+    # The grid may have more cells than there are images: the spare ones stay blank.
+    for ax, image, title in zip(axes.ravel(), images, titles, strict=False):
         ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=6.5, pad=2)
     return fig
@@ -462,7 +463,7 @@ def curves_by_group(
     with dotted horizontal lines at the group values (where y should sit if y estimates the
     group) and an optional dashed vertical line at `vline`."""
     fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=True)
-    for ax, (title, table) in zip(axes[0], panels.items()):
+    for ax, (title, table) in zip(axes[0], panels.items(), strict=True):
         for i, (value, rows) in enumerate(table.groupby(group)):
             colour = sns.color_palette()[i % 10]
             ax.plot(rows[x], rows[y], marker="o", markersize=2.5, color=colour, label=f"{value}")

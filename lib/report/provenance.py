@@ -110,7 +110,8 @@ def model_summary(models: list[dict]) -> pd.DataFrame:
     if not models:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(models)
-    # The chapter by its number ("03-counting-robust" is chapter 3), so that the table fits the page.
+    # The chapter by its number ("03-counting-robust" is chapter 3), so that the table fits the
+    # page.
     table["chapter"] = table["chapter"].str.split("-").str[0].str.lstrip("0")
     rows = []
     for (chapter, name), runs in table.groupby(["chapter", "name"], sort=False):

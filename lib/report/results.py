@@ -56,9 +56,9 @@ class ChapterResults:
         return record
 
     def add_video_scores(self, task: str, model: str, scores) -> None:
-        """Record a video predictor's validation scores (a lib.metrics.VideoMetrics): the means of its
-        summary and the PSNR of the mean MSE, recorded rather than recomputed from the mean MSE because
-        PSNR scores the predictions clipped to [0, 1] and the MSE the raw ones."""
+        """Record a video predictor's validation scores (a lib.metrics.VideoMetrics): the means of
+        its summary and the PSNR of the mean MSE, recorded rather than recomputed from the mean MSE
+        because PSNR scores the predictions clipped to [0, 1] and the MSE the raw ones."""
         for metric, value in scores.summary().items():
             self.add(task, model, f"val_{metric}", value)
         self.add(task, model, "val_psnr_of_mean_mse", scores.psnr_summary().psnr_of_mean_mse)

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-# A formatted number: sign (hyphen or minus), digits with thousands commas, decimals, exponent, percent;
-# or a dash standing for "none".
+# A formatted number: sign (hyphen or minus), digits with thousands commas, decimals, exponent,
+# percent; or a dash standing for "none".
 NUMBER = re.compile(r"[+\-−]?[\d,]*\.?\d+(e[+\-]\d+)?%?|[—–-]")
 
 

@@ -11,7 +11,8 @@ class CorruptCheckpointError(RuntimeError):
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
-    """Write `state` to `path` via a temporary file and a rename, so a kill never leaves a torn file."""
+    """Write `state` to `path` via a temporary file and a rename, so a kill never leaves a torn
+    file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".partial")
     torch.save(state, temporary)

@@ -151,7 +151,8 @@ def _train_epoch(
     augment: Augment | None,
     description: str,
 ) -> dict[str, float]:
-    """One pass over the training data in the epoch's own random order; the mean loss and metrics."""
+    """One pass over the training data in the epoch's own random order; the mean loss and
+    metrics."""
     inputs, targets = train_data
     device = pick_device()
     torch.manual_seed(derived_seed(config.seed, epoch, 1))  # dropout and other layer noise

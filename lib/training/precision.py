@@ -64,5 +64,6 @@ class Bfloat16Autocast(nn.Module):
 
 
 def in_bfloat16(build_model: Callable[..., nn.Module], **options) -> Bfloat16Autocast:
-    """`build_model(**options)` wrapped in Bfloat16Autocast: pass it to the cache via functools.partial."""
+    """`build_model(**options)` wrapped in Bfloat16Autocast: pass it to the cache via
+    functools.partial."""
     return Bfloat16Autocast(build_model(**options))

@@ -19,7 +19,8 @@ TASK6 = "unet-add"  # the run name of the Task 6 U-Net, the reference of the fir
 
 @dataclass(frozen=True)
 class Variant:
-    """One trained model of Task 7: what it changes, how it is built and trained, what was predicted."""
+    """One trained model of Task 7: what it changes, how it is built and trained, what was
+    predicted."""
 
     name: str
     change: str
@@ -30,9 +31,8 @@ class Variant:
     expected_db: float = np.nan  # change of PSNR against its reference, predicted before the run
     expected_ssim: float = np.nan
     parent: str | None = None  # for side experiments: the row they branch from
-    threads: int = (
-        1  # CPU threads it trains with (a fixed count keeps its weights independent of the build)
-    )
+    # CPU threads it trains with (a fixed count keeps its weights independent of the build)
+    threads: int = 1
 
 
 def reference(variant: Variant, ablation: Sequence[Variant]) -> str:

@@ -44,7 +44,8 @@ NORM_GROUPS = 8
 
 
 class ResidualBlock(nn.Module):
-    """Conv 3x3 - GroupNorm - ReLU - Conv 3x3 - GroupNorm, plus the input (1x1-projected if needed), ReLU."""
+    """Conv 3x3 - GroupNorm - ReLU - Conv 3x3 - GroupNorm, plus the input (1x1-projected if needed),
+    ReLU."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -65,7 +66,8 @@ class ResidualBlock(nn.Module):
 
 
 class UpBlock(nn.Module):
-    """Residual decoder stage: 2x2 transposed convolution (doubles H and W), then a residual block."""
+    """Residual decoder stage: 2x2 transposed convolution (doubles H and W), then a residual
+    block."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -114,7 +116,8 @@ class VideoUNet(nn.Module):
         widths = tuple(widths)
         down = ConvBlock if block == "plain" else ResidualBlock
         self.down_blocks = nn.ModuleList(
-            down(c_in, c_out) for c_in, c_out in zip((in_channels, *widths[:-1]), widths)
+            down(c_in, c_out)
+            for c_in, c_out in zip((in_channels, *widths[:-1]), widths, strict=True)
         )
         self.pool = nn.MaxPool2d(2, 2)
         up = TransposedConvBlock if block == "plain" else UpBlock
@@ -122,7 +125,7 @@ class VideoUNet(nn.Module):
         reversed_widths = widths[::-1]
         up_inputs = (widths[-1], *(widening * w for w in reversed_widths[:-1]))
         self.up_blocks = nn.ModuleList(
-            up(c_in, c_out) for c_in, c_out in zip(up_inputs, reversed_widths)
+            up(c_in, c_out) for c_in, c_out in zip(up_inputs, reversed_widths, strict=True)
         )
         head_in = widening * widths[0]
         if head == "table3":
@@ -149,7 +152,7 @@ class VideoUNet(nn.Module):
             x = block(x)
             skips.append(x)
             x = self.pool(x)
-        for block, skip in zip(self.up_blocks, reversed(skips)):
+        for block, skip in zip(self.up_blocks, reversed(skips), strict=True):
             x = block(x)
             x = x + skip if self.skip == "add" else torch.cat([x, skip], dim=1)
         x = self.head(x).contiguous()

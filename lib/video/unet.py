@@ -34,18 +34,20 @@ class TransposedConvBlock(nn.Sequential):
 
 
 class Encoder(nn.Module):
-    """Table 3c: convolution blocks, each followed by a 2x2 max pool; the blocks' outputs are the skips."""
+    """Table 3c: convolution blocks, each followed by a 2x2 max pool; the blocks' outputs are the
+    skips."""
 
     def __init__(self, in_channels: int) -> None:
         super().__init__()
         in_widths = (in_channels, *ENCODER_WIDTHS[:-1])
         self.blocks = nn.ModuleList(
-            ConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, ENCODER_WIDTHS)
+            ConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, ENCODER_WIDTHS, strict=True)
         )
         self.pool = nn.MaxPool2d(kernel_size=2, stride=2)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """(B, C, 32, 32) -> (bottleneck (B, 128, 4, 4), skip1, skip2, skip3), skips top level first."""
+        """(B, C, 32, 32) -> (bottleneck (B, 128, 4, 4), skip1, skip2, skip3), skips top level
+        first."""
         # A flat tuple of tensors, not a nested one, so that torchsummary can list the shapes.
         skips = []
         for block in self.blocks:
@@ -56,7 +58,8 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """Table 3d: transposed-convolution blocks, each merged with the skip of its size, then a conv block."""
+    """Table 3d: transposed-convolution blocks, each merged with the skip of its size, then a conv
+    block."""
 
     def __init__(self, out_channels: int, skip_mode: str) -> None:
         super().__init__()
@@ -68,13 +71,15 @@ class Decoder(nn.Module):
         out_widths = ENCODER_WIDTHS[::-1]
         in_widths = (ENCODER_WIDTHS[-1], *(widening * width for width in out_widths[:-1]))
         self.up_blocks = nn.ModuleList(
-            TransposedConvBlock(c_in, c_out) for c_in, c_out in zip(in_widths, out_widths)
+            TransposedConvBlock(c_in, c_out)
+            for c_in, c_out in zip(in_widths, out_widths, strict=True)
         )
         # The table's last block ends in ReLU too, so predictions are never negative.
         self.output_block = ConvBlock(widening * out_widths[-1], out_channels)
 
     def forward(self, x: torch.Tensor, *skips: torch.Tensor) -> torch.Tensor:
-        """(bottleneck, skip1, skip2, skip3) -> (B, out_channels, 32, 32); mode "none" ignores the skips."""
+        """(bottleneck, skip1, skip2, skip3) -> (B, out_channels, 32, 32); mode "none" ignores the
+        skips."""
         for up_block, skip in zip(self.up_blocks, reversed(skips), strict=True):
             x = self._merge(up_block(x), skip)
         return self.output_block(x)

@@ -9,7 +9,8 @@ from lib.data.simulate import render, simulate_clips
 
 
 def ball_images(centres_and_radii, size=32):
-    """Images (N, 1, size, size) rendered by the simulator from [(x, y, r), ...] per image (box units)."""
+    """Images (N, 1, size, size) rendered by the simulator from [(x, y, r), ...] per image (box
+    units)."""
     most = max(len(balls) for balls in centres_and_radii)
     positions = np.full((len(centres_and_radii), 1, most, 2), np.nan)
     radii = np.full((len(centres_and_radii), most), np.nan)
@@ -70,7 +71,7 @@ def test_rescaling_by_a_fixed_factor_scales_each_balls_area_by_its_square():
         ratio = out.sum(dim=(1, 2, 3)) / images.sum(dim=(1, 2, 3))
         torch.testing.assert_close(ratio, torch.full((2,), factor**2), rtol=0.05, atol=0)
         # the centres do not move
-        for before, after in zip(images, out):
+        for before, after in zip(images, out, strict=True):
             np.testing.assert_allclose(
                 find_balls(after[0].numpy())[1], find_balls(before[0].numpy())[1], atol=0.1
             )
@@ -94,7 +95,7 @@ def test_rescaling_preserves_the_count_keeps_balls_inside_and_apart():
     out = rescale_balls(images, generator(2), (0.6, 1.6))
     assert out.shape == images.shape and out.dtype == images.dtype
     assert out.min() >= 0 and out.max() <= 1
-    for image, count in zip(out, labels):
+    for image, count in zip(out, labels, strict=True):
         # apart: the bodies of different balls never merge (they did not merge before either)
         assert blob_count(image, 0.9) == int(count)
     # inside: no ball is cut by the frame, so no visible ball body touches the outermost pixels

@@ -6,7 +6,8 @@ from lib.report.model_summary import count_parameters
 
 BATCH = 2
 
-# Table 2 row by row: the layers the row stands for, and its output shape without the batch dimension.
+# Table 2 row by row: the layers the row stands for, and its output shape without the batch
+# dimension.
 TABLE_2 = [
     ((nn.Conv2d, nn.ReLU), (16, 32, 32)),
     ((nn.Conv2d, nn.ReLU), (32, 32, 32)),

@@ -80,9 +80,8 @@ def loaded_or_refused(path: Path, n_frames: int) -> tuple[np.ndarray, np.ndarray
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore", UserWarning
-            )  # 0..255 integers are scaled, with a warning
+            # 0..255 integers are scaled, with a warning
+            warnings.simplefilter("ignore", UserWarning)
             result = load_course_file(path, n_frames)
     except DataFileError as error:
         message = str(error)

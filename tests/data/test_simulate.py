@@ -130,7 +130,7 @@ def test_same_seed_gives_identical_clips_and_another_seed_different_ones():
     first = simulate_clips(20, 5, np.random.default_rng(7))
     again = simulate_clips(20, 5, np.random.default_rng(7))
     other = simulate_clips(20, 5, np.random.default_rng(8))
-    for array, same in zip(first, again):
+    for array, same in zip(first, again, strict=True):
         np.testing.assert_array_equal(array, same)
     assert not np.array_equal(first[0], other[0])
 
@@ -177,7 +177,7 @@ def test_render_matches_the_formula_pixel_by_pixel_with_x_along_columns():
     for row in range(8):
         for col in range(8):
             pixel = ((col + 0.5) * 10 / 8, (row + 0.5) * 10 / 8)
-            for (x, y), r in zip(positions[0, 0, :2], radii[0, :2]):
+            for (x, y), r in zip(positions[0, 0, :2], radii[0, :2], strict=True):
                 expected[row, col] += math.exp(-((math.dist(pixel, (x, y)) / r) ** 8))
     np.testing.assert_allclose(frame, np.minimum(expected, 1), atol=1e-6)
     assert (expected > 1).any()  # the clipping was exercised

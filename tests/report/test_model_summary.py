@@ -20,12 +20,10 @@ def test_block_table_lists_every_block_call_of_the_unet_with_its_output_and_para
         "32 × 32 × 32",
         "5 × 32 × 32",
     ]
-    assert [row["block"] for row in rows].count(
-        "encoder.pool"
-    ) == 3  # one shared pooling, three calls
-    assert sum(row["parameters"] for row in rows) == count_parameters(
-        model
-    )  # every weight sits in a block
+    # one shared pooling, three calls
+    assert [row["block"] for row in rows].count("encoder.pool") == 3
+    # every weight sits in a block
+    assert sum(row["parameters"] for row in rows) == count_parameters(model)
     assert rows[0]["parameters"] == (5 * 9 * 32 + 32) + (32 * 9 * 32 + 32)
 
 

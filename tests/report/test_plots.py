@@ -70,9 +70,8 @@ def test_clip_rows_put_the_last_input_the_truth_and_the_prediction_in_one_row_pe
     assert [ax.get_title() for ax in axes[0]][:2] == ["last\ninput", "true\n1"]
     assert axes[0, -1].get_title() == "physics\n5"
     values = [ax.get_images()[0].get_array().max() for ax in axes[0]]
-    assert (
-        values == [0.5] + [1.0] * 10
-    )  # the last input frame; the truth; the prediction clipped to 1
+    # the last input frame; the truth; the prediction clipped to 1
+    assert values == [0.5] + [1.0] * 10
     plt.close(fig)
 
 

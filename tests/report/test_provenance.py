@@ -1,4 +1,5 @@
-"""The provenance appendix's model tables: one row per model in the book, one per run in the file."""
+"""The provenance appendix's model tables: one row per model in the book, one per run in the
+file."""
 
 from lib.report.provenance import model_list, model_summary
 

@@ -209,9 +209,8 @@ def test_an_uncaptioned_table_is_not_numbered_and_columns_fit_their_content(
 ) -> None:
     assert "no number" in full_text and "Table 2.3" not in full_text
     typst_source = (project / render_fallback.BUILD_DIR / "book.typ").read_text(encoding="utf-8")
-    assert "columns: 10," in typst_source and not re.search(
-        r"columns: \(\d", typst_source
-    )  # no relative widths
+    # no relative widths
+    assert "columns: 10," in typst_source and not re.search(r"columns: \(\d", typst_source)
 
 
 def test_cell_visibility_follows_quarto_rules(full_text: str) -> None:

@@ -58,6 +58,7 @@ def test_a_chapter_runs_over_ipc_with_a_quiet_kernel_log_and_its_warnings_visibl
         "print(json.load(open(get_connection_file()))['transport'])",
         "warnings.warn('a real warning from the chapter')",
     )
+    # as a user runs it
     run = subprocess.run(
         [
             sys.executable,
@@ -77,7 +78,7 @@ def test_a_chapter_runs_over_ipc_with_a_quiet_kernel_log_and_its_warnings_visibl
         text=True,
         timeout=120,
         env={k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
-    )  # as a user runs it
+    )
     log = run.stdout + run.stderr
     assert run.returncode == 0, log
     assert "IPKernelApp" not in log, log  # no TCP warning, no KeyboardInterrupt error

@@ -73,9 +73,8 @@ def test_code_zip_holds_exactly_the_tracked_files(repo, tmp_path):
     assert names == tracked
     with zipfile.ZipFile(tmp_path / "code.zip") as archive:
         assert archive.namelist() == [f"code/{name}" for name in tracked]
-        assert (
-            archive.read("code/lib/data/course_files.py") == b"edited, not yet committed\n"
-        )  # the working tree
+        # the working tree
+        assert archive.read("code/lib/data/course_files.py") == b"edited, not yet committed\n"
         assert not [n for n in archive.namelist() if n.endswith(NOT_CODE)]
 
 
@@ -142,7 +141,7 @@ def sign(config: Path) -> None:
     """Replace the title page's placeholders by a student's own details."""
     text = config.read_text()
     for placeholder, own in zip(
-        PLACEHOLDERS.values(), ("Chan Tai Man", "20912345", "tmchan@connect.ust.hk")
+        PLACEHOLDERS.values(), ("Chan Tai Man", "20912345", "tmchan@connect.ust.hk"), strict=True
     ):
         text = text.replace(placeholder, own)
     config.write_text(text)

@@ -58,9 +58,8 @@ def test_one_row_per_headline_model_in_the_books_order_in_words():
 def test_no_code_names_timings_or_numbered_captions():
     summary = summary_table(RECORDS)
     assert "seconds" not in summary and "t7-" not in summary and "baseline-cnn" not in summary
-    assert (
-        "{#tbl-" not in summary and "\n: " not in summary
-    )  # no pandoc table caption: no "Table 0.1"
+    # no pandoc table caption: no "Table 0.1"
+    assert "{#tbl-" not in summary and "\n: " not in summary
     assert summary.index("**Part 1") < summary.index("| Task 3") < summary.index("**Part 2")
 
 

@@ -17,7 +17,8 @@ from lib.training.loop import TrainConfig
 
 
 def right_class(logits, classes):
-    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are indices)."""
+    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are
+    indices)."""
     return (logits.argmax(dim=1) == classes).float()
 
 
@@ -28,7 +29,11 @@ def tiny_data(offset=0.0):
     return (images[:8], classes[:8]), (images[8:], classes[8:])
 
 
-def train(tmp_path, config=TrainConfig(epochs=1), data=None, loss=F.cross_entropy):
+# TrainConfig is frozen, so one shared default cannot leak between tests.
+ONE_EPOCH = TrainConfig(epochs=1)
+
+
+def train(tmp_path, config=ONE_EPOCH, data=None, loss=F.cross_entropy):
     train_split, val_split = data or tiny_data()
     return train_cached(
         "tiny",
@@ -55,7 +60,9 @@ def test_same_inputs_load_from_cache_without_training(tmp_path, monkeypatch):
     forbid_training(monkeypatch)
     second = train(tmp_path)
     assert second.from_cache and second.key == first.key and second.history == first.history
-    for a, b in zip(first.model.state_dict().values(), second.model.state_dict().values()):
+    for a, b in zip(
+        first.model.state_dict().values(), second.model.state_dict().values(), strict=True
+    ):
         assert torch.equal(a, b)
 
 
@@ -192,9 +199,10 @@ from lib.training.loop import TrainConfig
 generator = torch.Generator().manual_seed(3)
 images = torch.rand(600, 1, 32, 32, generator=generator)
 classes = torch.arange(600) % 3
-run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]), (images[500:], classes[500:]),
-                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"), F.cross_entropy,
-                   cache_dir=Path(sys.argv[1]))
+run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]),
+                   (images[500:], classes[500:]),
+                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"),
+                   F.cross_entropy, cache_dir=Path(sys.argv[1]))
 print("loaded" if run.from_cache else "trained")
 if len(sys.argv) > 3:
     torch.save(run.model.state_dict(), sys.argv[3])

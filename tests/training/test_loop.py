@@ -9,7 +9,8 @@ from lib.training.seeding import set_seed
 
 
 def right_class(logits, classes):
-    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are indices)."""
+    """Per-sample 1.0 where the arg-max logit is the class index (these tests' targets are
+    indices)."""
     return (logits.argmax(dim=1) == classes).float()
 
 
@@ -70,7 +71,9 @@ def test_resumed_run_matches_uninterrupted_run_bit_for_bit(tmp_path, monkeypatch
     resumed = fresh_model()
     history, _ = fit(resumed, train, val, config, F.cross_entropy, checkpoint_path=checkpoint)
     assert history == expected_history
-    for expected, actual in zip(reference.state_dict().values(), resumed.state_dict().values()):
+    for expected, actual in zip(
+        reference.state_dict().values(), resumed.state_dict().values(), strict=True
+    ):
         assert torch.equal(expected, actual)
 
 

@@ -186,7 +186,8 @@ def test_symmetries_only_never_reverse_time():
 def test_all_sixteen_variants_are_about_equally_likely():
     g = torch.Generator().manual_seed(0)
     n = 4000
-    # A clip whose 16 variants are all different: its pixel at (0, 0) of input frame 0 tells them apart.
+    # A clip whose 16 variants are all different: its pixel at (0, 0) of input frame 0 tells them
+    # apart.
     inputs = torch.zeros(n, 5, 32, 32)
     inputs[:, 0, 0, 1] = 1.0
     targets = torch.zeros(n, 5, 32, 32)

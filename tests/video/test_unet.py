@@ -47,7 +47,9 @@ def test_decoder_stages_have_table_3_shapes(skip_mode, merged_channels):
     first, second, third = merged_channels
     expected_inputs = [(128, 4, 4), (first, 8, 8), (second, 16, 16), (third, 32, 32)]
     expected_outputs = [(128, 8, 8), (64, 16, 16), (32, 32, 32), (5, 32, 32)]
-    assert seen == [((BATCH, *i), (BATCH, *o)) for i, o in zip(expected_inputs, expected_outputs)]
+    assert seen == [
+        ((BATCH, *i), (BATCH, *o)) for i, o in zip(expected_inputs, expected_outputs, strict=True)
+    ]
     assert output.shape == (BATCH, 5, 32, 32)
 
 

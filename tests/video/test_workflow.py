@@ -71,15 +71,12 @@ def test_beats_at_every_step_needs_all_three_scores_at_all_steps_against_every_b
     model = metrics([0.1, 0.2], [20, 18], [0.9, 0.8])
     weaker = metrics([0.2, 0.3], [19, 17], [0.8, 0.7])
     assert beats_at_every_step(model, [weaker, weaker])
-    assert not beats_at_every_step(
-        model, [weaker, metrics([0.2, 0.3], [19, 18.5], [0.8, 0.7])]
-    )  # PSNR at t+2
-    assert not beats_at_every_step(
-        model, [metrics([0.05, 0.3], [19, 17], [0.8, 0.7])]
-    )  # MSE at t+1
-    assert not beats_at_every_step(
-        model, [metrics([0.2, 0.3], [19, 17], [0.8, 0.85])]
-    )  # SSIM at t+2
+    # PSNR at t+2
+    assert not beats_at_every_step(model, [weaker, metrics([0.2, 0.3], [19, 18.5], [0.8, 0.7])])
+    # MSE at t+1
+    assert not beats_at_every_step(model, [metrics([0.05, 0.3], [19, 17], [0.8, 0.7])])
+    # SSIM at t+2
+    assert not beats_at_every_step(model, [metrics([0.2, 0.3], [19, 17], [0.8, 0.85])])
 
 
 def test_scores_by_ball_count_average_each_predictor_over_the_clips_of_each_count():
