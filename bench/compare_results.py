@@ -11,7 +11,23 @@ import argparse
 import json
 from pathlib import Path
 
-from tools.summarize_results import COLUMNS, DIGITS
+# The headline metrics compared, with their names and the decimals that tell builds apart.
+COLUMNS = {
+    "test_accuracy": "test accuracy",
+    "val_accuracy": "validation accuracy",
+    "val_mse": "MSE",
+    "val_ssim": "SSIM",
+    "val_psnr": "PSNR (dB)",
+    "val_psnr_of_mean_mse": "PSNR of the mean MSE (dB)",
+}
+DIGITS = {
+    "test_accuracy": 3,
+    "val_accuracy": 3,
+    "val_mse": 5,
+    "val_ssim": 4,
+    "val_psnr": 2,
+    "val_psnr_of_mean_mse": 2,
+}
 
 
 def headline(path: Path) -> dict[tuple[str, str, str], float]:
