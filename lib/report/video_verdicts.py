@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from lib.report.words import balls, sample_sd
+from lib.report.words import balls, counted, sample_sd
 from lib.settings import (
     GOAL_GAIN_DB,
     GOAL_MINUTES,
@@ -121,9 +121,9 @@ def bfloat16(bf16_psnr: float | None, fp32_psnr: float) -> str:
 
 
 def where_trained(device: str, threads: int) -> str:
-    """'the CPU with 2 threads', or 'the CUDA' on a GPU (where threads do not matter)."""
+    """'the CPU with 1 thread', or 'the CUDA' on a GPU (where threads do not matter)."""
     return f"the {device.upper()}" + (
-        "" if device.startswith("cuda") else f" with {threads} threads"
+        "" if device.startswith("cuda") else f" with {counted(threads, 'thread')}"
     )
 
 

@@ -89,6 +89,7 @@ def test_bfloat16_cost(bf16_psnr, cost):
 
 def test_where_trained_names_threads_only_on_a_cpu():
     assert verdicts.where_trained("cpu", 2) == "the CPU with 2 threads"
+    assert verdicts.where_trained("cpu", 1) == "the CPU with 1 thread"
     assert verdicts.where_trained("cuda", 2) == "the CUDA"
 
 
