@@ -17,11 +17,12 @@ from lib.report.words import power_of_ten
 from lib.settings import TASK7_FINAL
 from lib.training.loop import TrainConfig
 from lib.training.precision import in_bfloat16, in_precision
+from lib.training.side_by_side import TrainingRun
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
 from lib.video.models import VideoUNet, rollout_unet
 from lib.video.unet import UNet
-from lib.video.workflow import mse_loss
+from lib.video.workflow import VideoData, mse_loss, predictor_run
 
 TASK6 = "unet-add"  # the run name of the Task 6 U-Net, the reference of the first ablation row
 
@@ -59,6 +60,19 @@ def measured_delta(
     """The change of validation PSNR (dB) the variant measured against its reference; `psnr` maps
     run names, the Task 6 U-Net's included, to their PSNR."""
     return psnr[variant.name] - psnr[reference(variant, ablation)]
+
+
+def training_run(variant: Variant, data: VideoData) -> TrainingRun:
+    """The run that trains `variant` on the training clips (lib.video.workflow.predictor_run)."""
+    return predictor_run(
+        variant.name,
+        variant.build,
+        data,
+        variant.config,
+        loss_fn=variant.loss,
+        augment=variant.augment,
+        threads=variant.threads,
+    )
 
 
 def final_change(precision: str, planned: TrainConfig = TASK7_FINAL) -> str:

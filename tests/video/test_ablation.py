@@ -3,6 +3,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+import torch
 
 from lib.settings import TASK7_FINAL
 from lib.training.loop import TrainConfig
@@ -14,9 +15,11 @@ from lib.video.ablation import (
     reference,
     seed_spread,
     side_variants,
+    training_run,
 )
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
+from lib.video.workflow import VideoData
 
 CONFIG = TrainConfig(epochs=1)
 ABLATION = [Variant("first", "a", object, CONFIG), Variant("second", "b", object, CONFIG)]
@@ -113,3 +116,11 @@ def test_a_seed_spread_trains_the_same_row_with_other_seeds():
     assert [v.name for v in spread] == ["t7-loss-seed1", "t7-loss-seed2"]
     assert [v.config.seed for v in spread] == [1, 2]
     assert all(changed(v, row) == {"config"} for v in spread)
+
+
+def test_a_variant_trains_with_its_own_budget_loss_augmentation_and_threads():
+    final = built()[0][-1]
+    data = VideoData((torch.zeros(2, 5, 8, 8),) * 2, (torch.zeros(1, 5, 8, 8),) * 2, np.ones(1))
+    run = training_run(final, data)
+    assert (run.name, run.build_model, run.config) == (final.name, final.build, final.config)
+    assert (run.loss_fn, run.augment, run.threads) == (final.loss, final.augment, final.threads)
