@@ -21,6 +21,16 @@ def recorded(records: Sequence[dict], task: str, model: str, metric: str) -> dic
     raise MissingResult(f"no chapter recorded {metric} of {model} under {task}")
 
 
+def recorded_values(
+    records: Sequence[dict], runs: Sequence[tuple[str, str]], metrics: Sequence[str]
+) -> list[dict[str, float]]:
+    """Per (task, model) of `runs`, the recorded value of each of `metrics`, by metric."""
+    return [
+        {metric: recorded(records, task, model, metric)["value"] for metric in metrics}
+        for task, model in runs
+    ]
+
+
 def shift_cost(val_accuracy: float, test_accuracy: float) -> str:
     """What the test file's distribution shift does to a counter's accuracy: "costs" or "gains"
     at least one percentage point, or "none" to speak of."""

@@ -9,6 +9,7 @@ from lib.report.conclusion import (
     psnr_both_ways,
     psnr_gains,
     recorded,
+    recorded_values,
     shift_cost,
 )
 
@@ -28,6 +29,25 @@ def test_a_record_is_found_by_task_model_and_metric_and_a_missing_one_is_named()
     assert recorded(RECORDS, "task3", "baseline-cnn", "test_accuracy")["value"] == 0.74
     with pytest.raises(MissingResult, match="no chapter recorded val_psnr of unet-add under task6"):
         recorded(RECORDS, "task6", "unet-add", "val_psnr")
+
+
+def test_recorded_values_are_read_per_run_and_metric_in_order():
+    records = [
+        {"task": task, "model": model, "metric": metric, "value": value}
+        for task, model, metric, value in [
+            ("task6", "unet-add", "val_psnr", 25.0),
+            ("task6", "unet-add", "val_ssim", 0.9),
+            ("task7", "t7-final", "val_psnr", 30.0),
+            ("task7", "t7-final", "val_ssim", 0.95),
+        ]
+    ]
+    runs = [("task7", "t7-final"), ("task6", "unet-add")]
+    assert recorded_values(records, runs, ("val_ssim", "val_psnr")) == [
+        {"val_ssim": 0.95, "val_psnr": 30.0},
+        {"val_ssim": 0.9, "val_psnr": 25.0},
+    ]
+    with pytest.raises(MissingResult):
+        recorded_values(records, runs, ("val_mse",))
 
 
 @pytest.mark.parametrize(
