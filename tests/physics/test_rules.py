@@ -9,11 +9,7 @@ import torch
 
 from lib.physics.identify import identify_settings
 from lib.physics.predictor import predict_physics
-from tests.physics.variant_clips import Variant, clips
-
-# Balls this large, fast and coarsely stepped between near walls meet while overlapping often
-# enough (7% of clips) for the overlapping rule to show.
-CROWDED = dict(radius=4.0, sharpness=6.0, walls=(4.0, 28.0, 4.0, 28.0), substeps=2, speed=6.0)
+from tests.physics.variant_clips import CROWDED, Variant, clips
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,9 @@ import numpy as np
 import torch
 
 SIZE = 32  # pixels a side
+# Balls this large, fast and coarsely stepped between near walls meet while overlapping often
+# enough (7% of clips) for the overlapping rule to show.
+CROWDED = dict(radius=4.0, sharpness=6.0, walls=(4.0, 28.0, 4.0, 28.0), substeps=2, speed=6.0)
 
 
 @dataclass(frozen=True)
