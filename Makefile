@@ -131,6 +131,8 @@ bench: $(ENV_STAMP)
 	$(PYTHON) -m bench.busy_neighbour
 	@echo "==> Identifying the generator's settings and predicting the validation clips with the physics-informed predictor"
 	$(PYTHON) -m bench.physics_predictor
+	@echo "==> Identifying the rules' variant on files of each variant of the rules"
+	$(PYTHON) -m bench.physics_rules
 
 clean:
 	rm -rf $(BUILD) _book .quarto report.pdf report-quick.pdf submission

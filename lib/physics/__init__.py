@@ -2,7 +2,8 @@
 
 Modules, one job each: `render` (the assumed renderer), `least_squares` (a batched
 Levenberg-Marquardt solver), `perception` (balls and centres per frame), `tracking` (the same
-ball across frames), `motion` (the assumed rules of motion), `identify` (the generator's settings
-from training clips), `state` (positions and velocities fitted through the rules), `predictor`
-(roll-out, self-check, gate, hybrid with a learned network).
+ball across frames), `motion` (the rules of motion, a family of variants), `identify` (the
+generator's settings from training clips), `rules` (the collision rule, chosen by roll-outs),
+`state` (positions and velocities fitted through the rules), `predictor` (roll-out, self-check,
+gate, hybrid with a learned network).
 """

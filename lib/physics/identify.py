@@ -10,6 +10,12 @@
   on the grid wins. Each bounce then bounds its wall: the centre had crossed it (radius inside
   the wall) at the bouncing sub-step and not at the one before; the walls are the middles of
   the intervals that all bounces leave.
+- Wall rule (lib/physics/motion.py's WALL_RULES): the above holds where a wall reflects the
+  velocity and leaves the ball where it crossed. Where it also puts the ball back on the wall
+  ("hold"), the furthest tracked centre toward each wall lies on it (a bounce on a frame's last
+  sub-step), and the line through the positions after a bounce reaches it on the sub-step grid.
+  The rule whose bounces fall on a grid more often wins (reflect on a tie).
+- Collision rule: lib/physics/rules.py, on tracked clips in which balls meet.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from lib.physics.least_squares import levenberg_marquardt
 from lib.physics.motion import Rules
 from lib.physics.perception import perceive
 from lib.physics.render import BallLook, render_with_gradients
+from lib.physics.rules import choose_collision_rule, meeting_clips
 from lib.physics.tracking import order_balls
 
 LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
@@ -44,6 +51,7 @@ JUDGE_BOUNCES = 20  # bounces needed before their grid or wall positions can con
 MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's clips
 LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
 WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
+RULE_CLIPS = 400  # tracked clips in which balls meet that the collision rules are compared on
 
 
 class IdentificationError(ValueError):
@@ -65,6 +73,15 @@ class Settings:
     look_frames: int  # frames the look was fitted on
     bounces: int  # wall bounces the sub-steps and walls rest on
     on_grid_share: float  # share of those bounces on the chosen sub-step grid
+    wall_rule: str = "reflect"  # one of motion.WALL_RULES
+    other_wall_rule_grid_share: float = 0.0  # share of bounces on the best grid under the other
+    collision_rule: str = "approaching"  # one of motion.COLLISION_RULES
+    rule_clips: int = (
+        0  # tracked clips in which balls meet that the collision rules were compared on
+    )
+    unexplained_share: float = 0.0  # of their frames, left unexplained by the chosen rule
+    runner_up: str = ""  # the collision rule explaining the next most
+    runner_up_unexplained_share: float = 0.0  # of their frames, left unexplained by the runner-up
 
     def look(self) -> BallLook:
         return BallLook(self.radius, self.sharpness)
@@ -75,6 +92,8 @@ class Settings:
             (self.walls[0], self.walls[2]),
             (self.walls[1], self.walls[3]),
             self.substeps,
+            self.wall_rule,
+            self.collision_rule,
         )
 
 
@@ -91,7 +110,7 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
         raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
     started = time.perf_counter()
     look, look_frames = fit_ball_look(clips)
-    evidence, done, settled, missing = _Evidence(), 0, None, ""
+    evidence, done, settled, missing = _Evidence(look.radius), 0, None, ""
     while done < len(clips):
         elapsed = time.perf_counter() - started
         size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
@@ -108,7 +127,9 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
             settled, missing = None, str(error)
     if settled is None:
         raise IdentificationError(missing)
-    walls, substeps, bounces, on_grid = settled
+    walls, substeps, bounces, on_grid, wall_rule, other_share = settled
+    rules = Rules(look.radius, (walls[0], walls[2]), (walls[1], walls[3]), substeps, wall_rule)
+    choice = choose_collision_rule(evidence.meetings, rules)
     return Settings(
         look.radius,
         look.sharpness,
@@ -118,6 +139,13 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
         look_frames,
         bounces,
         on_grid,
+        wall_rule,
+        other_share,
+        choice.collision_rule,
+        choice.clips,
+        choice.unexplained_share,
+        choice.runner_up,
+        choice.runner_up_unexplained_share,
     )
 
 
@@ -134,11 +162,17 @@ class _TooLittle(IdentificationError):
 
 
 class _Evidence:
-    """Tracked moves of the clips perceived so far, gathered chunk by chunk."""
+    """Tracked moves of the clips perceived so far, gathered chunk by chunk; the furthest centres
+    toward each wall; the first RULE_CLIPS tracked clips in which balls of radius `radius` meet,
+    per ball count."""
 
-    def __init__(self) -> None:
+    def __init__(self, radius: float) -> None:
+        self.radius = radius
         self.n_clips, self.changing, self.max_balls = 0, 0, 0
         self.parts: list[tuple[Tensor, Tensor, Tensor, Tensor]] = []
+        self.lowest = torch.full((2,), float("inf"), dtype=torch.float64)
+        self.highest = torch.full((2,), float("-inf"), dtype=torch.float64)
+        self.meetings: list[Tensor] = []
 
     def add(self, perception) -> None:
         clip_counts = perception.clip_counts()
@@ -150,6 +184,11 @@ class _Evidence:
                 continue
             tracks = order_balls(perception.centres[clip_counts == n_balls], n_balls)
             moves = tracks.diff(dim=1)  # (M, T-1, B, 2)
+            self.lowest = torch.minimum(self.lowest, tracks.flatten(0, 2).amin(0))
+            self.highest = torch.maximum(self.highest, tracks.flatten(0, 2).amax(0))
+            room = RULE_CLIPS - sum(len(meeting) for meeting in self.meetings)
+            if n_balls > 1 and room > 0:
+                self.meetings.append(tracks[meeting_clips(tracks, self.radius)][:room])
             # Interval t -> t + 1 framed by the moves before (t - 1) and after (t + 1) it.
             self.parts.append(
                 (
@@ -160,8 +199,11 @@ class _Evidence:
                 )
             )
 
-    def settle(self, look: BallLook) -> tuple[tuple[float, float, float, float], int, int, float]:
-        """Walls, sub-steps, bounces used and their share on the grid, from the evidence so far."""
+    def settle(
+        self, look: BallLook
+    ) -> tuple[tuple[float, float, float, float], int, int, float, str, float]:
+        """Walls, sub-steps, bounces used and their share on the grid, the wall rule and the other
+        rule's best grid share, from the evidence so far."""
         if self.changing > MAX_CHANGING_SHARE * self.n_clips:
             raise IdentificationError(
                 f"the ball count read from the frames changes within {self.changing} of "
@@ -173,9 +215,23 @@ class _Evidence:
         before, after, at_t, after_t = (torch.cat(part) for part in zip(*self.parts, strict=True))
         bounces = _wall_bounces(before, after, at_t, after_t)
         where = f"in {self.n_clips} training clips ({len(before)} tracked ball moves)"
-        substeps, on_grid = _substeps(bounces["time"], where)
-        walls = _walls(bounces, substeps, on_grid, look.radius, where)
-        return walls, substeps, int(len(bounces["time"])), float(on_grid.double().mean())
+        if not len(bounces["time"]):
+            raise _TooLittle(
+                f"no clean wall bounce (a velocity component reversed to {FLIP_TOLERANCE:g} px a "
+                f"frame, the other kept) {where}: cannot place the walls"
+            )
+        held = torch.stack([self.lowest, self.highest], dim=1)  # (axis, low/high) centres
+        times = {"reflect": bounces["time"], "hold": _held_times(bounces, held)}
+        best_share = {rule: max(_grid_shares(times[rule])) for rule in times}
+        wall_rule = "hold" if best_share["hold"] > best_share["reflect"] else "reflect"
+        other = "reflect" if wall_rule == "hold" else "hold"
+        substeps, on_grid = _substeps(times[wall_rule], where)
+        if wall_rule == "reflect":
+            walls = _walls(bounces, substeps, on_grid, look.radius, where)
+        else:
+            walls = _held_walls(bounces, on_grid, held, look.radius, where)
+        n_bounces, share = int(len(bounces["time"])), float(on_grid.double().mean())
+        return walls, substeps, n_bounces, share, wall_rule, best_share[other]
 
 
 def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
@@ -271,22 +327,31 @@ def _wall_bounces(
         "speed": move.abs(),
         "time": time,
         "position": start + move * time,
+        "end": end,
     }
 
 
-def _substeps(times: Tensor, where: str = "in the training clips") -> tuple[int, Tensor]:
-    """The smallest sub-step count whose grid holds (nearly) as many bounce times as any count."""
-    if not len(times):
-        raise _TooLittle(
-            f"no clean wall bounce (a velocity component reversed to {FLIP_TOLERANCE:g} px a "
-            f"frame, the other kept) {where}: cannot place the walls"
-        )
+def _held_times(bounces: dict[str, Tensor], held: Tensor) -> Tensor:
+    """Each bounce's time s in its interval were the ball put back on the wall, the furthest
+    centres `held` (axis, low/high) on the walls: where the line after the bounce reaches it."""
+    wall = held[bounces["axis"], (bounces["direction"] > 0).long()]
+    return 1 - (wall - bounces["end"]) * bounces["direction"] / bounces["speed"]
+
+
+def _grid_shares(times: Tensor) -> list[float]:
+    """Per sub-step count from 1 to MAX_SUBSTEPS, the share of bounce times on its grid."""
     shares = []
     for substeps in range(1, MAX_SUBSTEPS + 1):
         grid = times * substeps
         shares.append(
             float(((grid - grid.round()).abs() < GRID_TOLERANCE * substeps).double().mean())
         )
+    return shares
+
+
+def _substeps(times: Tensor, where: str = "in the training clips") -> tuple[int, Tensor]:
+    """The smallest sub-step count whose grid holds (nearly) as many bounce times as any count."""
+    shares = _grid_shares(times)
     best = max(shares)
     if best < MIN_GRID_SHARE and len(times) >= JUDGE_BOUNCES:
         raise IdentificationError(
@@ -336,4 +401,24 @@ def _walls(
                     f"{WALL_SPREAD_LIMIT:g} px allowed)"
                 )
             walls.append(float((inner + outer) / 2))
+    return walls[0], walls[1], walls[2], walls[3]
+
+
+def _held_walls(
+    bounces: dict[str, Tensor], on_grid: Tensor, held: Tensor, radius: float, where: str
+) -> tuple[float, float, float, float]:
+    """Each wall one radius beyond the furthest centre `held` (axis, low/high) toward it, pixels,
+    as x low, x high, y low, y high, where some bounce on the grid confirms it."""
+    walls = []
+    for axis in (0, 1):
+        for side, direction in enumerate((-1.0, 1.0)):
+            toward = (bounces["axis"] == axis) & (bounces["direction"] == direction)
+            if not (on_grid & toward).any():
+                name = f"{'low' if direction < 0 else 'high'} {'xy'[axis]} wall"
+                raise _TooLittle(
+                    f"none of the {int(on_grid.sum())} clean bounces on the sub-step grid "
+                    f"{where} moves toward the {name} ({int(toward.sum())} off the grid do): "
+                    "cannot place it"
+                )
+            walls.append(float(held[axis, side]) + direction * radius)
     return walls[0], walls[1], walls[2], walls[3]

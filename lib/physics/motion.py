@@ -1,11 +1,16 @@
-"""The rules of motion the predictor assumes, in pixel units.
+"""The rules of motion the predictor assumes, in pixel units, within a family of variants.
 
 Between two frames every ball makes `substeps` straight moves of v / substeps. After each move a
 ball whose centre lies within one radius of a wall gets that velocity component pointed away
-from the wall, and every pair of balls closer than two radii that approach each other exchange
-their velocity components along the line of centres (an elastic collision of equal masses). The
-pairs are resolved one after another in slot order, (i, k) with k < i by i then k, each with
-the velocities the pairs before left: the state fit tries each numbering of the balls as slots.
+from the wall (`wall_rule` "reflect": the ball stays where the move took it; "hold": it is also
+put back on the wall, one radius from it). Then pairs of balls exchange their velocity
+components along the line of centres (an elastic collision of equal masses) where
+`collision_rule` says they collide: "approaching", closer than two radii and approaching;
+"overlapping", closer than two radii, also while already separating (so an overlapping pair can
+stick together); "next_overlap", closer than two radii after the next move at the velocities
+they have. The pairs are resolved one after another in slot order, (i, k) with k < i by i then
+k, each with the velocities the pairs before left: the state fit tries each numbering of the
+balls as slots. All balls have one radius and equal masses.
 """
 
 from __future__ import annotations
@@ -15,15 +20,29 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+WALL_RULES = ("reflect", "hold")
+COLLISION_RULES = ("approaching", "overlapping", "next_overlap")
+
 
 @dataclass(frozen=True)
 class Rules:
-    """What the rules need: the balls' radius, the walls per axis (x, y) and the sub-steps."""
+    """What the rules need: the balls' radius, the walls per axis (x, y), the sub-steps, and the
+    variant of the rules for walls and collisions (one of WALL_RULES and COLLISION_RULES)."""
 
     radius: float
     low_walls: tuple[float, float]
     high_walls: tuple[float, float]
     substeps: int
+    wall_rule: str = "reflect"
+    collision_rule: str = "approaching"
+
+    def __post_init__(self) -> None:
+        if self.wall_rule not in WALL_RULES:
+            raise ValueError(f"wall_rule must be one of {WALL_RULES}, got {self.wall_rule!r}")
+        if self.collision_rule not in COLLISION_RULES:
+            raise ValueError(
+                f"collision_rule must be one of {COLLISION_RULES}, got {self.collision_rule!r}"
+            )
 
 
 def roll_out(
@@ -38,20 +57,23 @@ def roll_out(
     for _ in range(n_frames):
         for _ in range(rules.substeps):
             positions = positions + velocities / rules.substeps
-            velocities = _bounce_off_walls(positions, velocities, rules)
-            velocities = _collide(positions, velocities, present, rules.radius)
+            positions, velocities = _bounce_off_walls(positions, velocities, rules)
+            velocities = _collide(positions, velocities, present, rules)
         frames.append(positions)
     return torch.stack(frames, dim=1), velocities
 
 
-def _bounce_off_walls(x: Tensor, v: Tensor, rules: Rules) -> Tensor:
+def _bounce_off_walls(x: Tensor, v: Tensor, rules: Rules) -> tuple[Tensor, Tensor]:
     low = torch.tensor(rules.low_walls, dtype=x.dtype) + rules.radius
     high = torch.tensor(rules.high_walls, dtype=x.dtype) - rules.radius
     v = torch.where(x < low, v.abs(), v)
-    return torch.where(x > high, -v.abs(), v)
+    v = torch.where(x > high, -v.abs(), v)
+    if rules.wall_rule == "hold":
+        x = torch.minimum(torch.maximum(x, low), high)
+    return x, v
 
 
-def _collide(x: Tensor, v: Tensor, present: Tensor, radius: float) -> Tensor:
+def _collide(x: Tensor, v: Tensor, present: Tensor, rules: Rules) -> Tensor:
     v = v.clone()
     for i in range(x.shape[1]):
         for j in range(i):
@@ -59,7 +81,14 @@ def _collide(x: Tensor, v: Tensor, present: Tensor, radius: float) -> Tensor:
             distance = offset.norm(dim=-1, keepdim=True)
             direction = offset / distance.clamp_min(torch.finfo(x.dtype).tiny)
             closing = ((v[:, i] - v[:, j]) * direction).sum(-1, keepdim=True)
-            hit = (distance < 2 * radius) & (closing < 0) & (present[:, i] & present[:, j])[:, None]
+            if rules.collision_rule == "next_overlap":
+                apart = (offset + (v[:, i] - v[:, j]) / rules.substeps).norm(dim=-1, keepdim=True)
+                hit = apart < 2 * rules.radius
+            else:
+                hit = distance < 2 * rules.radius
+                if rules.collision_rule == "approaching":
+                    hit = hit & (closing < 0)
+            hit = hit & (present[:, i] & present[:, j])[:, None]
             exchange = torch.where(hit, closing * direction, 0.0)  # absent balls' NaN never passes
             v[:, i] -= exchange
             v[:, j] += exchange

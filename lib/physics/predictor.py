@@ -22,7 +22,16 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from lib.physics import identify, least_squares, motion, perception, render, state, tracking
+from lib.physics import (
+    identify,
+    least_squares,
+    motion,
+    perception,
+    render,
+    rules,
+    state,
+    tracking,
+)
 from lib.physics.identify import IdentificationError, Settings, identify_settings
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
@@ -227,6 +236,7 @@ def fit_physics_model_cached(
         motion,
         perception,
         render,
+        rules,
         state,
         tracking,
         sys.modules[__name__],

@@ -72,3 +72,29 @@ def test_absent_balls_take_no_part_even_in_the_way_or_undefined():
         torch.testing.assert_close(
             frames[0, :, 0], torch.tensor([[3.0, 5.0], [4.0, 5.0], [5.0, 5.0]], dtype=torch.float64)
         )
+
+
+def test_a_held_ball_is_put_back_on_the_wall():
+    """x = 8.6 at 1.5 reaches 10.1, past 10 - 1: put back at 9, turned to -1.5: 7.5 next."""
+    positions, velocities, present = state((8.6, 5.0, 1.5, 0.0))
+    held = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 1, wall_rule="hold")
+    frames, _ = roll_out(positions, velocities, present, held, n_frames=2)
+    torch.testing.assert_close(frames[0, :, 0, 0], torch.tensor([9.0, 7.5], dtype=torch.float64))
+
+
+def test_overlapping_balls_moving_apart_collide_under_the_overlapping_rule():
+    """4.5 and 5 moving apart at 0.5 each: 4 and 5.5, still overlapping: the velocities swap."""
+    positions, velocities, present = state((4.5, 5.0, -0.5, 0.0), (5.0, 5.0, 0.5, 0.0))
+    overlapping = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 1, collision_rule="overlapping")
+    _, after = roll_out(positions, velocities, present, overlapping, n_frames=1)
+    torch.testing.assert_close(after, velocities.flip(1))
+
+
+def test_balls_whose_next_positions_overlap_collide_a_move_early():
+    """A from x = 2 at 1, B from 6 at -0.5: at 3 and 5.5 their next positions (4, 5) overlap, so
+    they exchange velocities there: 2.5 and 6.5 next, never closer than 2.5."""
+    positions, velocities, present = state((2.0, 5.0, 1.0, 0.0), (6.0, 5.0, -0.5, 0.0))
+    early = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 1, collision_rule="next_overlap")
+    frames, _ = roll_out(positions, velocities, present, early, n_frames=2)
+    expected_x = torch.tensor([[3.0, 5.5], [2.5, 6.5]], dtype=torch.float64)
+    torch.testing.assert_close(frames[0, :, :, 0], expected_x)

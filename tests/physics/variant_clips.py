@@ -1,0 +1,102 @@
+"""Clips of each variant of the rules (lib/physics/motion.py's family), from this file's own
+small generator (not lib/data/simulate.py): balls drawn with the renderer the predictor assumes,
+exp(-(d / r)^p) clipped at 1, and walls, rim exponent, radius, speed and sub-steps that are not
+the book's, so that a predictor that hard-coded those would fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+SIZE = 32  # pixels a side
+# Balls this large, fast and coarsely stepped between near walls meet while overlapping often
+# enough (7% of clips) for the overlapping rule to show.
+CROWDED = dict(radius=4.0, sharpness=6.0, walls=(4.0, 28.0, 4.0, 28.0), substeps=2, speed=6.0)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A generator's rules and constants, in pixels."""
+
+    wall_rule: str = "reflect"  # or "hold": the ball is also put back one radius from the wall
+    collision_rule: str = "approaching"  # or "overlapping", "next_overlap"
+    radius: float = 2.5
+    sharpness: float = 4.0  # the rim exponent p
+    walls: tuple[float, float, float, float] = (2.0, 29.0, 1.0, 30.5)  # x low, x high, y low, high
+    substeps: int = 3
+    speed: float = 3.0  # norm of all balls' velocities together, pixels per frame
+
+
+def simulate(n_clips: int, variant: Variant, seed: int, n_frames: int = 10) -> np.ndarray:
+    """Positions (N, n_frames, 3, 2) of 1 to 3 balls per clip (NaN beyond a clip's count): each
+    frame, then `substeps` moves of v / substeps, each followed by the walls and the collisions
+    of the pairs (i, j), j < i, in that order."""
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 4, n_clips)
+    present = np.arange(3)[None] < counts[:, None]  # (N, 3)
+    r = variant.radius
+    low = np.array(variant.walls[0::2]) + r
+    high = np.array(variant.walls[1::2]) - r
+    x = _starts(n_clips, present, low, high, r, rng)
+    v = rng.standard_normal((n_clips, 3, 2)) * present[..., None]
+    v *= variant.speed / np.linalg.norm(v, axis=(1, 2), keepdims=True)
+    frames = []
+    for _ in range(n_frames):
+        frames.append(np.where(present[..., None], x, np.nan))
+        for _ in range(variant.substeps):
+            x = x + v / variant.substeps
+            v = np.where(x < low, np.abs(v), np.where(x > high, -np.abs(v), v))
+            if variant.wall_rule == "hold":
+                x = np.clip(x, low, high)
+            for i in range(3):
+                for j in range(i):
+                    offset = x[:, i] - x[:, j]
+                    distance = np.linalg.norm(offset, axis=-1, keepdims=True)
+                    w = offset / np.maximum(distance, 1e-300)
+                    closing = np.sum((v[:, i] - v[:, j]) * w, axis=-1, keepdims=True)
+                    if variant.collision_rule == "next_overlap":
+                        step = (v[:, i] - v[:, j]) / variant.substeps
+                        hit = np.linalg.norm(offset + step, axis=-1, keepdims=True) < 2 * r
+                    elif variant.collision_rule == "overlapping":
+                        hit = distance < 2 * r
+                    else:
+                        hit = (distance < 2 * r) & (closing < 0)
+                    hit &= (present[:, i] & present[:, j])[:, None]
+                    exchange = np.where(hit, closing, 0.0) * w
+                    v[:, i] -= exchange
+                    v[:, j] += exchange
+    return np.stack(frames, axis=1)
+
+
+def _starts(n_clips, present, low, high, radius, rng) -> np.ndarray:
+    """Start positions (N, 3, 2) inside the walls, the present balls apart, redrawn until so."""
+    x = np.empty((n_clips, 3, 2))
+    pending = np.arange(n_clips)
+    while len(pending):
+        x[pending] = low + rng.uniform(0, 1, (len(pending), 3, 2)) * (high - low)
+        apart = np.ones(len(pending), dtype=bool)
+        for i in range(3):
+            for j in range(i):
+                both = present[pending, i] & present[pending, j]
+                near = np.linalg.norm(x[pending, i] - x[pending, j], axis=-1) < 2 * radius
+                apart &= ~(both & near)
+        pending = pending[~apart]
+    return x
+
+
+def draw(positions: np.ndarray, variant: Variant) -> torch.Tensor:
+    """Frames (N, T, H, W) of balls at positions (N, T, B, 2); NaN balls are not drawn."""
+    centres = np.arange(SIZE) + 0.5
+    dx2 = (centres - positions[..., 0, None]) ** 2
+    dy2 = (centres - positions[..., 1, None]) ** 2
+    d2 = (dy2[..., :, None] + dx2[..., None, :]) / variant.radius**2
+    blobs = np.exp(-(d2 ** (variant.sharpness / 2)))
+    return torch.from_numpy(np.minimum(np.nan_to_num(blobs).sum(2), 1.0))
+
+
+def clips(n_clips: int, variant: Variant, seed: int) -> torch.Tensor:
+    """Frames (N, 10, 32, 32) of `variant`."""
+    return draw(simulate(n_clips, variant, seed), variant)
