@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.course_files import radius_words
-from lib.report.words import balls, sample_sd
+from lib.report.words import balls, listed, sample_sd
 from lib.settings import (
     BALL_COUNTS,
     FITTED_ACCURACY,
@@ -28,7 +28,7 @@ from lib.settings import (
 
 def test_radii_measure(has_single_ball_images: bool) -> str:
     """How the test file's radii were measured: exactly on single-ball images, else per image."""
-    return "on its single-ball images" if has_single_ball_images else "root mean square per image"
+    return "on the single-ball images" if has_single_ball_images else "root mean square per image"
 
 
 def simulated_radius(settings: dict | None) -> str:
@@ -85,43 +85,95 @@ def count_rises_with_size(probe_table: pd.DataFrame) -> bool:
 
 
 def proxy_quality(brightness_accuracy: float) -> str:
-    """'a perfect' or 'an almost perfect' proxy, from the brightness counter's training accuracy."""
-    return "a perfect" if brightness_accuracy == 1 else "an almost perfect"
+    """'a perfect', 'an almost perfect' (from lib.settings.FITTED_ACCURACY) or 'only a partial'
+    proxy, from the brightness counter's training accuracy."""
+    if brightness_accuracy == 1:
+        return "a perfect"
+    return "an almost perfect" if brightness_accuracy >= FITTED_ACCURACY else "only a partial"
 
 
-def against_baseline(test: Sequence[float], baseline_test: Sequence[float]) -> str:
-    """What a row does to the mean test accuracy: a change counts when it exceeds
-    lib.settings.NOISE_SDS of the baseline's standard deviations over seeds."""
+def noise_band(test: Sequence[float], baseline_test: Sequence[float]) -> float:
+    """How far two mean accuracies over seeds may differ by chance: lib.settings.NOISE_SDS times
+    the larger of the two standard deviations over seeds."""
+    return NOISE_SDS * max(sample_sd(test), sample_sd(baseline_test))
+
+
+def change(test: Sequence[float], baseline_test: Sequence[float]) -> str:
+    """'rise', 'drop' or 'within noise': what `test` does to the mean accuracy of `baseline_test`.
+    Only a change beyond the noise band (`noise_band`) is a rise or a drop."""
     difference = np.mean(test) - np.mean(baseline_test)
-    spread = NOISE_SDS * sample_sd(baseline_test)
-    if difference > spread:
-        return "raises the test accuracy"
-    if difference < -spread:
-        return "lowers the test accuracy"
-    return "leaves the test accuracy within the baseline's spread"
+    band = noise_band(test, baseline_test)
+    if difference > band:
+        return "rise"
+    if difference < -band:
+        return "drop"
+    return "within noise"
+
+
+def compared(test: Sequence[float], other: Sequence[float]) -> str:
+    """'more than', 'within noise of' or 'less than': `test` against `other`, by `change`."""
+    return {"rise": "more than", "drop": "less than", "within noise": "within noise of"}[
+        change(test, other)
+    ]
+
+
+def ablation_summary(changes: dict[str, str]) -> str:
+    """The ablation's verdicts in one clause, from each row's `change` by row name: '*a* raises
+    the test accuracy beyond noise, *b* and *c* lower it, and the other rows stay within noise'."""
+    named = {
+        verdict: [f"*{row}*" for row, v in changes.items() if v == verdict]
+        for verdict in ("rise", "drop")
+    }
+    clauses = []
+    if named["rise"]:
+        verb = "raises" if len(named["rise"]) == 1 else "raise"
+        clauses.append(f"{listed(named['rise'])} {verb} the test accuracy beyond noise")
+    if named["drop"]:
+        verb = "lowers" if len(named["drop"]) == 1 else "lower"
+        clauses.append(
+            f"{listed(named['drop'])} {verb} it"
+            if clauses
+            else f"{listed(named['drop'])} {verb} the test accuracy beyond noise"
+        )
+    if not clauses:
+        return "every row stays within noise of the baseline"
+    if any(v == "within noise" for v in changes.values()):
+        clauses.append("the other rows stay within noise")
+    return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
 def target_met(final_test: Sequence[float], baseline_test: Sequence[float], bar: float) -> bool:
-    """Task 4's target: a mean test accuracy of at least `bar`, and more than NOISE_SDS baseline
-    standard deviations above the baseline's mean."""
-    return bool(
-        np.mean(final_test) >= bar
-        and np.mean(final_test) > np.mean(baseline_test) + NOISE_SDS * sample_sd(baseline_test)
-    )
+    """Task 4's target: a mean test accuracy of at least `bar`, and a rise over the baseline's
+    beyond the noise band (`change`)."""
+    return bool(np.mean(final_test) >= bar and change(final_test, baseline_test) == "rise")
+
+
+def error_kinds(confusion: np.ndarray) -> str:
+    """'none', 'single' (one error), 'one' (several errors, all the same miscount) or 'several'
+    kinds of error in a confusion matrix summed over seeds."""
+    off_diagonal = confusion - np.diag(np.diag(confusion))
+    if not off_diagonal.sum():
+        return "none"
+    if off_diagonal.sum() == 1:
+        return "single"
+    return "one" if off_diagonal.max() == off_diagonal.sum() else "several"
 
 
 def most_frequent_error(confusion: np.ndarray) -> str:
     """The most frequent error of a confusion matrix summed over seeds (rows: true count,
-    columns: predicted, in the order of lib.settings.BALL_COUNTS), with its share: '2 balls
-    counted as 3 (3 of the 4 errors)'; 'none' when there is no error."""
+    columns: predicted, in the order of lib.settings.BALL_COUNTS): '2 balls counted as 3';
+    'none' when there is no error."""
     off_diagonal = confusion - np.diag(np.diag(confusion))
     if not off_diagonal.sum():
         return "none"
     true_index, predicted_index = np.unravel_index(off_diagonal.argmax(), confusion.shape)
-    return (
-        f"{balls(BALL_COUNTS[true_index])} counted as {BALL_COUNTS[predicted_index]} "
-        f"({share_of_errors(int(off_diagonal.max()), int(off_diagonal.sum()))})"
-    )
+    return f"{balls(BALL_COUNTS[true_index])} counted as {BALL_COUNTS[predicted_index]}"
+
+
+def most_frequent_share(confusion: np.ndarray) -> str:
+    """The share of the most frequent error among all errors: '3 of the 4 errors'."""
+    off_diagonal = confusion - np.diag(np.diag(confusion))
+    return share_of_errors(int(off_diagonal.max()), int(off_diagonal.sum()))
 
 
 def share_of_errors(most: int, total: int) -> str:

@@ -6,7 +6,7 @@ from lib.report import counting_verdicts as verdicts
 
 
 def test_test_radii_say_how_they_were_measured():
-    assert verdicts.test_radii_measure(True) == "on its single-ball images"
+    assert verdicts.test_radii_measure(True) == "on the single-ball images"
     assert verdicts.test_radii_measure(False) == "root mean square per image"
 
 
@@ -71,28 +71,83 @@ def test_miscounts_follow_size_only_with_large_over_and_small_under(over, under,
 def test_proxy_quality():
     assert verdicts.proxy_quality(1.0) == "a perfect"
     assert verdicts.proxy_quality(0.99) == "an almost perfect"
+    assert verdicts.proxy_quality(0.7) == "only a partial"
 
 
 @pytest.mark.parametrize(
     "test, words",
     [
-        ([0.80, 0.82], "raises the test accuracy"),
-        ([0.60, 0.62], "lowers the test accuracy"),
-        ([0.71, 0.71], "leaves the test accuracy within the baseline's spread"),
-        ([0.72, 0.72], "leaves the test accuracy within the baseline's spread"),  # 2.0 < 2.8
+        ([0.80, 0.82], "rise"),
+        ([0.60, 0.62], "drop"),
+        ([0.71, 0.71], "within noise"),
+        ([0.72, 0.72], "within noise"),  # 2.0 < 2 x 1.4 points
     ],
 )
-def test_against_baseline_uses_two_baseline_standard_deviations(test, words):
-    assert verdicts.against_baseline(test, [0.69, 0.71]) == words  # sd 1.4 points
+def test_a_change_counts_beyond_two_seed_standard_deviations(test, words):
+    assert verdicts.change(test, [0.69, 0.71]) == words  # sd 1.4 points
+
+
+def test_the_noise_band_is_the_larger_spread_the_row_s_or_the_baseline_s():
+    # +7.4 points with a seed standard deviation of 8.9 over 5 seeds, against a steady baseline
+    baseline = [0.80, 0.81, 0.80, 0.81, 0.80]
+    noisy = [0.81, 0.96, 0.86, 0.78, 0.98]
+    assert abs(100 * (np.mean(noisy) - np.mean(baseline)) - 7.4) < 0.05
+    assert abs(100 * np.std(noisy, ddof=1) - 8.9) < 0.05
+    assert verdicts.noise_band(noisy, baseline) == pytest.approx(2 * np.std(noisy, ddof=1))
+    assert verdicts.change(noisy, baseline) == "within noise"
+    assert verdicts.compared(noisy, baseline) == "within noise of"
+
+
+def test_a_change_inside_the_noise_band_is_never_worded_as_a_gain():
+    rng = np.random.default_rng(0)
+    inside = 0
+    for _ in range(500):
+        baseline = rng.uniform(0.6, 0.9) + rng.normal(0, rng.uniform(0.001, 0.1), 5)
+        row = rng.uniform(0.6, 0.9) + rng.normal(0, rng.uniform(0.001, 0.1), 5)
+        if abs(np.mean(row) - np.mean(baseline)) > verdicts.noise_band(row, baseline):
+            continue
+        inside += 1
+        assert verdicts.change(row, baseline) == "within noise"
+        assert verdicts.compared(row, baseline) == "within noise of"
+        summary = verdicts.ablation_summary({"row": verdicts.change(row, baseline)})
+        assert "raise" not in summary and "lower" not in summary
+        assert not verdicts.target_met(row, baseline, 0.0)
+    assert inside > 50
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        (
+            {"a": "within noise", "b": "within noise"},
+            "every row stays within noise of the baseline",
+        ),
+        (
+            {"a": "rise", "b": "within noise"},
+            "*a* raises the test accuracy beyond noise and the other rows stay within noise",
+        ),
+        ({"a": "rise", "b": "rise"}, "*a* and *b* raise the test accuracy beyond noise"),
+        (
+            {"a": "rise", "b": "drop", "c": "within noise"},
+            "*a* raises the test accuracy beyond noise, *b* lowers it"
+            " and the other rows stay within noise",
+        ),
+        ({"a": "drop", "b": "drop"}, "*a* and *b* lower the test accuracy beyond noise"),
+    ],
+)
+def test_the_ablation_summary_names_only_the_rows_beyond_noise(changes, words):
+    assert verdicts.ablation_summary(changes) == words
 
 
 @pytest.mark.parametrize(
     "final, met", [([0.98, 0.99], True), ([0.95, 0.96], False), ([0.97, 0.97], True)]
 )
-def test_target_met_needs_the_bar_and_two_baseline_sds(final, met):
+def test_target_met_needs_the_bar_and_a_rise_beyond_noise(final, met):
     assert verdicts.target_met(final, [0.80, 0.85], 0.97) == met
     # above the bar, not above the baseline's spread
     assert not verdicts.target_met([0.98], [0.90, 0.99], 0.97)
+    # above the bar and the baseline's spread, not above the final model's own
+    assert not verdicts.target_met([0.97, 1.0], [0.955, 0.955], 0.97)
 
 
 def test_a_probe_case_at_an_end_or_inside():
@@ -120,8 +175,19 @@ def test_the_count_rises_with_size_only_if_it_does_for_every_true_count():
 
 def test_the_most_frequent_error_is_named_with_its_share():
     confusion = np.array([[10, 1, 0], [0, 9, 3], [0, 0, 12]])
-    assert verdicts.most_frequent_error(confusion) == "2 balls counted as 3 (3 of the 4 errors)"
+    assert verdicts.most_frequent_error(confusion) == "2 balls counted as 3"
+    assert verdicts.most_frequent_share(confusion) == "3 of the 4 errors"
     assert verdicts.most_frequent_error(np.diag([5, 5, 5])) == "none"
+
+
+@pytest.mark.parametrize(
+    "errors, kinds",
+    [([0, 0], "none"), ([0, 1], "single"), ([0, 16], "one"), ([1, 15], "several")],
+)
+def test_errors_all_of_one_kind_are_said_to_be(errors, kinds):
+    one_as_two, two_as_three = errors
+    confusion = np.array([[10, one_as_two, 0], [0, 9, two_as_three], [0, 0, 12]])
+    assert verdicts.error_kinds(confusion) == kinds
 
 
 def test_flips_bring_edge_news_only_where_training_balls_keep_away():

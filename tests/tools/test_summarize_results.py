@@ -1,3 +1,4 @@
+from lib.metrics import psnr_of_mse
 from tools.summarize_results import summary_table
 
 
@@ -50,9 +51,29 @@ def test_one_row_per_headline_model_in_the_books_order_in_words():
     ]
     assert part2 == [
         ["model", "MSE", "SSIM", "PSNR (dB)", "of mean MSE (dB)"],
-        ["Task 6: prescribed U-Net", "1.00e-03", "0.9607", "27.76", "30.03"],
+        ["Task 6: prescribed U-Net", "9.93e-04", "0.9607", "27.76", "30.03"],
         ["Task 7: final network", "7.80e-04", "–", "38.59", "31.08"],
     ]
+
+
+def test_the_mse_column_is_the_clipped_predictions_mse_that_the_psnr_column_scores():
+    _, part2 = pipe_tables(summary_table(RECORDS))
+    header = part2[0]
+    for row in part2[1:]:
+        mse = float(row[header.index("MSE")])
+        of_mean_mse = float(row[header.index("of mean MSE (dB)")])
+        assert abs(psnr_of_mse(mse) - of_mean_mse) < 0.01  # not the raw MSE (1.00e-03: 30.00 dB)
+    summary = summary_table(RECORDS)
+    assert "clipped to" in summary[summary.index("**Part 2") :]
+
+
+def test_a_row_without_the_psnr_of_the_mean_mse_has_no_mse():
+    records = [
+        record("task6", "unet-add", "val_mse", 0.001),  # raw predictions: not shown
+        record("task6", "unet-add", "val_psnr", 27.76),
+    ]
+    (part2,) = pipe_tables(summary_table(records))
+    assert part2[1] == ["Task 6: prescribed U-Net", "–", "–", "27.76", "–"]
 
 
 def test_no_code_names_timings_or_numbered_captions():
