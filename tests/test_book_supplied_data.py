@@ -56,15 +56,16 @@ def supplied_build(tmp_path_factory, copy_work_tree):
 def test_the_build_takes_the_files_as_supplied(supplied_build):
     texts, _, log = supplied_build
     assert "supplied" in log and "simulated" not in log.split("data checked")[-1].split("\n")[0]
-    assert "the files were supplied, not simulated by this build" in texts["01-data"]
-    assert not [name for name, text in texts.items() if "This build simulated" in text]
+    # The table of files gives each file's origin: all three are the course's, none simulated.
+    assert texts["01-data"].count("| course file |") == 3
+    assert "| simulated |" not in texts["01-data"]
 
 
 def test_the_training_radius_is_the_files_not_the_simulators(supplied_build):
     texts, _, _ = supplied_build
     assert "the training balls have a radius of 1.50" in texts["01-data"]
     sizes = re.search(
-        r"its balls all have about the same size \((?:radius|radii) ([\d. to]+) box units",
+        r"its balls share one size \((?:radius|radii) ([\d. to]+) box units",
         texts["02-counting"],
     )
     assert sizes and all(1.48 <= float(r) <= 1.52 for r in sizes[1].split(" to "))
@@ -76,7 +77,7 @@ def test_the_training_radius_is_the_files_not_the_simulators(supplied_build):
 def test_the_test_radii_are_measured_from_the_test_file(supplied_build):
     texts, _, _ = supplied_build
     low, high = measured(
-        r"the balls of the single-ball test images measure (\d\.\d\d) to (\d\.\d\d)",
+        r"the test balls measure (\d\.\d\d) to (\d\.\d\d)",
         texts["01-data"],
     )
     assert FILES.test_radii[0] - 0.01 <= low < high <= FILES.test_radii[1] + 0.01
