@@ -65,9 +65,8 @@ class Settings:
 
     radius: float
     sharpness: float
-    walls: tuple[
-        float, float, float, float
-    ]  # x low, x high, y low, y high: the planes balls bounce off
+    # x low, x high, y low, y high: the planes balls bounce off
+    walls: tuple[float, float, float, float]
     substeps: int
     max_balls: int  # the most balls any training clip holds
     look_frames: int  # frames the look was fitted on
@@ -76,9 +75,8 @@ class Settings:
     wall_rule: str = "reflect"  # one of motion.WALL_RULES
     other_wall_rule_grid_share: float = 0.0  # share of bounces on the best grid under the other
     collision_rule: str = "approaching"  # one of motion.COLLISION_RULES
-    rule_clips: int = (
-        0  # tracked clips in which balls meet that the collision rules were compared on
-    )
+    # Tracked clips in which balls meet, that the collision rules were compared on.
+    rule_clips: int = 0
     unexplained_share: float = 0.0  # of their frames, left unexplained by the chosen rule
     runner_up: str = ""  # the collision rule explaining the next most
     runner_up_unexplained_share: float = 0.0  # of their frames, left unexplained by the runner-up
@@ -246,6 +244,7 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     if not one_blob:
         raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
     images = frames[one_blob]
+    # Each blob's centroid and radius from its area, and a Gaussian rim to start.
     start = torch.cat(
         [
             _centroids(images),
@@ -253,7 +252,7 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
             torch.full((len(images), 1), 2.0, dtype=torch.float64),
         ],
         dim=1,
-    )  # a Gaussian rim to start
+    )
 
     def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
         rendered, jacobian = render_with_gradients(

@@ -78,9 +78,8 @@ def _follow(
         clips = torch.nonzero(counts[:, t - 1] == n_balls).flatten()
         last = centres[clips, t - 1, :n_balls]
         expected = last + (last - centres[clips, t - 2, :n_balls] if t >= 2 else 0)
-        expected = torch.where(
-            expected.isnan(), last, expected
-        )  # the frame before t - 1 had fewer balls
+        # Where the frame before t - 1 had fewer balls, the last position is the guess.
+        expected = torch.where(expected.isnan(), last, expected)
         fitted, fitted_sse = fit_centres(images[clips], look, expected)
         explained = fitted_sse < penalty
         kept = clips[explained]

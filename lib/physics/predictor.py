@@ -46,9 +46,8 @@ from lib.settings import (
 )
 from lib.training.cache import code_digest, entry_path, tensor_digest
 
-IDENTIFICATION_CLIPS = (
-    2000  # training clips the settings are identified on (more place the walls better)
-)
+# Training clips the settings are identified on (more place the walls better).
+IDENTIFICATION_CLIPS = 2000
 GATE_CLIPS = 1000  # further training clips the gate is chosen on
 
 
@@ -56,9 +55,8 @@ GATE_CLIPS = 1000  # further training clips the gate is chosen on
 class PhysicsPrediction:
     """Predicted frames with each clip's self-check."""
 
-    frames: (
-        Tensor  # (N, n_out, H, W) float32; the last input frame repeated where nothing was fitted
-    )
+    # (N, n_out, H, W) float32; the last input frame repeated where nothing was fitted
+    frames: Tensor
     ball_counts: Tensor  # (N,) balls found per clip; -1 where the frames disagree
     start_frame: Tensor  # (N,) the input frame the fitted state starts at
     reproduction_mse: Tensor  # (N,) float64; inf where nothing was fitted
@@ -154,13 +152,9 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
         # meeting no frame shows), the mean of their rendered futures, one per numbering.
         several = torch.nonzero(fit.future_spread > FUTURE_TOLERANCE).flatten()
         if len(several):
-            rendered = render_balls(
-                fit.numbered_futures[several],
-                present[several, None, None],
-                settings.look(),
-                height,
-                width,
-            )  # (M, P, n_out, H, W)
+            # (M, P, n_out, H, W): each of the M clips' P numbered futures
+            futures, shown = fit.numbered_futures[several], present[several, None, None]
+            rendered = render_balls(futures, shown, settings.look(), height, width)
             weights = fit.numbering_weights[several]
             frames[clips[several]] = (rendered * weights[:, :, None, None, None]).sum(1).float()
             n_futures[clips[several]] = (weights > 0).sum(1)

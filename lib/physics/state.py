@@ -43,9 +43,8 @@ class StateFit:
     trajectory: Tensor  # (N, T, B, 2) positions the rules give from j on; NaN before j
     future: Tensor  # (N, n_future, B, 2) positions the rules give after the last input frame
     position_error: Tensor  # (N,) largest distance between rolled-out and tracked centres, pixels
-    future_spread: (
-        Tensor  # (N,) pixels to the furthest future of a rival as good (same start, explains)
-    )
+    # (N,) pixels to the furthest future of a rival as good (same start, explains)
+    future_spread: Tensor
     # Per numbering of the balls, the future of the first candidate of that numbering and the
     # chosen start frame that explains the clip (N, P, n_future, B, 2), and its weight (N, P):
     # equal over the numberings that explain, summing to 1 (the chosen future alone, as the
@@ -155,9 +154,8 @@ def _candidates(
     )
     later = later.unflatten(0, (n_clips, n_candidates)).gather(3, restore)  # (N, K, frames, B, 2)
     n_later = n_frames - 1 - start
-    distance = (later[:, :, :n_later] - tracks[:, None, start + 1 :]).norm(
-        dim=-1
-    )  # (N, K, n_later, B)
+    # (N, K, n_later, B)
+    distance = (later[:, :, :n_later] - tracks[:, None, start + 1 :]).norm(dim=-1)
     error = torch.where(present[:, None, None], distance, 0.0).amax(dim=(2, 3))
     trajectory = torch.full(
         (n_clips, n_candidates) + tracks.shape[1:], float("nan"), dtype=tracks.dtype
