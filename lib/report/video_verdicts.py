@@ -243,7 +243,7 @@ def agreement(share: float) -> str:
 
 def sent_reasons(reasons: Mapping[str, int]) -> str:
     """Why the gate sent clips to the network, from lib.physics.predictor.reason_counts."""
-    return "; ".join(f"{count} {reason}" for reason, count in reasons.items())
+    return "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
 
 
 def physics_failure(

@@ -193,7 +193,7 @@ def test_agreement_says_every_one_only_when_all_agree():
 
 def test_sent_reasons_counts_each_reason():
     reasons = {"input not reproduced": 3, "no ball found": 1}
-    assert verdicts.sent_reasons(reasons) == "3 input not reproduced; 1 no ball found"
+    assert verdicts.sent_reasons(reasons) == "input not reproduced (3); no ball found (1)"
 
 
 def test_physics_failure_sent_or_kept():
