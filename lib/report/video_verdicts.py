@@ -52,6 +52,13 @@ def add_or_concat(add_psnr: float, concat_psnr: float) -> str:
     return "par"
 
 
+def times_less(reference: float, value: float) -> str:
+    """A squared error against a reference's: '4.0 times less' or '1.2 times more'."""
+    if value <= reference:
+        return f"{reference / value:.1f} times less"
+    return f"{value / reference:.1f} times more"
+
+
 def overfits(train_mse: float, val_mse: float) -> bool:
     """Whether a validation error is well above the training error (OVERFIT_RATIO times)."""
     return val_mse > OVERFIT_RATIO * train_mse

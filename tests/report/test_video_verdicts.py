@@ -243,3 +243,8 @@ def test_hybrid_verdict(hybrid, share, verdict):
 @pytest.mark.parametrize("kept, notices", [(0, True), (10, True), (11, False)])
 def test_the_gate_notices_another_generator_when_it_keeps_a_tenth_at_most(kept, notices):
     assert verdicts.gate_notices(kept, 100) is notices
+
+
+def test_times_less_or_more():
+    assert verdicts.times_less(0.04, 0.01) == "4.0 times less"
+    assert verdicts.times_less(0.01, 0.012) == "1.2 times more"
