@@ -151,15 +151,14 @@ class OtherGenerator:
     radius: float  # box units
     simulated: dict  # as a manifest entry would record them
     own: PhysicsModel  # identified on this generator's own training clips
-    kept_by_book_gate: int  # clips the book's model (settings and gate) passes
-    scores: dict[
-        str, VideoMetrics
-    ]  # "book's physics", "re-identified physics", "final network", "hybrid"
+    kept_by_gate: int  # clips the first model (its settings and self-check) keeps
+    # "physics, first settings", "physics, re-identified", "final network", "hybrid"
+    scores: dict[str, VideoMetrics]
     n_clips: int
 
 
 def other_generator(
-    book: PhysicsModel,
+    first: PhysicsModel,
     network: nn.Module,
     physics: Physics,
     radius: float,
@@ -170,8 +169,9 @@ def other_generator(
     n_input: int = 5,
 ) -> OtherGenerator:
     """Simulate n_train + n_val clips with `physics` and `radius`; predict the last n_val with the
-    book's model, with a model identified on the first n_train, with `network` and with the hybrid
-    of the book's model and `network` (which is what a build on the book's files would do)."""
+    `first` model (identified on other files), with a model identified on the first n_train, with
+    `network` and with the hybrid of the first model and `network` (what the chapter's hybrid
+    would do on these clips)."""
     frames, _ = simulate_clips(
         n_train + n_val,
         10,
@@ -182,12 +182,12 @@ def other_generator(
     clips = torch.from_numpy(frames)
     inputs, targets = clips[n_train:, :n_input], clips[n_train:, n_input:]
     own, _ = fit_physics_model_cached(clips[:n_train], n_input, Path(cache_dir), "physics-other")
-    book_prediction = book.predict(inputs, targets.shape[1])
+    first_prediction = first.predict(inputs, targets.shape[1])
     network_frames = predict(network, inputs)
-    hybrid: HybridPrediction = combine(book_prediction, book.gate, network_frames)
+    hybrid: HybridPrediction = combine(first_prediction, first.gate, network_frames)
     scores = {
-        "book's physics": book_prediction.frames,
-        "re-identified physics": own.predict(inputs, targets.shape[1]).frames,
+        "physics, first settings": first_prediction.frames,
+        "physics, re-identified": own.predict(inputs, targets.shape[1]).frames,
         "final network": network_frames,
         "hybrid": hybrid.frames,
     }

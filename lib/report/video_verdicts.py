@@ -9,10 +9,11 @@ lib.settings.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 
-from lib.report.words import balls, counted, sample_sd
+from lib.report.words import balls, counted, listed, sample_sd
 from lib.settings import (
     GOAL_GAIN_DB,
     GOAL_MINUTES,
@@ -51,6 +52,13 @@ def add_or_concat(add_psnr: float, concat_psnr: float) -> str:
     return "par"
 
 
+def times_less(reference: float, value: float) -> str:
+    """A squared error against a reference's: '4.0 times less' or '1.2 times more'."""
+    if value <= reference:
+        return f"{reference / value:.1f} times less"
+    return f"{value / reference:.1f} times more"
+
+
 def overfits(train_mse: float, val_mse: float) -> bool:
     """Whether a validation error is well above the training error (OVERFIT_RATIO times)."""
     return val_mse > OVERFIT_RATIO * train_mse
@@ -72,14 +80,35 @@ def against_prediction(
     return f"{word}, within noise" if abs(measured_db) < noise_db else word
 
 
+def effect(gain_db: float, noise_db: float = 0.0) -> str:
+    """What a change of PSNR says about the change that made it, by the rule of the ablation
+    table (`against_prediction`): "helps" when it gains more than HELPS_DB and is not within the
+    seed-to-seed noise (smaller than `noise_db` in size), "hurts" when it loses as much, else
+    "neutral". Every "helps" of the text comes from here."""
+    if abs(gain_db) < noise_db or abs(gain_db) <= HELPS_DB:
+        return "neutral"
+    return "helps" if gain_db > 0 else "hurts"
+
+
 def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
-    """The changes ranked by what they bought (dB, largest first), each below `noise_db` in size
-    marked as within noise: a single run cannot rank them."""
+    """The changes (label, PSNR gain in dB) by what they bought, by `effect`: those that helped,
+    largest gain first, those within noise (or too small to count) and those that cost accuracy,
+    each label in italics (labels may hold commas); the numbers are in the ablation table."""
     ranked = sorted(steps, key=lambda step: -step[1])
-    return "; ".join(
-        f"{label} ({gain:+.2f} dB{', within noise' if abs(gain) < noise_db else ''})"
-        for label, gain in ranked
-    )
+    kinds = {
+        kind: [f"*{label}*" for label, gain in ranked if effect(gain, noise_db) == kind]
+        for kind in ("helps", "neutral", "hurts")
+    }
+    parts = []
+    if kinds["helps"]:
+        order = ", largest gain first" if len(kinds["helps"]) > 1 else ""
+        parts.append(f"{listed(kinds['helps'])} helped{order}")
+    if kinds["neutral"]:
+        verb = "is" if len(kinds["neutral"]) == 1 else "are"
+        parts.append(f"{listed(kinds['neutral'])} {verb} within noise")
+    if kinds["hurts"]:
+        parts.append(f"{listed(kinds['hurts'])} cost accuracy")
+    return "; ".join(parts)
 
 
 def seed_noise(psnrs: list[float]) -> float:
@@ -87,14 +116,10 @@ def seed_noise(psnrs: list[float]) -> float:
     return 2 * sample_sd(psnrs)
 
 
-def time_reversal(with_psnr: float, without_psnr: float) -> str:
-    """What training on reversed clips did against the same training without them: "helps",
-    "neutral" (within HELPS_DB) or "hurts"."""
-    if with_psnr > without_psnr + HELPS_DB:
-        return "helps"
-    if with_psnr > without_psnr - HELPS_DB:
-        return "neutral"
-    return "hurts"
+def time_reversal(with_psnr: float, without_psnr: float, noise_db: float = 0.0) -> str:
+    """What training on reversed clips did against the same training without them, by
+    `effect`: "helps", "neutral" or "hurts"."""
+    return effect(with_psnr - without_psnr, noise_db)
 
 
 def collapsed_to_black(final_val_loss: float, black_mse: float) -> bool:
@@ -169,16 +194,20 @@ def missed_goals(goals: list[tuple[str, str, bool]]) -> list[str]:
     return [goal for goal, _, ok in goals if not ok]
 
 
-def side_findings(idea_gains: list[tuple[str, float]]) -> tuple[str, str]:
-    """The side experiments' ideas with their gains: those that did not help (gain at most
-    HELPS_DB) and those that did, each as a list ("" when none)."""
-
-    def listed(helped: bool) -> str:
-        return "; ".join(
-            f"{idea} ({gain:+.2f} dB)" for idea, gain in idea_gains if (gain > HELPS_DB) == helped
-        )
-
-    return listed(False), listed(True)
+def side_findings(idea_gains: list[tuple[str, float]], noise_db: float = 0.0) -> tuple[str, str]:
+    """The side experiments' ideas (idea, PSNR gain in dB) by `effect`: those that did not help,
+    each marked "within noise", "no gain" or "worse", and those that helped, each as a list
+    separated by semicolons ("" when none); the numbers are in the side-experiment table."""
+    did_not, helped = [], []
+    for idea, gain in idea_gains:
+        verdict = effect(gain, noise_db)
+        if verdict == "helps":
+            helped.append(idea)
+        elif verdict == "hurts":
+            did_not.append(f"{idea} (worse)")
+        else:
+            did_not.append(f"{idea} ({'within noise' if abs(gain) < noise_db else 'no gain'})")
+    return "; ".join(did_not), "; ".join(helped)
 
 
 def clip_scores(clip: int, event: str, n_balls: int, task6_psnr: float, final_psnr: float) -> str:
@@ -206,6 +235,14 @@ def identification_against_simulator(
     return "met" if met else "missed"
 
 
+def rounded_up(x: float, decimals: int, percent: bool = False) -> str:
+    """x rounded up (never down) to `decimals`, so that "within" it stays true: 0.00004 as a
+    percentage with 2 decimals gives '0.01%', not '0.00%'."""
+    scale = 10 ** (decimals + (2 if percent else 0))
+    up = max(math.ceil(x * scale - 1e-9), 1) / scale  # 'within 0.00%' would read as exact
+    return f"{up:.{decimals}%}" if percent else f"{up:.{decimals}f}"
+
+
 def agreement(share: float) -> str:
     """'every one' or '97.0%': on how many clips the counts agree."""
     return "every one" if share == 1.0 else f"{share:.1%}"
@@ -213,7 +250,7 @@ def agreement(share: float) -> str:
 
 def sent_reasons(reasons: Mapping[str, int]) -> str:
     """Why the gate sent clips to the network, from lib.physics.predictor.reason_counts."""
-    return "; ".join(f"{count} {reason}" for reason, count in reasons.items())
+    return "; ".join(f"{reason} ({count})" for reason, count in reasons.items())
 
 
 def physics_failure(
@@ -274,6 +311,7 @@ def hybrid_verdict(
     return "not-better"
 
 
-def gate_notices(kept_by_book: int, n_clips: int) -> bool:
-    """Whether the book's gate keeps at most a tenth of another generator's clips."""
-    return kept_by_book <= 0.1 * n_clips
+def gate_notices(kept: int, n_clips: int) -> bool:
+    """Whether the self-check chosen on the first file's training clips keeps at most a tenth of
+    the clips of a simulator with other settings."""
+    return kept <= 0.1 * n_clips

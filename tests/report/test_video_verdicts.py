@@ -53,9 +53,25 @@ def test_a_change_below_the_noise_is_marked_in_the_tables_and_the_ranking():
         == "less than expected, within noise"
     )
     assert verdicts.against_prediction(0.5, 0.4, 0.5, noise_db=0.3) == "as expected"
-    assert verdicts.ranked_changes([("a", 0.1), ("b", 5.0), ("c", -0.5)], noise_db=0.3) == (
-        "b (+5.00 dB); a (+0.10 dB, within noise); c (-0.50 dB)"
-    )
+    assert verdicts.ranked_changes(
+        [("a", 0.1), ("b", 5.0), ("c", -0.5), ("d", 0.2), ("e", 0.4)], noise_db=0.3
+    ) == ("*b* and *e* helped, largest gain first; *d* and *a* are within noise; *c* cost accuracy")
+    assert verdicts.ranked_changes([("a, b", 1.0)], noise_db=0.3) == "*a, b* helped"
+
+
+@pytest.mark.parametrize("gain", [0.0, 0.15, 0.29, -0.29, 2.0, -2.0])
+@pytest.mark.parametrize("noise", [0.0, 0.3, 1.0, 3.0])
+def test_a_change_within_noise_is_never_worded_as_helping(gain, noise):
+    """The same change reads the same in the ablation table, the effect and the lists."""
+    within = "within noise" in verdicts.against_prediction(0.0, gain, 0.5, noise)
+    if within:
+        assert verdicts.effect(gain, noise) == "neutral"
+        assert verdicts.time_reversal(22.0 + gain, 22.0, noise) == "neutral"
+        did_not, helped = verdicts.side_findings([("idea", gain)], noise)
+        assert helped == "" and did_not == "idea (within noise)"
+        assert "helped" not in verdicts.ranked_changes([("idea", gain)], noise)
+    if verdicts.effect(gain, noise) == "helps":
+        assert not within and gain > 0
 
 
 def test_seed_noise_is_twice_the_standard_deviation():
@@ -65,6 +81,7 @@ def test_seed_noise_is_twice_the_standard_deviation():
 @pytest.mark.parametrize("without, effect", [(21.8, "helps"), (22.0, "neutral"), (22.2, "hurts")])
 def test_time_reversal_three_ways(without, effect):
     assert verdicts.time_reversal(22.0, without) == effect
+    assert verdicts.time_reversal(22.0, without, noise_db=0.3) == "neutral"
 
 
 @pytest.mark.parametrize("loss, collapsed", [(0.0105, True), (0.0089, False), (0.002, False)])
@@ -121,11 +138,28 @@ def test_task7_goals_are_met_or_not_one_by_one():
     assert verdicts.missed_goals(ssim_only) == [verdicts.SSIM_GOAL]
 
 
-def test_side_findings_split_at_a_tenth_of_a_db():
+def test_side_findings_split_at_a_tenth_of_a_db_and_the_noise():
     did_not, helped = verdicts.side_findings([("a", -0.5), ("b", 0.1), ("c", 0.3)])
-    assert did_not == "a (-0.50 dB); b (+0.10 dB)"
-    assert helped == "c (+0.30 dB)"
-    assert verdicts.side_findings([("a", -0.5)]) == ("a (-0.50 dB)", "")
+    assert did_not == "a (worse); b (no gain)"
+    assert helped == "c"
+    assert verdicts.side_findings([("a", -0.5)]) == ("a (worse)", "")
+    did_not, helped = verdicts.side_findings([("a", -0.5), ("c", 0.3)], noise_db=0.4)
+    assert (did_not, helped) == ("a (worse); c (within noise)", "")
+
+
+@pytest.mark.parametrize(
+    "x, decimals, percent, text",
+    [
+        (0.00004, 2, True, "0.01%"),
+        (0.0, 2, True, "0.01%"),
+        (0.0037, 2, True, "0.37%"),
+        (0.00141, 2, True, "0.15%"),
+        (0.0123, 3, False, "0.013"),
+        (0.25, 2, False, "0.25"),
+    ],
+)
+def test_rounded_up_never_understates(x, decimals, percent, text):
+    assert verdicts.rounded_up(x, decimals, percent) == text
 
 
 def test_clip_scores_names_balls_and_event():
@@ -159,7 +193,7 @@ def test_agreement_says_every_one_only_when_all_agree():
 
 def test_sent_reasons_counts_each_reason():
     reasons = {"input not reproduced": 3, "no ball found": 1}
-    assert verdicts.sent_reasons(reasons) == "3 input not reproduced; 1 no ball found"
+    assert verdicts.sent_reasons(reasons) == "input not reproduced (3); no ball found (1)"
 
 
 def test_physics_failure_sent_or_kept():
@@ -209,3 +243,8 @@ def test_hybrid_verdict(hybrid, share, verdict):
 @pytest.mark.parametrize("kept, notices", [(0, True), (10, True), (11, False)])
 def test_the_gate_notices_another_generator_when_it_keeps_a_tenth_at_most(kept, notices):
     assert verdicts.gate_notices(kept, 100) is notices
+
+
+def test_times_less_or_more():
+    assert verdicts.times_less(0.04, 0.01) == "4.0 times less"
+    assert verdicts.times_less(0.01, 0.012) == "1.2 times more"
