@@ -22,6 +22,11 @@ class NoRoomError(RuntimeError):
     """The balls asked for found no valid start state: they do not fit in the box apart."""
 
 
+# The simulator's variants of the rules, named as lib.physics.motion names them: walls reflect the
+# velocity of a ball that crosses them; balls collide while overlapping and approaching.
+WALL_RULE, COLLISION_RULE = "reflect", "approaching"
+
+
 @dataclass(frozen=True)
 class Physics:
     """Constants of the original generator."""

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.data.simulate import Physics, simulate_clips
+from lib.data.simulate import COLLISION_RULE, WALL_RULE, Physics, simulate_clips
 from lib.metrics import VideoMetrics, capped_psnr_summary, video_metrics
 from lib.physics.identify import Settings
 from lib.physics.predictor import (
@@ -72,6 +72,9 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
         "wall y high (px)",
         "sub-steps per frame",
         "most balls in a clip",
+        "wall rule",
+        "collision rule",
+        "unexplained frames: chosen rule / runner-up",
     ]
     found = (
         ["not identified"] * len(names)
@@ -82,6 +85,9 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             *(f"{w:.3f}" for w in settings.walls),
             str(settings.substeps),
             str(settings.max_balls),
+            settings.wall_rule,
+            settings.collision_rule,
+            _rule_evidence(settings),
         ]
     )
     rows = [
@@ -100,10 +106,23 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             f"{side:.3f}",
             str(simulated["physics"]["substeps"]),
             "—",
+            WALL_RULE,
+            COLLISION_RULE,
+            "—",
         ]
         for row, value in zip(rows, truth, strict=True):
             row["simulator (in px)"] = value
     return rows
+
+
+def _rule_evidence(settings: Settings) -> str:
+    """How well the chosen collision rule and the runner-up reproduce the clips where balls meet."""
+    if not settings.rule_clips:
+        return "no clip where balls meet"
+    return (
+        f"{settings.unexplained_share:.2%} / {settings.runner_up_unexplained_share:.2%} "
+        f"({settings.runner_up}, {settings.rule_clips} clips)"
+    )
 
 
 def settings_errors(settings: Settings | None, simulated: dict) -> tuple[float, float, bool] | None:

@@ -15,6 +15,12 @@ FOUND = Settings(
     look_frames=10,
     bounces=10,
     on_grid_share=1.0,
+    wall_rule="hold",
+    collision_rule="overlapping",
+    rule_clips=400,
+    unexplained_share=0.0125,
+    runner_up="approaching",
+    runner_up_unexplained_share=0.25,
 )
 SIMULATED = {
     "radius_range": [1.2, 1.2],
@@ -37,6 +43,19 @@ def test_settings_rows_convert_the_simulators_box_units_to_pixels():
         "32.000",
         "2",
     ]
+
+
+def test_settings_rows_show_the_rule_variants_found_beside_the_simulators():
+    rows = {row["setting"]: row for row in settings_rows(FOUND, SIMULATED)}
+    assert rows["wall rule"] == {
+        "setting": "wall rule",
+        "identified": "hold",
+        "simulator (in px)": "reflect",
+    }
+    assert rows["collision rule"]["identified"] == "overlapping"
+    assert rows["collision rule"]["simulator (in px)"] == "approaching"
+    evidence = rows["unexplained frames: chosen rule / runner-up"]["identified"]
+    assert evidence == "1.25% / 25.00% (approaching, 400 clips)"
 
 
 def test_settings_rows_of_supplied_files_hold_only_the_estimates():
