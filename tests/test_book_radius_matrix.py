@@ -146,17 +146,13 @@ PART2_CASES = [name for name, (_, chapters) in CASES.items() if "05-video-beyond
 @pytest.mark.parametrize("case", PART2_CASES, indirect=True)
 def test_the_physics_identifies_the_part2_radius(case):
     """Chapter 5's physics-informed predictor identifies the radius of the Part 2 training clips
-    (within 3 % of the supplied one) and says how many clips its gate sent to the network. The
-    supplied clips are drawn by the renderer it assumes, with a lone ball in a third of them and
-    bounces off every wall, so failing to identify the settings is a failure here."""
+    (within 3 % of the supplied one) and says how many clips its self-check sent to the network.
+    The supplied clips are drawn by the renderer it assumes, with a lone ball in a third of them
+    and bounces off every wall, so failing to identify the settings is a failure here."""
     files, texts = case
     text = texts["05-video-beyond"]
-    assert "The gate sent " in text
+    assert "The self-check sent " in text
     assert "could not be identified" not in text
-    pixels, units, pixels_per_unit = measured(
-        r"The identified radius of the balls is (\d+\.\d+) px \((\d+\.\d\d) box units at "
-        r"(\d+(?:\.\d+)?) px each\)",
-        text,
-    )
-    assert units == pytest.approx(files.video_radius, rel=0.03)
-    assert pixels == pytest.approx(files.video_radius * pixels_per_unit, rel=0.03)
+    (pixels,) = measured(r"\| ball radius \(px\) +\| (\d+\.\d+) +\|", text)
+    # The supplied files draw a box of 10 units on 32 pixels (tests/supplied_files.py).
+    assert pixels == pytest.approx(files.video_radius * 3.2, rel=0.03)
