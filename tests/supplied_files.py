@@ -119,7 +119,8 @@ def simulator_claims(text: str) -> list[str]:
     return claims + [
         sentence
         for sentence in re.split(r"(?<=\.)\s", text)
-        if re.search(r"\b1\.2\b(?!×)", sentence)
+        # 1.2 as a length, not a factor (1.2×) or a duration (1.2 s)
+        if re.search(r"\b1\.2\b(?!×| ?m?s\b| ?min\b)", sentence)
         and re.search("training|radius|radii", sentence)
         and "simulat" not in sentence
     ]
