@@ -75,7 +75,7 @@ def score_row(
         "MSE": summary["mse"],
         "SSIM": summary["ssim"],
         "PSNR (dB)": summary["psnr"],
-        "Δ PSNR (dB)": delta,
+        "Δ PSNR (dB)": _no_negative_zero(delta),
         "against prediction": verdict,
     }
 
@@ -106,13 +106,18 @@ def side_experiments(
                 "MSE": mine["mse"],
                 "SSIM": mine["ssim"],
                 "PSNR (dB)": mine["psnr"],
-                "Δ PSNR (dB)": measured[v.name],
+                "Δ PSNR (dB)": _no_negative_zero(measured[v.name]),
                 "against prediction": against[v.name],
             }
         )
     return pd.DataFrame(rows).to_markdown(
         index=False, floatfmt=("", "", ".5f", ".4f", ".2f", "+.2f", "")
     )
+
+
+def _no_negative_zero(change: float) -> float:
+    """A change of PSNR rounded as the tables print it, so that -0.001 prints +0.00, not -0.00."""
+    return round(change, 2) + 0.0
 
 
 def costs(models: Sequence[tuple[str, Any, float]]) -> str:

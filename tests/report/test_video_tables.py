@@ -100,3 +100,10 @@ def test_other_generator_gives_the_share_at_the_cap():
     assert rows(video_tables.other_generator({"hybrid": exact})) == [
         ["hybrid", "60.00", "50%", "23.01", "0.9500"]
     ]
+
+
+def test_a_change_that_rounds_to_zero_prints_without_a_minus():
+    table = video_tables.ablation(
+        [video_tables.score_row("tiny drop", UNET.summary(), -0.001, "within noise")]
+    )
+    assert "+0.00" in table and "-0.00" not in table
