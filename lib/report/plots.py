@@ -353,43 +353,6 @@ def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
     return fig
 
 
-def expected_vs_measured(
-    labels: Sequence[str], expected: Sequence[float], measured: Sequence[float], xlabel: str
-):
-    """Horizontal bars per step of an ablation: the change predicted before the run and the one
-    measured. The axis spans the bulk of the values; a bar far beyond them (a collapsed run)
-    stops at the axis's edge and is labelled with its value, so that it does not shrink the rest."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 0.32 * len(labels) + 1.2))
-    positions = np.arange(len(labels))[::-1]
-    colours = sns.color_palette()
-    low, high = bar_range(np.concatenate([expected, measured]))
-    for offset, values, colour, label in (
-        (0.2, expected, colours[7], "expected (written before the run)"),
-        (-0.2, measured, colours[0], "measured"),
-    ):
-        values = np.asarray(values, dtype=float)
-        ax.barh(
-            positions + offset, np.clip(values, low, high), height=0.38, color=colour, label=label
-        )
-        for position, value in zip(positions + offset, values, strict=True):
-            if not low <= value <= high:
-                ax.text(
-                    np.clip(value, low, high),
-                    position,
-                    f" {value:+.1f} ",
-                    va="center",
-                    fontsize=6,
-                    ha="left" if value < low else "right",
-                    color="white",
-                )
-    ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_xlim(low, high)
-    ax.set_yticks(positions, labels)
-    ax.set_xlabel(xlabel)
-    legend_below(fig, ax)
-    return fig
-
-
 def bar_range(values: np.ndarray, reach: float = 3.0) -> tuple[float, float]:
     """Axis limits that hold every value within `reach` times the third quartile of their sizes
     (and zero), with a margin: values beyond are outliers to be marked, not scaled to."""

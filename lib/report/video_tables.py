@@ -12,7 +12,7 @@ import pandas as pd
 from lib.metrics import VideoMetrics
 from lib.report.model_summary import count_parameters
 from lib.report.tables import markdown_table
-from lib.video.ablation import Variant
+from lib.video.ablation import Measured
 from lib.video.workflow import EVENTS
 
 
@@ -49,90 +49,46 @@ def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetr
     return pd.DataFrame(rows).to_markdown(index=False, floatfmt=("", "d", ".2f", ".5f", ".5f"))
 
 
-def plan(variants: Sequence[Variant]) -> str:
-    """The planned changes with their predicted change of PSNR and SSIM, a dash where none."""
-    rows = [
-        {
-            "model": v.name,
-            "change": v.change,
-            "added to": v.parent or "row above",
-            "Δ PSNR (dB)": v.expected_db,
-            "Δ SSIM": v.expected_ssim,
-        }
-        for v in variants
-    ]
-    table = pd.DataFrame(rows).to_markdown(index=False, floatfmt=("", "", "", "+.1f", "+.3f"))
-    return table.replace("+nan", "—")
-
-
-def score_row(
-    label: str, summary: Mapping[str, float], delta: float = np.nan, verdict: str = "—"
+def ablation_row(
+    label: str,
+    ssim: float,
+    psnr: float,
+    minutes: float = np.nan,
+    expected_db: float = np.nan,
+    measured: Measured | None = None,
+    verdict: str = "—",
 ) -> dict:
-    """One row of the ablation table: a model's mean scores (VideoMetrics.summary), its change of
-    PSNR against its reference and that change against its prediction."""
+    """One row of the Task 7 table: the change it makes (`label`), the change of PSNR predicted
+    before its run, the change measured against its reference with the noise band (a
+    lib.video.ablation.Measured; None for a row with no reference), its mean PSNR and SSIM over
+    its seeds, its training minutes and the verdict on the change."""
+    change = (
+        "—"
+        if measured is None
+        else f"{_no_negative_zero(measured.delta):+.2f} ± {measured.band:.2f}"
+    )
     return {
-        "model": label,
-        "MSE": summary["mse"],
-        "SSIM": summary["ssim"],
-        "PSNR (dB)": summary["psnr"],
-        "Δ PSNR (dB)": _no_negative_zero(delta),
-        "against prediction": verdict,
+        "change": label,
+        "predicted Δ (dB)": expected_db,
+        "measured Δ (dB)": change,
+        "PSNR (dB)": psnr,
+        "SSIM": ssim,
+        "training (min)": minutes,
+        "verdict": verdict,
     }
 
 
 def ablation(rows: Sequence[dict]) -> str:
-    """The ablation's `score_row`s as a table, a dash where a row has no change of PSNR."""
+    """The `ablation_row`s as a Markdown table, a dash where a number is missing."""
     table = pd.DataFrame(rows).to_markdown(
-        index=False, floatfmt=("", ".5f", ".4f", ".2f", "+.2f", "")
+        index=False, floatfmt=("", "+.1f", "", ".2f", ".4f", ".1f", "")
     )
-    return table.replace("+nan", "—")
-
-
-def side_experiments(
-    side: Sequence[Variant],
-    scores: Mapping[str, VideoMetrics],
-    measured: Mapping[str, float],
-    against: Mapping[str, str],
-) -> str:
-    """Each side experiment against the row it changes: its mean scores, its measured change of
-    PSNR and that change against the prediction (both by variant name)."""
-    rows = []
-    for v in side:
-        mine = scores[v.name].summary()
-        rows.append(
-            {
-                "experiment": v.name,
-                "against": v.parent,
-                "MSE": mine["mse"],
-                "SSIM": mine["ssim"],
-                "PSNR (dB)": mine["psnr"],
-                "Δ PSNR (dB)": _no_negative_zero(measured[v.name]),
-                "against prediction": against[v.name],
-            }
-        )
-    return pd.DataFrame(rows).to_markdown(
-        index=False, floatfmt=("", "", ".5f", ".4f", ".2f", "+.2f", "")
-    )
+    return table.replace("+nan", "—").replace(" nan ", " —   ")
 
 
 def _no_negative_zero(change: float) -> float:
     """A change of PSNR rounded as the tables print it, so that -0.001 prints +0.00, not -0.00."""
     return round(change, 2) + 0.0
-
-
-def costs(models: Sequence[tuple[str, Any, float]]) -> str:
-    """Per model (label, training run, inference milliseconds per clip): parameters, training
-    seconds and inference time."""
-    rows = [
-        {
-            "model": label,
-            "parameters": f"{count_parameters(run.model):,}",
-            "training (s)": f"{run.train_seconds:.0f}",
-            "ms per clip": f"{ms:.2f}",
-        }
-        for label, run, ms in models
-    ]
-    return markdown_table(pd.DataFrame(rows))
 
 
 def by_group(

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from lib.report.words import balls, counted, listed, sample_sd
+from lib.report.words import balls, counted, listed
 from lib.settings import (
     GOAL_GAIN_DB,
     GOAL_MINUTES,
@@ -67,17 +67,20 @@ def overfits(train_mse: float, val_mse: float) -> bool:
 def against_prediction(
     expected_db: float, measured_db: float, tolerance_db: float, noise_db: float = 0.0
 ) -> str:
-    """How a measured PSNR change compares with its prediction (within the tolerance or not), and
-    whether it is within the seed-to-seed noise (below `noise_db` in size)."""
+    """What a measured change of PSNR did (`effect`: "helps", "within noise", "no gain" or
+    "hurts"), then how it compares with its prediction (within the tolerance or not)."""
     gap = measured_db - expected_db
-    word = (
+    against = (
         "as expected"
         if abs(gap) <= tolerance_db
         else "more than expected"
         if gap > 0
         else "less than expected"
     )
-    return f"{word}, within noise" if abs(measured_db) < noise_db else word
+    kind = effect(measured_db, noise_db)
+    if kind == "neutral":
+        kind = "within noise" if abs(measured_db) < noise_db else "no gain"
+    return f"{kind}, {against}"
 
 
 def effect(gain_db: float, noise_db: float = 0.0) -> str:
@@ -90,13 +93,14 @@ def effect(gain_db: float, noise_db: float = 0.0) -> str:
     return "helps" if gain_db > 0 else "hurts"
 
 
-def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
-    """The changes (label, PSNR gain in dB) by what they bought, by `effect`: those that helped,
-    largest gain first, those within noise (or too small to count) and those that cost accuracy,
-    each label in italics (labels may hold commas); the numbers are in the ablation table."""
+def ranked_changes(steps: list[tuple[str, float, float]]) -> str:
+    """The changes (label, PSNR gain in dB, its noise band) by what they bought, by `effect`:
+    those that helped, largest gain first, those within noise (or too small to count) and those
+    that cost accuracy, each label in italics (labels may hold commas); the numbers are in the
+    ablation table."""
     ranked = sorted(steps, key=lambda step: -step[1])
     kinds = {
-        kind: [f"*{label}*" for label, gain in ranked if effect(gain, noise_db) == kind]
+        kind: [f"*{label}*" for label, gain, band in ranked if effect(gain, band) == kind]
         for kind in ("helps", "neutral", "hurts")
     }
     parts = []
@@ -111,38 +115,10 @@ def ranked_changes(steps: list[tuple[str, float]], noise_db: float) -> str:
     return "; ".join(parts)
 
 
-def seed_noise(psnrs: list[float]) -> float:
-    """The noise level of one row: twice the seed-to-seed standard deviation of its PSNR."""
-    return 2 * sample_sd(psnrs)
-
-
 def time_reversal(with_psnr: float, without_psnr: float, noise_db: float = 0.0) -> str:
     """What training on reversed clips did against the same training without them, by
     `effect`: "helps", "neutral" or "hurts"."""
     return effect(with_psnr - without_psnr, noise_db)
-
-
-def collapsed_to_black(final_val_loss: float, black_mse: float) -> bool:
-    """Whether a network's validation loss settled within 10 % of the MSE of predicting black."""
-    return abs(final_val_loss - black_mse) < 0.1 * black_mse
-
-
-def gives_up_hard_clips(alone_mse: float, mixed_mse: float) -> bool:
-    """Whether log-MSE alone raised the mean error by more than 20 % over MSE + log-MSE."""
-    return alone_mse > 1.2 * mixed_mse
-
-
-def copies_last_frame(model_mse: float, last_frame_mse: float) -> bool:
-    """Whether a model's error is within 5 % of the last frame's: it predicts no change."""
-    return abs(model_mse - last_frame_mse) < 0.05 * last_frame_mse
-
-
-def bfloat16(bf16_psnr: float | None, fp32_psnr: float) -> str:
-    """bfloat16 against float32 at the short budget: "not-run" (None), "cheap" (it costs less
-    than 0.5 dB) or "costly"."""
-    if bf16_psnr is None:
-        return "not-run"
-    return "cheap" if bf16_psnr > fp32_psnr - 0.5 else "costly"
 
 
 def where_trained(device: str, threads: int) -> str:
@@ -194,19 +170,19 @@ def missed_goals(goals: list[tuple[str, str, bool]]) -> list[str]:
     return [goal for goal, _, ok in goals if not ok]
 
 
-def side_findings(idea_gains: list[tuple[str, float]], noise_db: float = 0.0) -> tuple[str, str]:
-    """The side experiments' ideas (idea, PSNR gain in dB) by `effect`: those that did not help,
-    each marked "within noise", "no gain" or "worse", and those that helped, each as a list
-    separated by semicolons ("" when none); the numbers are in the side-experiment table."""
+def side_findings(idea_gains: list[tuple[str, float, float]]) -> tuple[str, str]:
+    """The side experiments' ideas (idea, PSNR gain in dB, its noise band) by `effect`: those that
+    did not help, each marked "within noise", "no gain" or "worse", and those that helped, each
+    as a list separated by semicolons ("" when none); the numbers are in the ablation table."""
     did_not, helped = [], []
-    for idea, gain in idea_gains:
-        verdict = effect(gain, noise_db)
+    for idea, gain, band in idea_gains:
+        verdict = effect(gain, band)
         if verdict == "helps":
             helped.append(idea)
         elif verdict == "hurts":
             did_not.append(f"{idea} (worse)")
         else:
-            did_not.append(f"{idea} ({'within noise' if abs(gain) < noise_db else 'no gain'})")
+            did_not.append(f"{idea} ({'within noise' if abs(gain) < band else 'no gain'})")
     return "; ".join(did_not), "; ".join(helped)
 
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from lib.report.words import power_of_ten
-from lib.settings import TASK7_FINAL
+from lib.settings import NOISE_SDS, TASK7_FINAL
 from lib.training.loop import TrainConfig
-from lib.training.precision import in_bfloat16, in_precision
+from lib.training.precision import in_precision
 from lib.training.side_by_side import TrainingRun
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
@@ -74,11 +73,10 @@ def training_run(variant: Variant, data: VideoData) -> TrainingRun:
     )
 
 
-def final_change(precision: str, planned: TrainConfig = TASK7_FINAL) -> str:
+def final_change(final: TrainConfig, planned: TrainConfig = TASK7_FINAL) -> str:
     """The final row's change as the plan names it: the planned budget (even in a quick preview,
-    which trains it for fewer epochs) and, where the hardware computes it, bfloat16."""
-    prefix = "bfloat16, " if precision == "bfloat16" else ""
-    return f"{prefix}{planned.epochs} epochs, peak lr {power_of_ten(planned.lr)} (final model)"
+    which trains `final` for fewer epochs) and its peak learning rate."""
+    return f"{planned.epochs} epochs, peak lr {power_of_ten(final.lr)} (final model)"
 
 
 def ablation_variants(
@@ -92,8 +90,9 @@ def ablation_variants(
 ) -> list[Variant]:
     """The ablation, each row one change on the row above, with the predictions written before
     the runs. `short` trains every row but the last, which trains with `final` on `threads`
-    threads in `precision`; `architecture`, `loss` and `augment` are what those rows add."""
-    table3 = partial(UNet, skip_mode="add")
+    threads; every row computes in `precision`; `architecture`, `loss` and `augment` are what
+    those rows add."""
+    table3 = in_precision(precision, UNet, skip_mode="add")
     final_unet = in_precision(precision, VideoUNet, **architecture, channels_last=True)
     return [
         Variant(
@@ -116,7 +115,7 @@ def ablation_variants(
         Variant(
             "t7-delta",
             "output: last frame + change, clipped",
-            partial(VideoUNet, output="delta"),
+            in_precision(precision, VideoUNet, output="delta"),
             short,
             augment=augment,
             expected_db=0.3,
@@ -125,7 +124,7 @@ def ablation_variants(
         Variant(
             "t7-architecture",
             "concatenated skips, coordinates, wide head",
-            partial(VideoUNet, **architecture),
+            in_precision(precision, VideoUNet, **architecture),
             short,
             augment=augment,
             expected_db=0.5,
@@ -134,7 +133,7 @@ def ablation_variants(
         Variant(
             "t7-loss",
             "loss: MSE + log-MSE term",
-            partial(VideoUNet, **architecture),
+            in_precision(precision, VideoUNet, **architecture),
             short,
             loss=loss,
             augment=augment,
@@ -143,7 +142,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-final",
-            final_change(precision),
+            final_change(final),
             final_unet,
             final,
             loss=loss,
@@ -157,80 +156,96 @@ def ablation_variants(
 
 def side_variants(
     short: TrainConfig,
+    final: TrainConfig,
     precision: str,
     architecture: Mapping[str, Any],
     loss: FrameLoss,
     augment: SymmetryAugment,
 ) -> list[Variant]:
     """The side experiments, each one change on the ablation row named as its parent, at the
-    short budget; the bfloat16 one only where the hardware computes bfloat16 (`precision`)."""
-    unet = partial(VideoUNet, **architecture)
-    bfloat16 = Variant(
-        "t7-bfloat16",
-        "bfloat16 arithmetic at the short budget",
-        partial(in_bfloat16, VideoUNet, **architecture),
-        short,
-        loss=loss,
-        augment=augment,
-        expected_db=-0.1,
-        expected_ssim=0.0,
-        parent="t7-loss",
-    )
+    short budget and in `precision`: time reversal left out, a one-step model rolled out, and
+    the final model's peak learning rate (from `final`) at the short budget."""
     return [
         Variant(
             "t7-no-reversal",
             "8 box symmetries only, no time reversal",
-            partial(UNet, skip_mode="add"),
+            in_precision(precision, UNet, skip_mode="add"),
             short,
             augment=replace(augment, time_reversal=False),
             expected_db=-0.5,
             parent="t7-symmetries",
         ),
         Variant(
-            "t7-sigmoid",
-            "sigmoid output instead of last frame + change",
-            partial(VideoUNet, output="sigmoid"),
-            short,
-            augment=augment,
-            expected_db=0.0,
-            parent="t7-delta",
-        ),
-        Variant(
-            "t7-log-mse",
-            "log-MSE alone instead of MSE + log-MSE",
-            unet,
-            short,
-            loss=FrameLoss(mse=0.0, log_mse=1.0),
-            augment=augment,
-            expected_db=-0.1,
-            parent="t7-loss",
-        ),
-        Variant(
-            "t7-ssim-loss",
-            "SSIM term added to the loss",
-            unet,
-            short,
-            loss=replace(loss, ssim=0.02),
-            augment=augment,
-            expected_db=0.0,
-            parent="t7-loss",
-        ),
-        *([bfloat16] if precision == "bfloat16" else []),
-        Variant(
             "t7-rollout",
             "one-step model rolled out 5 times",
-            partial(rollout_unet, widths=(16, 32, 64), **architecture),
+            in_precision(precision, rollout_unet, widths=(16, 32, 64), **architecture),
             short,
             augment=augment,
             expected_db=0.5,
             parent="t7-architecture",
         ),
+        Variant(
+            "t7-peak-lr",
+            f"peak learning rate {power_of_ten(final.lr)}",
+            in_precision(precision, VideoUNet, **architecture),
+            replace(short, lr=final.lr),
+            loss=loss,
+            augment=augment,
+            expected_db=0.2,
+            parent="t7-loss",
+        ),
     ]
 
 
-def seed_spread(row: Variant, seeds: Sequence[int]) -> list[Variant]:
-    """`row` trained again with each of `seeds`: the seed-to-seed noise of one row."""
+def with_seeds(row: Variant, seeds: Sequence[int]) -> list[Variant]:
+    """`row` once per seed: itself for its own seed, a copy named `<name>-seed<k>` for each other
+    seed k (so a row's first seed keeps the name it has in every table)."""
     return [
-        replace(row, name=f"{row.name}-seed{seed}", config=replace(row.config, seed=seed))
+        row
+        if seed == row.config.seed
+        else replace(row, name=f"{row.name}-seed{seed}", config=replace(row.config, seed=seed))
         for seed in seeds
     ]
+
+
+def seed_sd(psnrs: Mapping[str, Sequence[float]]) -> float:
+    """The seed-to-seed standard deviation of PSNR, pooled over every row trained with several
+    seeds (`psnrs` maps a row to its PSNR per seed): sqrt(Σ (nᵢ−1) sᵢ² / Σ (nᵢ−1))."""
+    rows = [np.asarray(values, dtype=float) for values in psnrs.values() if len(values) > 1]
+    if not rows:
+        raise ValueError("no row has more than one seed: the seed-to-seed noise is unknown")
+    squares = sum(float(((row - row.mean()) ** 2).sum()) for row in rows)
+    return float(np.sqrt(squares / sum(len(row) - 1 for row in rows)))
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A variant's mean PSNR over its seeds, its change against its reference's mean and the noise
+    band of that change: `sds` seed deviations of the difference of the two means."""
+
+    psnr: float
+    delta: float
+    band: float
+    seeds: int
+
+
+def measured_rows(
+    variants: Sequence[Variant],
+    ablation: Sequence[Variant],
+    psnrs: Mapping[str, Sequence[float]],
+    sd: float,
+    sds: float = NOISE_SDS,
+) -> dict[str, Measured]:
+    """Each variant measured against its reference (`reference`): `psnrs` maps every run name,
+    the Task 6 U-Net's included, to its PSNR per seed; `sd` is one seed's deviation (`seed_sd`),
+    so the band of a difference of means over n and m seeds is sds · sd · sqrt(1/n + 1/m)."""
+    result = {}
+    for v in variants:
+        mine, theirs = psnrs[v.name], psnrs[reference(v, ablation)]
+        result[v.name] = Measured(
+            psnr=float(np.mean(mine)),
+            delta=float(np.mean(mine) - np.mean(theirs)),
+            band=float(sds * sd * np.sqrt(1 / len(mine) + 1 / len(theirs))),
+            seeds=len(mine),
+        )
+    return result

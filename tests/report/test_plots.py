@@ -164,12 +164,6 @@ FILLED = np.random.default_rng(0).uniform(size=200)  # data in every corner of a
             ),
         ),
         (
-            "expected_vs_measured",
-            lambda: plots.expected_vs_measured(
-                ["a", "b", "c", "d"], [0.5, 1.0, -0.2, 5.0], [0.4, 1.5, -17.0, 5.5], xlabel="dB"
-            ),
-        ),
-        (
             "labelled_scatter",
             lambda: plots.labelled_scatter(
                 FILLED * 4,

@@ -7,8 +7,7 @@ from torch import nn
 
 from lib.metrics import VideoMetrics
 from lib.report import video_tables
-from lib.training.loop import TrainConfig
-from lib.video.ablation import Variant
+from lib.video.ablation import Measured
 
 
 def metrics(mse, ssim, psnr):
@@ -27,7 +26,6 @@ def rows(table):
 UNET = metrics([0.01, 0.03], [0.9, 0.8], [20.0, 16.0])
 LAST = metrics([0.04, 0.04], [0.7, 0.7], [14.0, 14.0])
 RUN = SimpleNamespace(model=nn.Linear(2, 3), train_seconds=12.4)
-CONFIG = TrainConfig(epochs=1)
 
 
 def test_scores_and_costs_give_a_baseline_no_parameters_and_no_time():
@@ -46,38 +44,19 @@ def test_events_absent_from_the_clips_are_left_out():
     ]
 
 
-def test_the_plan_writes_a_missing_prediction_as_a_dash():
-    plan = [
-        Variant("a", "one change", object, CONFIG, expected_db=1.0, expected_ssim=0.005),
-        Variant("b", "another", object, CONFIG, expected_db=-0.5, parent="a"),
-    ]
-    assert rows(video_tables.plan(plan)) == [
-        ["a", "one change", "row above", "+1.0", "+0.005"],
-        ["b", "another", "a", "-0.5", "—"],
-    ]
-
-
-def test_an_ablation_row_without_a_reference_has_dashes():
+def test_an_ablation_row_without_a_reference_or_prediction_has_dashes():
     table = video_tables.ablation(
         [
-            video_tables.score_row("Task 6", UNET.summary()),
-            video_tables.score_row("next", LAST.summary(), -4.0, "as expected"),
+            video_tables.ablation_row("Task 6", 0.85, 18.0, minutes=12.4),
+            video_tables.ablation_row(
+                "next", 0.7, 14.0, 3.0, -3.5, Measured(14.0, -4.0, 0.31, 3), "hurts"
+            ),
         ]
     )
     assert rows(table) == [
-        ["Task 6", "0.02000", "0.8500", "18.00", "—", "—"],
-        ["next", "0.04000", "0.7000", "14.00", "-4.00", "as expected"],
+        ["Task 6", "—", "—", "18.00", "0.8500", "12.4", "—"],
+        ["next", "-3.5", "-4.00 ± 0.31", "14.00", "0.7000", "3.0", "hurts"],
     ]
-
-
-def test_a_side_experiment_is_set_against_its_parent():
-    side = [Variant("s", "change", object, CONFIG, parent="a")]
-    table = video_tables.side_experiments(side, {"s": UNET}, {"s": 0.25}, {"s": "better"})
-    assert rows(table) == [["s", "a", "0.02000", "0.8500", "18.00", "+0.25", "better"]]
-
-
-def test_costs_count_parameters_and_round_times():
-    assert rows(video_tables.costs([("U-Net", RUN, 1.234)])) == [["U-Net", "9", "12", "1.23"]]
 
 
 def test_groups_without_clips_are_left_out():
@@ -103,7 +82,8 @@ def test_other_generator_gives_the_share_at_the_cap():
 
 
 def test_a_change_that_rounds_to_zero_prints_without_a_minus():
+    tiny = Measured(18.0, -0.001, 0.2, 3)
     table = video_tables.ablation(
-        [video_tables.score_row("tiny drop", UNET.summary(), -0.001, "within noise")]
+        [video_tables.ablation_row("tiny drop", 0.85, 18.0, measured=tiny)]
     )
-    assert "+0.00" in table and "-0.00" not in table
+    assert "+0.00 ± 0.20" in table and "-0.00" not in table
