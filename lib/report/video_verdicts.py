@@ -64,23 +64,23 @@ def overfits(train_mse: float, val_mse: float) -> bool:
     return val_mse > OVERFIT_RATIO * train_mse
 
 
-def against_prediction(
-    expected_db: float, measured_db: float, tolerance_db: float, noise_db: float = 0.0
-) -> str:
-    """What a measured change of PSNR did (`effect`: "helps", "within noise", "no gain" or
-    "hurts"), then how it compares with its prediction (within the tolerance or not)."""
+def against_prediction(expected_db: float, measured_db: float, tolerance_db: float) -> str:
+    """How a measured change of PSNR compares with its prediction: "as expected" within the
+    tolerance, else "more than expected" or "less than expected"."""
     gap = measured_db - expected_db
-    against = (
-        "as expected"
-        if abs(gap) <= tolerance_db
-        else "more than expected"
-        if gap > 0
-        else "less than expected"
-    )
+    if abs(gap) <= tolerance_db:
+        return "as expected"
+    return "more than expected" if gap > 0 else "less than expected"
+
+
+def effect_word(measured_db: float, noise_db: float) -> str:
+    """What a measured change of PSNR did, as the ablation table prints it (`effect`): "helps",
+    "hurts", "within noise" (smaller than `noise_db`) or "no gain" (outside the noise but too
+    small to count)."""
     kind = effect(measured_db, noise_db)
     if kind == "neutral":
-        kind = "within noise" if abs(measured_db) < noise_db else "no gain"
-    return f"{kind}, {against}"
+        return "within noise" if abs(measured_db) < noise_db else "no gain"
+    return kind
 
 
 def effect(gain_db: float, noise_db: float = 0.0) -> str:
