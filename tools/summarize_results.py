@@ -52,7 +52,7 @@ PARTS = {
 FINAL_NOTE = "The final network is scored with its symmetry ensemble."
 PHYSICS_NOTE = (
     "The physics-informed predictor is not a learned network: it assumes the rule family of the "
-    "data's simulator and identifies its settings from the training clips."
+    "generator that made the data and identifies its settings from the training clips."
 )
 HYBRID_NOTE = (
     "The hybrid takes the physics' prediction where its self-check passes and the final "
