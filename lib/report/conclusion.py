@@ -77,3 +77,12 @@ def hybrid_worse_on(hybrid: dict, network: dict) -> list[str]:
         for measure, key in (("MSE", "val_psnr_of_mean_mse"), ("SSIM", "val_ssim"))
         if hybrid[key] < network[key]
     ]
+
+
+def hybrid_verdict(hybrid: dict, network: dict) -> str:
+    """What the hybrid is next to the final network (validation scores of both): "network" when it
+    scores exactly as the network on every measure (the physics' self-check trusted no clip),
+    "worse" when it is worse on a measure of `hybrid_worse_on`, else "not-worse"."""
+    if all(hybrid[key] == network[key] for key in network.keys() & hybrid.keys()):
+        return "network"
+    return "worse" if hybrid_worse_on(hybrid, network) else "not-worse"

@@ -5,6 +5,7 @@ import pytest
 from lib.report.conclusion import (
     MissingResult,
     counter_verdict,
+    hybrid_verdict,
     hybrid_worse_on,
     psnr_both_ways,
     psnr_gains,
@@ -94,3 +95,15 @@ NETWORK = {"val_psnr_of_mean_mse": 30.0, "val_ssim": 0.99}
 )
 def test_the_hybrid_is_worse_than_the_network_on(hybrid, worse):
     assert hybrid_worse_on(hybrid, NETWORK) == worse
+
+
+@pytest.mark.parametrize(
+    "hybrid, verdict",
+    [
+        ({"val_psnr_of_mean_mse": 30.0, "val_ssim": 0.99}, "network"),
+        ({"val_psnr_of_mean_mse": 33.0, "val_ssim": 0.99}, "not-worse"),
+        ({"val_psnr_of_mean_mse": 27.0, "val_ssim": 0.999}, "worse"),
+    ],
+)
+def test_the_hybrid_is_the_network_not_worse_or_worse(hybrid, verdict):
+    assert hybrid_verdict(hybrid, NETWORK) == verdict

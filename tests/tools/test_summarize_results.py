@@ -50,9 +50,9 @@ def test_one_row_per_headline_model_in_the_books_order_in_words():
         ["Task 3: prescribed CNN", "74.3%\u00a0±\u00a01.9%", "100.0%\u00a0±\u00a00.0%"],
     ]
     assert part2 == [
-        ["model", "MSE", "SSIM", "PSNR (dB)", "of mean MSE (dB)"],
+        ["model", "MSE", "SSIM", "PSNR, mean (dB)", "PSNR of MSE (dB)"],
         ["Task 6: prescribed U-Net", "9.93e-04", "0.9607", "27.76", "30.03"],
-        ["Task 7: final network", "7.80e-04", "–", "38.59", "31.08"],
+        ["**Task 7: final network**", "7.80e-04", "–", "38.59", "31.08"],
     ]
 
 
@@ -61,7 +61,7 @@ def test_the_mse_column_is_the_clipped_predictions_mse_that_the_psnr_column_scor
     header = part2[0]
     for row in part2[1:]:
         mse = float(row[header.index("MSE")])
-        of_mean_mse = float(row[header.index("of mean MSE (dB)")])
+        of_mean_mse = float(row[header.index("PSNR of MSE (dB)")])
         assert abs(psnr_of_mse(mse) - of_mean_mse) < 0.01  # not the raw MSE (1.00e-03: 30.00 dB)
     summary = summary_table(RECORDS)
     assert "clipped to" in summary[summary.index("**Part 2") :]
@@ -87,3 +87,53 @@ def test_no_code_names_timings_or_numbered_captions():
 def test_a_part_without_results_has_no_table():
     summary = summary_table([record("task3", "baseline-cnn", "test_accuracy", 0.9)])
     assert len(pipe_tables(summary)) == 1 and "Part 2" not in summary
+
+
+def task7(model, psnr, of_mse, ssim):
+    return [
+        record("task7", model, "val_psnr", psnr),
+        record("task7", model, "val_psnr_of_mean_mse", of_mse),
+        record("task7", model, "val_ssim", ssim),
+    ]
+
+
+def test_the_network_heads_task_7_and_the_physics_follows_it_said_for_what_it_is():
+    records = [
+        *task7("physics", 97.5, 36.6, 0.9986),
+        *task7("physics-hybrid", 92.1, 34.3, 0.9972),
+        *task7("t7-final-ensemble", 38.6, 31.1, 0.98),
+    ]
+    summary = summary_table(records)
+    (part2,) = pipe_tables(summary)
+    assert [row[0] for row in part2[1:]] == [
+        "**Task 7: final network**",
+        "Physics-informed predictor",
+        "Hybrid: physics, else the network",
+    ]
+    caption = summary[summary.index("**Part 2") : summary.index("| model")]
+    assert "not a learned network" in caption and "identifies its settings" in caption
+    assert "self-check passes" in caption and "symmetry ensemble" in caption
+
+
+def test_a_hybrid_that_is_the_network_is_not_listed_and_the_caption_says_why():
+    records = [
+        *task7("physics", 12.0, 11.0, 0.5),
+        *task7("physics-hybrid", 38.6, 31.1, 0.98),
+        *task7("t7-final-ensemble", 38.6, 31.1, 0.98),
+    ]
+    summary = summary_table(records)
+    (part2,) = pipe_tables(summary)
+    assert [row[0] for row in part2[1:]] == [
+        "**Task 7: final network**",
+        "Physics-informed predictor",
+    ]
+    assert "hybrid is the final network" in summary
+    assert "takes the physics' prediction" not in summary
+
+
+def test_missing_task_7_results_leave_their_rows_and_sentences_out():
+    summary = summary_table(task7("physics", 97.5, 36.6, 0.9986))
+    (part2,) = pipe_tables(summary)
+    assert [row[0] for row in part2[1:]] == ["Physics-informed predictor"]
+    assert "symmetry ensemble" not in summary and "hybrid" not in summary.lower()
+    assert "Part 2" not in summary_table(RECORDS[8:10])
