@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.metrics import VideoMetrics
+from lib.data.simulate import COLLISION_RULE, WALL_RULE
+from lib.metrics import PSNR_CAP, VideoMetrics
 from lib.report.model_summary import count_parameters
-from lib.report.tables import markdown_table
 from lib.video.ablation import Measured
 from lib.video.workflow import EVENTS
 
@@ -111,38 +111,93 @@ def by_group(
     return pd.DataFrame(rows)
 
 
-def capped_scores(models: Mapping[str, VideoMetrics], good_db: float) -> str:
-    """Per model: mean MSE and SSIM, the mean of per-clip PSNRs capped at lib.metrics.PSNR_CAP,
-    the PSNR of the mean MSE and the share of clips at `good_db` or better."""
+def psnr_text(db: float, cap: float = PSNR_CAP) -> str:
+    """A PSNR in dB as every Part 2 table prints it: two decimals, and "≥ 100" (the cap of
+    lib.metrics.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the
+    PSNR of the mean MSE as meaningless as a single exact clip's infinite PSNR."""
+    return f"≥ {cap:g}" if db >= cap else f"{db:.2f}"
+
+
+def capped(db: float, cap: float = PSNR_CAP) -> float:
+    """A PSNR in dB capped as `psnr_text` prints it, for comparisons that must agree with the
+    tables (two predictions at the cap are equal)."""
+    return min(db, cap)
+
+
+def physics_scores(models: Mapping[str, VideoMetrics]) -> str:
+    """Per model: the PSNR of the mean MSE, the mean of per-clip PSNRs (each capped at
+    lib.metrics.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
+    both PSNRs print as `psnr_text`."""
     rows = []
     for label, m in models.items():
         summary = m.psnr_summary()
         rows.append(
             {
                 "model": label,
-                "MSE": f"{m.mse.mean():.2e}",
+                "PSNR of mean MSE (dB)": psnr_text(summary.psnr_of_mean_mse),
+                "mean per-clip PSNR (dB)": psnr_text(summary.capped_mean),
                 "SSIM": f"{m.ssim.mean():.4f}",
-                "PSNR, capped (dB)": f"{summary.capped_mean:.2f}",
-                "of mean MSE (dB)": f"{summary.psnr_of_mean_mse:.2f}",
-                f"≥ {good_db:g} dB": f"{summary.share_at_least(good_db):.1%}",
+                "clips exact": f"{summary.share_at_cap:.1%}",
             }
         )
-    return markdown_table(pd.DataFrame(rows))
+    # Every column but the model's is a number or "≥ 100": right-aligned, so that digits line up.
+    align = ("left", "right", "right", "right", "right")
+    return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
-def other_generator(models: Mapping[str, VideoMetrics]) -> str:
-    """Per model on another simulator's clips: the capped mean of per-clip PSNRs and the share at
-    the cap, the PSNR of the mean MSE and the mean SSIM."""
-    rows = []
-    for label, m in models.items():
-        summary = m.psnr_summary()
-        rows.append(
-            {
-                "model": label,
-                "PSNR, capped (dB)": f"{summary.capped_mean:.2f}",
-                "at the cap": f"{summary.share_at_cap:.0%}",
-                "of mean MSE (dB)": f"{summary.psnr_of_mean_mse:.2f}",
-                "SSIM": f"{m.ssim.mean():.4f}",
-            }
-        )
-    return markdown_table(pd.DataFrame(rows))
+def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]:
+    """The settings the physics identified (a lib.physics.identify.Settings, None when nothing
+        was), in pixels, one row per setting; where a rule variant was chosen, how much of the
+        evidence the chosen rule and the runner-up leave unexplained; for a file the simulator made
+        (`simulated`, its manifest entry), the simulator's settings converted to pixels. The rows,
+    for markdown_table."""
+    names = [
+        "ball radius r (px)",
+        "rim sharpness p",
+        "walls: x, y (px)",
+        "sub-steps per frame",
+        "most balls in a clip",
+        "wall rule",
+        "collision rule",
+    ]
+    if found is None:
+        return [{"setting": name, "identified": "not identified"} for name in names]
+    x_low, x_high, y_low, y_high = found.walls
+    values = [
+        f"{found.radius:.3f}",
+        f"{found.sharpness:.2f}",
+        f"{x_low:.2f}–{x_high:.2f}, {y_low:.2f}–{y_high:.2f}",
+        str(found.substeps),
+        str(found.max_balls),
+        found.wall_rule,
+        found.collision_rule,
+    ]
+    off_grid = (1 - found.on_grid_share, 1 - found.other_wall_rule_grid_share)
+    wall = f"{off_grid[0]:.0%} / {off_grid[1]:.0%} of {found.bounces} bounces"
+    collision = (
+        f"{found.unexplained_share:.2%} / {found.runner_up_unexplained_share:.2%} "
+        f"({found.runner_up}, {found.rule_clips} clips)"
+        if found.rule_clips
+        else "no clip where balls meet"
+    )
+    unexplained = ["—"] * 5 + [wall, collision]
+    rows = [
+        {"setting": name, "identified": value, "unexplained: chosen / runner-up": why}
+        for name, value, why in zip(names, values, unexplained, strict=True)
+    ]
+    if simulated is not None:
+        scale = simulated["resolution"] / simulated["physics"]["box_size"]
+        low, high = (r * scale for r in simulated["radius_range"])
+        side = simulated["physics"]["box_size"] * scale  # the box runs from 0 to its side
+        truth = [
+            f"{low:.3f}" if low == high else f"{low:.3f} to {high:.3f}",
+            "—",
+            f"0–{side:g}, 0–{side:g}",
+            str(simulated["physics"]["substeps"]),
+            "—",
+            WALL_RULE,
+            COLLISION_RULE,
+        ]
+        for row, value in zip(rows, truth, strict=True):
+            row["simulator (px)"] = value
+    return rows

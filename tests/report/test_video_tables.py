@@ -3,10 +3,12 @@
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 from torch import nn
 
 from lib.metrics import VideoMetrics
 from lib.report import video_tables
+from lib.report.tables import markdown_table
 from lib.video.ablation import Measured
 
 
@@ -67,18 +69,74 @@ def test_groups_without_clips_are_left_out():
     ]
 
 
-def test_capped_scores_count_the_clips_at_or_above_the_threshold():
-    exact = metrics([0.0, 0.01], [1.0, 0.9], [np.inf, 20.0])
-    (row,) = rows(video_tables.capped_scores({"physics": exact}, good_db=40.0))
-    assert row == ["physics", "5.00e-03", "0.9500", "60.00", "23.01", "50.0%"]
-    assert "≥ 40 dB" in video_tables.capped_scores({"physics": exact}, good_db=40.0)
+def test_a_psnr_at_or_above_the_cap_prints_as_at_least_the_cap():
+    assert video_tables.psnr_text(np.inf) == "≥ 100"
+    assert video_tables.psnr_text(100.0) == "≥ 100"
+    assert video_tables.psnr_text(99.994) == "99.99"
+    assert video_tables.psnr_text(150.0, cap=120.0) == "≥ 120"
+    assert video_tables.capped(np.inf) == video_tables.capped(180.0) == 100.0
 
 
-def test_other_generator_gives_the_share_at_the_cap():
+def test_physics_scores_give_both_psnrs_ssim_and_the_exact_clips():
     exact = metrics([0.0, 0.01], [1.0, 0.9], [np.inf, 20.0])
-    assert rows(video_tables.other_generator({"hybrid": exact})) == [
-        ["hybrid", "60.00", "50%", "23.01", "0.9500"]
+    all_exact = metrics([0.0, 1e-18], [1.0, 1.0], [np.inf, 180.0])
+    table = video_tables.physics_scores({"physics": exact, "ceiling": all_exact})
+    assert table.splitlines()[1].count("---:") == 4  # every number right-aligned, "≥ 100" too
+    assert rows(table) == [
+        ["physics", "23.01", "60.00", "0.9500", "50.0%"],
+        ["ceiling", "≥ 100", "≥ 100", "1.0000", "100.0%"],
     ]
+
+
+def settings_rows(records):
+    """The settings table's cells, as markdown_table prints them."""
+    return rows(markdown_table(pd.DataFrame(records)))
+
+
+FOUND = SimpleNamespace(
+    radius=4.21,
+    sharpness=2.5,
+    walls=(0.01, 31.99, 0.0, 32.02),
+    substeps=2,
+    max_balls=3,
+    wall_rule="reflect",
+    collision_rule="approaching",
+    bounces=40,
+    on_grid_share=1.0,
+    other_wall_rule_grid_share=0.6,
+    rule_clips=12,
+    unexplained_share=0.001,
+    runner_up="overlapping",
+    runner_up_unexplained_share=0.05,
+)
+SIMULATED = {"resolution": 32, "physics": {"box_size": 10.0, "substeps": 2}, "radius_range": [1, 1]}
+
+
+def test_the_settings_table_gives_the_runner_up_only_where_a_rule_was_chosen():
+    table = settings_rows(video_tables.physics_settings(FOUND, None))
+    assert [row[0] for row in table][-2:] == ["wall rule", "collision rule"]
+    assert [row[2] for row in table[:5]] == ["—"] * 5
+    assert table[5][1:] == ["reflect", "0% / 40% of 40 bounces"]
+    assert table[6][1:] == ["approaching", "0.10% / 5.00% (overlapping, 12 clips)"]
+    assert table[2][1] == "0.01–31.99, 0.00–32.02"
+
+
+def test_the_settings_table_sets_the_simulator_beside_a_simulated_file():
+    table = settings_rows(video_tables.physics_settings(FOUND, SIMULATED))
+    assert [row[3] for row in table] == [
+        "3.200",
+        "—",
+        "0–32, 0–32",
+        "2",
+        "—",
+        "reflect",
+        "approaching",
+    ]
+
+
+def test_nothing_identified_fills_the_settings_table_with_not_identified():
+    table = settings_rows(video_tables.physics_settings(None, SIMULATED))
+    assert {row[1] for row in table} == {"not identified"}
 
 
 def test_a_change_that_rounds_to_zero_prints_without_a_minus():
