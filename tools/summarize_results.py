@@ -11,6 +11,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from lib.metrics import PSNR_CAP
+from lib.report.video_tables import psnr_text
 from lib.report.results import load_results
 
 # The preface's rows: the headline model of each task, in the report's order and in words a reader
@@ -79,7 +80,7 @@ def formatted(metric: str, record: dict) -> str:
         return f"{record['value']:.2e}"
     if metric == "val_ssim":
         return f"{record['value']:.4f}"
-    return f"{record['value']:.2f}"
+    return psnr_text(record["value"])
 
 
 def found_record(records: list[dict], model: str, tasks: tuple[str, ...], metric: str):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lib.metrics import PSNR_CAP
+
 
 class MissingResult(KeyError):
     """A headline result that no chapter recorded; the message names it."""
@@ -61,10 +63,15 @@ def psnr_gains(model: dict, reference: dict) -> tuple[float, float]:
 
 def psnr_both_ways(scores: dict) -> dict[str, str]:
     """A model's validation scores (val_psnr: the capped mean of per-clip PSNR,
-    val_psnr_of_mean_mse, val_ssim) as the conclusion writes them."""
+    val_psnr_of_mean_mse, val_ssim) as the conclusion writes them; a PSNR at or above
+    lib.metrics.PSNR_CAP prints as "≥ 100", as in every table."""
+
+    def db(value: float) -> str:
+        return f"≥ {PSNR_CAP:g}" if value >= PSNR_CAP else f"{value:.1f}"
+
     return {
-        "mean": f"{scores['val_psnr']:.1f}",
-        "of_mse": f"{scores['val_psnr_of_mean_mse']:.1f}",
+        "mean": db(scores["val_psnr"]),
+        "of_mse": db(scores["val_psnr_of_mean_mse"]),
         "ssim": f"{scores['val_ssim']:.4f}",
     }
 

@@ -78,6 +78,8 @@ def test_scores_both_ways():
     assert psnr_both_ways(
         {"val_psnr_of_mean_mse": 50.04, "val_ssim": 0.99912, "val_psnr": 97.55}
     ) == {"mean": "97.5", "of_mse": "50.0", "ssim": "0.9991"}
+    exact = {"val_psnr_of_mean_mse": 180.2, "val_ssim": 1.0, "val_psnr": 100.0}
+    assert psnr_both_ways(exact) == {"mean": "≥ 100", "of_mse": "≥ 100", "ssim": "1.0000"}
 
 
 NETWORK = {"val_psnr_of_mean_mse": 30.0, "val_ssim": 0.99}

@@ -137,3 +137,13 @@ def test_missing_task_7_results_leave_their_rows_and_sentences_out():
     assert [row[0] for row in part2[1:]] == ["Physics-informed predictor"]
     assert "symmetry ensemble" not in summary and "hybrid" not in summary.lower()
     assert "Part 2" not in summary_table(RECORDS[8:10])
+
+
+def test_a_psnr_at_or_above_the_cap_prints_as_the_cap():
+    exact = [
+        *RECORDS,
+        record("task7", "physics", "val_psnr", 100.0),
+        record("task7", "physics", "val_psnr_of_mean_mse", 181.3),
+    ]
+    summary = summary_table(exact)
+    assert "≥ 100" in summary and "181" not in summary
