@@ -76,7 +76,7 @@ def training_run(variant: Variant, data: VideoData) -> TrainingRun:
 def final_change(final: TrainConfig, planned: TrainConfig = TASK7_FINAL) -> str:
     """The final row's change as the plan names it: the planned budget (even in a quick preview,
     which trains `final` for fewer epochs) and its peak learning rate."""
-    return f"{planned.epochs} epochs, peak lr {power_of_ten(final.lr)} (final model)"
+    return f"final: {planned.epochs} epochs, peak lr {power_of_ten(final.lr)}"
 
 
 def ablation_variants(
@@ -105,7 +105,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-symmetries",
-            "8 box symmetries × time reversal",
+            "symmetries × time reversal",
             table3,
             short,
             augment=augment,
@@ -114,7 +114,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-delta",
-            "output: last frame + change, clipped",
+            "last frame + change output",
             in_precision(precision, VideoUNet, output="delta"),
             short,
             augment=augment,
@@ -123,7 +123,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-architecture",
-            "concatenated skips, coordinates, wide head",
+            "concat skips, coordinates, wide head",
             in_precision(precision, VideoUNet, **architecture),
             short,
             augment=augment,
@@ -132,7 +132,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-loss",
-            "loss: MSE + log-MSE term",
+            "MSE + log-MSE loss",
             in_precision(precision, VideoUNet, **architecture),
             short,
             loss=loss,
@@ -168,7 +168,7 @@ def side_variants(
     return [
         Variant(
             "t7-no-reversal",
-            "8 box symmetries only, no time reversal",
+            "no time reversal",
             in_precision(precision, UNet, skip_mode="add"),
             short,
             augment=replace(augment, time_reversal=False),
@@ -177,7 +177,7 @@ def side_variants(
         ),
         Variant(
             "t7-rollout",
-            "one-step model rolled out 5 times",
+            "one-step model rolled out",
             in_precision(precision, rollout_unet, widths=(16, 32, 64), **architecture),
             short,
             augment=augment,
@@ -186,7 +186,7 @@ def side_variants(
         ),
         Variant(
             "t7-peak-lr",
-            f"peak learning rate {power_of_ten(final.lr)}",
+            f"peak lr {power_of_ten(final.lr)}",
             in_precision(precision, VideoUNet, **architecture),
             replace(short, lr=final.lr),
             loss=loss,
