@@ -35,31 +35,31 @@ def ablation_rows(
     final_model = partial(counting_cnn, batch_norm=True, global_pool=True)
     rows = {
         "baseline": ("baseline-cnn", baseline_cnn, None, baseline),
-        "baseline + size augmentation": (
+        "size augmentation": (
             "cnn-size-augment",
             baseline_cnn,
             size_augmentation,
             baseline,
         ),
-        "baseline + flips and quarter turns": (
+        "flips and quarter turns": (
             "cnn-flips",
             baseline_cnn,
             partial(count_preserving, flips=True),
             baseline,
         ),
-        "baseline + batch normalisation": (
+        "batch normalisation": (
             "cnn-batchnorm",
             partial(counting_cnn, batch_norm=True),
             None,
             baseline,
         ),
-        "baseline + global average pooling": (
+        "global average pooling": (
             "cnn-global-pool",
             partial(counting_cnn, global_pool=True),
             None,
             baseline,
         ),
-        "baseline + longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
+        "longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
         "all changes (final)": (
             "robust-cnn",
             final_model,

@@ -14,7 +14,7 @@ def test_each_row_adds_one_change_and_the_final_row_combines_them():
     assert final_augment.keywords == {"scale_range": RANGE, "flips": True}
     assert final_build.keywords == {"batch_norm": True, "global_pool": True}
     assert rows["baseline"][2] is None and rows["baseline"][3] == HANDOUT_PART1
-    assert rows["baseline + size augmentation"][2].keywords == {"scale_range": RANGE}
+    assert rows["size augmentation"][2].keywords == {"scale_range": RANGE}
 
 
 def test_the_secondary_row_repeats_the_final_model_with_the_other_range():
