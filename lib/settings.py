@@ -68,7 +68,13 @@ SAME_SIZE_TOLERANCE = 0.05  # training radii within this fraction of each other:
 BALL_BODY_LEVEL = 0.5  # pixels brighter than this are a ball's body, not its soft rim
 FITTED_ACCURACY = 0.95  # a mean validation accuracy from which a model fits its own distribution
 NOISE_SDS = 2  # a change counts when it exceeds this many of the baseline's seed deviations
-SCALE_RANGE = (0.6, 1.6)  # per-ball size factor of Task 4's augmentation, fixed before any run
+# Task 4's size augmentation takes its range from the training images alone
+# (lib.counting.augment.training_scale_range): the smallest ball it draws has this radius (pixels),
+# 4 px across, one cell of the CNN's last feature maps (two 2x2 poolings); the largest is as much
+# larger than a training ball as that one is smaller.
+MIN_BALL_RADIUS_PX = 2.0
+# The range used before, set to cover the test images' ball sizes: a secondary, labelled row only.
+TEST_INFORMED_SCALE_RANGE = (0.6, 1.6)
 TARGET_ACCURACY = 0.97  # the mean test accuracy Task 4's final model should reach
 # Task 4's longer training, for the ablation's row and the final model.
 ROBUST_PART1 = replace(HANDOUT_PART1, epochs=15, schedule="onecycle")

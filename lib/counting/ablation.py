@@ -12,51 +12,69 @@ import torch
 from lib.counting.augment import count_preserving, rescale_balls
 from lib.counting.models import baseline_cnn, counting_cnn
 from lib.counting.workflow import CountingData, counter_run, evaluate_counter
-from lib.settings import SCALE_RANGE
 from lib.training.loop import TrainConfig
 from lib.training.side_by_side import train_side_by_side
 
 RESCALED_VAL_SEED = 2023  # the one fixed draw of the rescaled validation split
 
 
-def ablation_rows(baseline: TrainConfig, longer: TrainConfig) -> dict[str, tuple]:
-    """Row name: (run name, model, augmentation, training settings); the baseline first, the
-    final model (every change) last."""
-    size_augmentation = partial(count_preserving, scale_range=SCALE_RANGE)
-    return {
+SECONDARY_ROW = "secondary: final, test-informed range"
+
+
+def ablation_rows(
+    baseline: TrainConfig,
+    longer: TrainConfig,
+    scale_range: tuple[float, float],
+    test_informed_range: tuple[float, float] | None = None,
+) -> dict[str, tuple]:
+    """Row name: (run name, model, augmentation, training settings); the baseline first, then
+    each change alone, then the final model (every change, the size augmentation drawing from
+    `scale_range`). With `test_informed_range`, a last, secondary row repeats the final model
+    with that range instead."""
+    size_augmentation = partial(count_preserving, scale_range=scale_range)
+    final_model = partial(counting_cnn, batch_norm=True, global_pool=True)
+    rows = {
         "baseline": ("baseline-cnn", baseline_cnn, None, baseline),
-        "baseline + size augmentation": (
+        "size augmentation": (
             "cnn-size-augment",
             baseline_cnn,
             size_augmentation,
             baseline,
         ),
-        "baseline + flips and quarter turns": (
+        "flips and quarter turns": (
             "cnn-flips",
             baseline_cnn,
             partial(count_preserving, flips=True),
             baseline,
         ),
-        "baseline + batch normalisation": (
+        "batch normalisation": (
             "cnn-batchnorm",
             partial(counting_cnn, batch_norm=True),
             None,
             baseline,
         ),
-        "baseline + global average pooling": (
+        "global average pooling": (
             "cnn-global-pool",
             partial(counting_cnn, global_pool=True),
             None,
             baseline,
         ),
-        "baseline + longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
+        "longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
         "all changes (final)": (
             "robust-cnn",
-            partial(counting_cnn, batch_norm=True, global_pool=True),
-            partial(count_preserving, scale_range=SCALE_RANGE, flips=True),
+            final_model,
+            partial(count_preserving, scale_range=scale_range, flips=True),
             longer,
         ),
     }
+    if test_informed_range is not None:
+        rows[SECONDARY_ROW] = (
+            "robust-cnn-test-range",
+            final_model,
+            partial(count_preserving, scale_range=test_informed_range, flips=True),
+            longer,
+        )
+    return rows
 
 
 def train_rows(rows: dict[str, tuple], data: CountingData, seeds, cache_dir: Path) -> dict:
@@ -78,11 +96,11 @@ def train_rows(rows: dict[str, tuple], data: CountingData, seeds, cache_dir: Pat
     }
 
 
-def rescaled_validation(data: CountingData):
+def rescaled_validation(data: CountingData, scale_range: tuple[float, float]):
     """The validation split with its balls rescaled once by the size augmentation."""
     images, counts = data.val
     return rescale_balls(
-        images, torch.Generator().manual_seed(RESCALED_VAL_SEED), SCALE_RANGE
+        images, torch.Generator().manual_seed(RESCALED_VAL_SEED), scale_range
     ), counts
 
 

@@ -49,6 +49,25 @@ def count_preserving(
     return inputs, targets
 
 
+def ball_radius_px(images: Tensor) -> float:
+    """The median radius (pixels, by `find_balls`) of the balls of images (N, 1, H, W)."""
+    radii = np.concatenate([find_balls(image)[2] for image in images[:, 0].numpy()])
+    if radii.size == 0:
+        raise ValueError("no balls in the images")
+    return float(np.median(radii))
+
+
+def training_scale_range(images: Tensor, min_radius: float) -> tuple[float, float]:
+    """The size augmentation's range of factors, from training images (N, 1, H, W) alone: from
+    the factor that shrinks their median ball (`ball_radius_px`) to `min_radius` pixels, to its
+    reciprocal, symmetric on the log scale the factors are drawn on. Rounded to two decimals, so
+    that the models' cache keys do not depend on the last bits of a median."""
+    low = round(min_radius / ball_radius_px(images), 2)
+    if not 0 < low < 1:
+        raise ValueError(f"training balls no larger than {min_radius} px cannot shrink to it")
+    return low, round(1 / low, 2)
+
+
 def random_dihedral(images: Tensor, generator: torch.Generator) -> Tensor:
     """Each image (…, H, W) with H == W turned by a random multiple of 90° and flipped or not."""
     choices = torch.randint(0, N_DIHEDRAL, (len(images),), generator=generator)

@@ -1,10 +1,17 @@
 import math
 
 import numpy as np
+import pytest
 import torch
 from scipy import ndimage
 
-from lib.counting.augment import count_preserving, find_balls, random_dihedral, rescale_balls
+from lib.counting.augment import (
+    count_preserving,
+    find_balls,
+    random_dihedral,
+    rescale_balls,
+    training_scale_range,
+)
 from lib.data.simulate import render, simulate_clips
 
 
@@ -135,3 +142,26 @@ def test_count_preserving_returns_targets_unchanged_and_does_nothing_when_off():
     out, targets = count_preserving(images, labels, generator(), scale_range=(0.6, 1.6), flips=True)
     assert torch.equal(targets, labels) and not torch.equal(out, images)
     assert [blob_count(im, 0.9) for im in out] == labels.tolist()
+
+
+def test_training_scale_range_shrinks_the_median_ball_to_the_minimum_and_is_symmetric():
+    # Balls of radius 1.2 box units are 3.84 px; find_balls measures them to the pixel edge.
+    images, _ = simulated_batch(n=40)
+    radius = np.median(np.concatenate([find_balls(im)[2] for im in images[:, 0].numpy()]))
+    low, high = training_scale_range(images, min_radius=2.0)
+    assert math.isclose(low, 2.0 / radius, abs_tol=0.005)
+    assert math.isclose(high, 1 / low, abs_tol=0.005)
+    assert low < 1 < high
+
+
+def test_training_scale_range_follows_the_training_balls_size():
+    small = ball_images([[(5.0, 5.0, 1.0)]] * 3)
+    large = ball_images([[(5.0, 5.0, 2.0)]] * 3)
+    assert training_scale_range(large, 2.0)[0] < training_scale_range(small, 2.0)[0]
+
+
+def test_training_scale_range_refuses_images_without_room_to_shrink():
+    with pytest.raises(ValueError):
+        training_scale_range(torch.zeros(2, 1, 32, 32), 2.0)
+    with pytest.raises(ValueError):
+        training_scale_range(ball_images([[(5.0, 5.0, 1.0)]]), 10.0)
