@@ -23,3 +23,18 @@ def order_balls(centres: Tensor, n_balls: int) -> Tensor:
         cost = (candidates - expected[:, None]).pow(2).sum(dim=(2, 3))
         tracks[:, t] = candidates[torch.arange(len(tracks)), cost.argmin(dim=1)]
     return tracks
+
+
+def order_balls_and_radii(
+    centres: Tensor, radii: Tensor | None, n_balls: int
+) -> tuple[Tensor, Tensor | None]:
+    """`order_balls`, where the balls may have radii of their own (N, T, >= n_balls) measured in
+    every frame: the tracks (N, T, n_balls, 2), and each tracked ball's radius (N, n_balls), the
+    median over the clip's frames (None where `radii` is None). The radius is tracked with the
+    centre, so balls of different sizes are told apart where they pass close."""
+    if radii is None:
+        return order_balls(centres, n_balls), None
+    both = order_balls(
+        torch.cat([centres[..., :n_balls, :], radii[..., :n_balls, None]], -1), n_balls
+    )
+    return both[..., :2].contiguous(), both[..., 2].median(dim=1).values
