@@ -136,10 +136,12 @@ def main() -> None:
     summary = metrics.psnr_summary()
     kept = model.gate.passes(prediction)
     kept_summary = capped_psnr_summary(metrics.psnr[kept]) if kept.any() else None
-    seen = perceive(val, model.settings.look(), model.settings.max_balls + 1)
     settings = model.settings
+    seen = perceive(val, settings.look(), settings.max_balls + 1, settings.own_radii())
     rows = [
         ("radius (px)", f"{settings.radius:.5f}", truth.get("radius")),
+        ("radius rule", settings.radius_rule, None),
+        ("mass rule", settings.mass_rule, None),
         ("rim sharpness p", f"{settings.sharpness:.5f}", truth.get("sharpness")),
         (
             "walls x low, x high, y low, y high (px)",

@@ -8,7 +8,9 @@ gives the variant identified, the runner-up collision rule and the share of the 
 frames it leaves unexplained, the share of validation clips at 40 dB or more, the share of the
 clips the gate keeps that are exact (MSE < 1e-8), and seconds (CPU seconds) to fit and predict.
 The overlapping rule is also run with larger, faster balls between nearer walls, where balls
-meet while overlapping more often.
+meet while overlapping more often; and balls of their own radii (2 to 3.5 px) with equal masses
+or masses in proportion to their areas (the radius and mass rules identified, and the other mass
+rule's unexplained share).
 
     python -m bench.physics_rules [--clips 1500]
 """
@@ -32,7 +34,12 @@ VARIANTS = [
     Variant(wall_rule=wall_rule, collision_rule=collision_rule)
     for wall_rule in ("reflect", "hold")
     for collision_rule in ("approaching", "overlapping", "next_overlap")
-] + [Variant(collision_rule="overlapping", **CROWDED)]
+] + [
+    Variant(collision_rule="overlapping", **CROWDED),
+    Variant(radii=(2.0, 3.5)),
+    Variant(radii=(2.0, 3.5), mass_rule="area"),
+    Variant(wall_rule="hold", collision_rule="next_overlap", radii=(2.0, 3.5), mass_rule="area"),
+]
 
 
 def main() -> None:
@@ -41,10 +48,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     print(
-        "| file: walls, collisions (radius, speed px) | identified | runner-up (unexplained) "
-        "| clips compared | validation clips >= 40 dB | kept clips exact | seconds (CPU) |"
+        "| file: walls, collisions, masses (radius, speed px) | identified "
+        "| runner-up (unexplained) | other mass rule (unexplained) | clips compared "
+        "| validation clips >= 40 dB | kept clips exact | seconds (CPU) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for variant in VARIANTS:
         frames = clips(args.clips, variant, args.seed).numpy()
         (train, _), (val, _) = split_train_val(frames, np.zeros(len(frames), int))
@@ -53,19 +61,24 @@ def main() -> None:
         model = fit_physics_model(train, N_INPUT)
         prediction = model.predict(val[:, :N_INPUT], val.shape[1] - N_INPUT)
         times = f"{time.perf_counter() - started:.1f} ({time.process_time() - cpu_started:.1f})"
+        radius = "{:g}-{:g}".format(*variant.radii) if variant.radii else f"{variant.radius:g}"
         name = (
-            f"{variant.wall_rule}, {variant.collision_rule} ({variant.radius:g}, {variant.speed:g})"
+            f"{variant.wall_rule}, {variant.collision_rule}, {variant.mass_rule} "
+            f"({radius}, {variant.speed:g})"
         )
         settings = model.settings
         if settings is None:
-            print(f"| {name} | not identified: {model.problem} | | | | | {times} |")
+            print(f"| {name} | not identified: {model.problem} | | | | | | {times} |")
             continue
         mse = (prediction.frames.double() - val[:, N_INPUT:].double()).pow(2).mean(dim=(1, 2, 3))
         kept = model.gate.passes(prediction)
         print(
-            f"| {name} | {settings.wall_rule}, {settings.collision_rule} "
+            f"| {name} | {settings.wall_rule}, {settings.collision_rule}, "
+            f"{settings.radius_rule} radius, {settings.mass_rule} "
             f"| {settings.runner_up} ({settings.runner_up_unexplained_share:.4f}; chosen "
-            f"{settings.unexplained_share:.4f}) | {settings.rule_clips} "
+            f"{settings.unexplained_share:.4f}) "
+            f"| {settings.mass_runner_up or '-'} ({settings.mass_runner_up_unexplained_share:.4f}) "
+            f"| {settings.rule_clips} "
             f"| {float((mse <= 1e-4).double().mean()):.4f} "
             f"| {int((mse[kept] < 1e-8).sum())} / {int(kept.sum())} | {times} |"
         )

@@ -3,6 +3,9 @@
 - Ball look (radius, rim sharpness): the renderer with its radius and sharpness free, fitted to
   frames that show one blob; frames of one isolated ball fit it to the noise floor, so the
   estimates are the medians over the frames that fit best.
+- Radius rule (lib/physics/motion.py's RADIUS_RULES): the lone balls are fitted again with the
+  one radius; where that leaves clearly more residual than each ball's own radius (radii differ
+  between balls), each ball's radius is measured with its centre in every frame ("per_ball").
 - Sub-steps and walls: a wall bounce inside the interval from frame t to t + 1 of a ball moving
   at d pixels per frame (along one axis, before and after) flips d. Lines through the tracked
   positions before and after meet at the bounce's time s in (0, 1], which the rules place on
@@ -15,7 +18,8 @@
   ("hold"), the furthest tracked centre toward each wall lies on it (a bounce on a frame's last
   sub-step), and the line through the positions after a bounce reaches it on the sub-step grid.
   The rule whose bounces fall on a grid more often wins (reflect on a tie).
-- Collision rule: lib/physics/rules.py, on tracked clips in which balls meet.
+- Collision rule (and, for balls of their own radii, the mass rule: equal, or in proportion to
+  the area): lib/physics/rules.py, on tracked clips in which balls meet.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from torch import Tensor
 from lib.data.blobs import count_blobs
 from lib.physics.least_squares import levenberg_marquardt
 from lib.physics.motion import Rules
-from lib.physics.perception import perceive
+from lib.physics.perception import fit_centres, perceive
 from lib.physics.render import BallLook, render_with_gradients
 from lib.physics.rules import choose_collision_rule, meeting_clips
-from lib.physics.tracking import order_balls
+from lib.physics.tracking import order_balls_and_radii
 
 LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
 INLIER_FACTOR = 10.0  # frames fitting within this factor of the median residual are one ball
@@ -52,6 +56,11 @@ MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's cl
 LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
 WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
 RULE_CLIPS = 400  # tracked clips in which balls meet that the collision rules are compared on
+# Balls have radii of their own when one radius leaves this factor more residual on the lone
+# balls than each ball's own, and more than this share of a ball's energy (float32 frames of one
+# radius: the same residual both ways; radii 1% apart: about 5e-4 of the energy).
+RADIUS_RESIDUAL_FACTOR = 10.0
+RADIUS_RESIDUAL_SHARE = 1e-4
 
 
 class IdentificationError(ValueError):
@@ -80,6 +89,14 @@ class Settings:
     unexplained_share: float = 0.0  # of their frames, left unexplained by the chosen rule
     runner_up: str = ""  # the collision rule explaining the next most
     runner_up_unexplained_share: float = 0.0  # of their frames, left unexplained by the runner-up
+    radius_rule: str = "one"  # one of motion.RADIUS_RULES
+    # Mean squared pixel error of the lone-ball frames fitted with one radius and with their own.
+    one_radius_mse: float = 0.0
+    own_radius_mse: float = 0.0
+    radii_seen: tuple[float, float] = (0.0, 0.0)  # smallest and largest lone-ball radius
+    mass_rule: str = "equal"  # one of motion.MASS_RULES
+    mass_runner_up: str = ""  # the other mass rule, "" where masses were not compared
+    mass_runner_up_unexplained_share: float = 0.0  # of the compared frames, unexplained by it
 
     def look(self) -> BallLook:
         return BallLook(self.radius, self.sharpness)
@@ -92,7 +109,12 @@ class Settings:
             self.substeps,
             self.wall_rule,
             self.collision_rule,
+            self.mass_rule,
         )
+
+    def own_radii(self) -> bool:
+        """Whether each ball has its own radius, measured in every frame."""
+        return self.radius_rule == "per_ball"
 
 
 def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings:
@@ -107,8 +129,9 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
     if clips.shape[1] < 4:
         raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
     started = time.perf_counter()
-    look, look_frames = fit_ball_look(clips)
-    evidence, done, settled, missing = _Evidence(look.radius), 0, None, ""
+    look, look_frames, sizes = fit_ball_look_and_radius_rule(clips)
+    own_radii = sizes.rule == "per_ball"
+    evidence, done, settled, missing = _Evidence(look.radius, own_radii), 0, None, ""
     while done < len(clips):
         elapsed = time.perf_counter() - started
         size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
@@ -117,7 +140,7 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
                 f"{missing} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
                 f"the {time_limit:g} s allowed)"
             )
-        evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT))
+        evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT, own_radii))
         done += len(clips[done : done + size])
         try:
             settled = evidence.settle(look)
@@ -127,7 +150,9 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
         raise IdentificationError(missing)
     walls, substeps, bounces, on_grid, wall_rule, other_share = settled
     rules = Rules(look.radius, (walls[0], walls[2]), (walls[1], walls[3]), substeps, wall_rule)
-    choice = choose_collision_rule(evidence.meetings, rules)
+    choice = choose_collision_rule(
+        evidence.meetings, rules, evidence.meeting_radii if own_radii else None
+    )
     return Settings(
         look.radius,
         look.sharpness,
@@ -144,6 +169,13 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
         choice.unexplained_share,
         choice.runner_up,
         choice.runner_up_unexplained_share,
+        sizes.rule,
+        sizes.one_radius_mse,
+        sizes.own_radius_mse,
+        sizes.radii_seen,
+        choice.mass_rule,
+        choice.mass_runner_up,
+        choice.mass_runner_up_unexplained_share,
     )
 
 
@@ -164,13 +196,14 @@ class _Evidence:
     toward each wall; the first RULE_CLIPS tracked clips in which balls of radius `radius` meet,
     per ball count."""
 
-    def __init__(self, radius: float) -> None:
-        self.radius = radius
+    def __init__(self, radius: float, own_radii: bool = False) -> None:
+        self.radius, self.own_radii = radius, own_radii
         self.n_clips, self.changing, self.max_balls = 0, 0, 0
         self.parts: list[tuple[Tensor, Tensor, Tensor, Tensor]] = []
         self.lowest = torch.full((2,), float("inf"), dtype=torch.float64)
         self.highest = torch.full((2,), float("-inf"), dtype=torch.float64)
         self.meetings: list[Tensor] = []
+        self.meeting_radii: list[Tensor] = []  # each meeting clip's radii (M, B)
 
     def add(self, perception) -> None:
         clip_counts = perception.clip_counts()
@@ -180,13 +213,26 @@ class _Evidence:
         for n_balls in range(1, int(clip_counts.max()) + 1):
             if not (clip_counts == n_balls).any():
                 continue
-            tracks = order_balls(perception.centres[clip_counts == n_balls], n_balls)
+            chosen = clip_counts == n_balls
+            tracks, radii = order_balls_and_radii(
+                perception.centres[chosen],
+                None if perception.radii is None else perception.radii[chosen],
+                n_balls,
+            )
+            if radii is None:
+                radii = torch.full(
+                    tracks.shape[:1] + tracks.shape[2:3], self.radius, dtype=torch.float64
+                )
             moves = tracks.diff(dim=1)  # (M, T-1, B, 2)
-            self.lowest = torch.minimum(self.lowest, tracks.flatten(0, 2).amin(0))
-            self.highest = torch.maximum(self.highest, tracks.flatten(0, 2).amax(0))
+            # The furthest any ball reaches toward each wall: its centre and radius.
+            reach = radii[:, None, :, None]
+            self.lowest = torch.minimum(self.lowest, (tracks - reach).flatten(0, 2).amin(0))
+            self.highest = torch.maximum(self.highest, (tracks + reach).flatten(0, 2).amax(0))
             room = RULE_CLIPS - sum(len(meeting) for meeting in self.meetings)
             if n_balls > 1 and room > 0:
-                self.meetings.append(tracks[meeting_clips(tracks, self.radius)][:room])
+                meet = meeting_clips(tracks, self.radius, radii if self.own_radii else None)
+                self.meetings.append(tracks[meet][:room])
+                self.meeting_radii.append(radii[meet][:room])
             # Interval t -> t + 1 framed by the moves before (t - 1) and after (t + 1) it.
             self.parts.append(
                 (
@@ -194,6 +240,7 @@ class _Evidence:
                     moves[:, 2:].flatten(0, 2),
                     tracks[:, 1:-2].flatten(0, 2),
                     tracks[:, 2:-1].flatten(0, 2),
+                    radii[:, None].expand(-1, moves.shape[1] - 2, -1).flatten(0, 2),
                 )
             )
 
@@ -210,30 +257,52 @@ class _Evidence:
             )
         if self.max_balls < 1:
             raise _TooLittle(f"no ball tracked through any of {self.n_clips} training clips")
-        before, after, at_t, after_t = (torch.cat(part) for part in zip(*self.parts, strict=True))
-        bounces = _wall_bounces(before, after, at_t, after_t)
+        before, after, at_t, after_t, radii = (
+            torch.cat(part) for part in zip(*self.parts, strict=True)
+        )
+        bounces = _wall_bounces(before, after, at_t, after_t, radii)
         where = f"in {self.n_clips} training clips ({len(before)} tracked ball moves)"
         if not len(bounces["time"]):
             raise _TooLittle(
                 f"no clean wall bounce (a velocity component reversed to {FLIP_TOLERANCE:g} px a "
                 f"frame, the other kept) {where}: cannot place the walls"
             )
-        held = torch.stack([self.lowest, self.highest], dim=1)  # (axis, low/high) centres
+        held = torch.stack([self.lowest, self.highest], dim=1)  # (axis, low/high) ball edges
         times = {"reflect": bounces["time"], "hold": _held_times(bounces, held)}
         best_share = {rule: max(_grid_shares(times[rule])) for rule in times}
         wall_rule = "hold" if best_share["hold"] > best_share["reflect"] else "reflect"
         other = "reflect" if wall_rule == "hold" else "hold"
         substeps, on_grid = _substeps(times[wall_rule], where)
         if wall_rule == "reflect":
-            walls = _walls(bounces, substeps, on_grid, look.radius, where)
+            walls = _walls(bounces, substeps, on_grid, where)
         else:
-            walls = _held_walls(bounces, on_grid, held, look.radius, where)
+            walls = _held_walls(bounces, on_grid, held, where)
         n_bounces, share = int(len(bounces["time"])), float(on_grid.double().mean())
         return walls, substeps, n_bounces, share, wall_rule, best_share[other]
 
 
+@dataclass(frozen=True)
+class RadiusChoice:
+    """One radius for all balls or each its own, and the evidence: the mean squared pixel error
+    of the lone-ball frames fitted with the one radius and with their own, and the smallest and
+    largest radius of a lone ball."""
+
+    rule: str
+    one_radius_mse: float
+    own_radius_mse: float
+    radii_seen: tuple[float, float]
+
+
 def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
     """Radius and sharpness from frames showing one blob, and how many frames agreed on them."""
+    look, n_frames, _ = fit_ball_look_and_radius_rule(clips)
+    return look, n_frames
+
+
+def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusChoice]:
+    """`fit_ball_look`, and whether the balls have one radius or each its own: the lone balls
+    fitted again with the one (median) radius leave RADIUS_RESIDUAL_FACTOR times the residual of
+    their own radii, and more than RADIUS_RESIDUAL_SHARE of a ball's energy, where radii differ."""
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
     # One region brighter than half the frame's maximum, diagonal neighbours joined.
     one_blob = [
@@ -285,7 +354,21 @@ def fit_ball_look(clips: Tensor) -> tuple[BallLook, int]:
             f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
         )
     radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
-    return BallLook(float(radius), float(sharpness)), int(inliers.sum())
+    look = BallLook(float(radius), float(sharpness))
+    _, one_sse = fit_centres(images[inliers], look, params[inliers, None, :2])
+    own_sse = sse[inliers]
+    own_radii = bool(
+        one_sse.mean() > RADIUS_RESIDUAL_FACTOR * own_sse.mean() + RADIUS_RESIDUAL_SHARE * energy
+    )
+    pixels = frames.shape[1] * frames.shape[2]
+    lone_radii = params[inliers, 2].abs()
+    sizes = RadiusChoice(
+        "per_ball" if own_radii else "one",
+        float(one_sse.mean() / pixels),
+        float(own_sse.mean() / pixels),
+        (float(lone_radii.min()), float(lone_radii.max())),
+    )
+    return look, int(inliers.sum()), sizes
 
 
 def _centroids(images: Tensor) -> Tensor:
@@ -303,12 +386,13 @@ def _radius_from_area(images: Tensor) -> Tensor:
 
 
 def _wall_bounces(
-    before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor
+    before: Tensor, after: Tensor, at_t: Tensor, after_t: Tensor, radii: Tensor
 ) -> dict[str, Tensor]:
     """Clean single bounces per axis: the moves before and after the interval are flipped images.
 
     Returns, per bounce, its axis, direction (+1 toward the high wall), speed along the axis,
-    the position where the bounce took place along the line before, and its time s in the interval.
+    the position where the bounce took place along the line before, its time s in the interval,
+    and the ball's radius (`radii`, one per move).
     """
     axis_flips = ((before + after).abs() < FLIP_TOLERANCE) & (before.abs() > FLIP_TOLERANCE)
     other_kept = ((before - after).abs() < FLIP_TOLERANCE) | (
@@ -327,13 +411,16 @@ def _wall_bounces(
         "time": time,
         "position": start + move * time,
         "end": end,
+        "radius": radii[ball],
     }
 
 
 def _held_times(bounces: dict[str, Tensor], held: Tensor) -> Tensor:
     """Each bounce's time s in its interval were the ball put back on the wall, the furthest
-    centres `held` (axis, low/high) on the walls: where the line after the bounce reaches it."""
-    wall = held[bounces["axis"], (bounces["direction"] > 0).long()]
+    ball edges `held` (axis, low/high) on the walls: where the line after the bounce reaches the
+    ball's centre's place there, one radius inside."""
+    edge = held[bounces["axis"], (bounces["direction"] > 0).long()]
+    wall = edge - bounces["direction"] * bounces["radius"]
     return 1 - (wall - bounces["end"]) * bounces["direction"] / bounces["speed"]
 
 
@@ -369,7 +456,6 @@ def _walls(
     bounces: dict[str, Tensor],
     substeps: int,
     on_grid: Tensor,
-    radius: float,
     where: str = "in the training clips",
 ) -> tuple[float, float, float, float]:
     """Each wall in the middle of the interval all its bounces allow, pixels, as x low, x high,
@@ -387,7 +473,7 @@ def _walls(
                     "do): cannot place it"
                 )
             # The bouncing sub-step's position had crossed; the one a sub-step before had not.
-            crossed = bounces["position"][chosen] + direction * radius
+            crossed = bounces["position"][chosen] + direction * bounces["radius"][chosen]
             before = crossed - direction * bounces["speed"][chosen] / substeps
             inner = before.max() if direction > 0 else before.min()
             outer = crossed.min() if direction > 0 else crossed.max()
@@ -404,10 +490,10 @@ def _walls(
 
 
 def _held_walls(
-    bounces: dict[str, Tensor], on_grid: Tensor, held: Tensor, radius: float, where: str
+    bounces: dict[str, Tensor], on_grid: Tensor, held: Tensor, where: str
 ) -> tuple[float, float, float, float]:
-    """Each wall one radius beyond the furthest centre `held` (axis, low/high) toward it, pixels,
-    as x low, x high, y low, y high, where some bounce on the grid confirms it."""
+    """Each wall at the furthest ball edge `held` (axis, low/high) toward it, pixels, as x low,
+    x high, y low, y high, where some bounce on the grid confirms it."""
     walls = []
     for axis in (0, 1):
         for side, direction in enumerate((-1.0, 1.0)):
@@ -419,5 +505,5 @@ def _held_walls(
                     f"{where} moves toward the {name} ({int(toward.sum())} off the grid do): "
                     "cannot place it"
                 )
-            walls.append(float(held[axis, side]) + direction * radius)
+            walls.append(float(held[axis, side]))
     return walls[0], walls[1], walls[2], walls[3]

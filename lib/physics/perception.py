@@ -3,7 +3,8 @@
 Every frame is fitted with the assumed renderer for 1, 2, ... balls, each count from two starts
 (a weighted k-means of the bright pixels, and the best fit with one ball fewer plus a ball at the
 largest remaining residual), so that touching balls separate. The count with the smallest
-residual plus a penalty per ball wins; file labels are never read.
+residual plus a penalty per ball wins; file labels are never read. Where balls have radii of
+their own (`free_radii`), each ball's radius is fitted with its centre in every frame.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import torch
 from torch import Tensor
 
 from lib.physics.least_squares import levenberg_marquardt
-from lib.physics.render import BallLook, render_balls, render_with_gradients
+from lib.physics.render import BallLook, render_balls, render_with_gradients, render_with_radii
 
 # A ball must explain this share of one ball's energy (sum of squared pixels) to be counted,
 # so a spurious extra ball fitted into noise or a rendering mismatch does not pay.
@@ -30,6 +31,8 @@ class Perception:
     centres: Tensor  # (N, T, max_balls, 2) float64, (x, y) in pixels; NaN beyond a frame's count
     counts: Tensor  # (N, T) int64
     residual: Tensor  # (N, T) mean squared pixel residual of the chosen fit
+    # (N, T, max_balls) each ball's fitted radius where radii were free, NaN like the centres
+    radii: Tensor | None = None
 
     def clip_counts(self) -> Tensor:
         """Each clip's ball count, or -1 where its frames disagree."""
@@ -37,8 +40,11 @@ class Perception:
         return torch.where(same, self.counts[:, 0], -1)
 
 
-def perceive(frames: Tensor, look: BallLook, max_balls: int) -> Perception:
-    """Count and locate the balls in every frame of `frames` (N, T, H, W), 0 to `max_balls` each.
+def perceive(
+    frames: Tensor, look: BallLook, max_balls: int, free_radii: bool = False
+) -> Perception:
+    """Count and locate the balls in every frame of `frames` (N, T, H, W), 0 to `max_balls` each;
+    with `free_radii`, measure each ball's radius too (the look's radius is the start).
 
     The first frame of a clip is searched over all counts. Each later frame is first fitted from
     where the balls of the frame before would be at constant velocity; only frames that this
@@ -48,7 +54,8 @@ def perceive(frames: Tensor, look: BallLook, max_balls: int) -> Perception:
     n_clips, n_frames, height, width = frames.shape
     images = frames.to(torch.float64)
     penalty = BALL_PENALTY_SHARE * _ball_energy(look, height, width)
-    centres = torch.full((n_clips, n_frames, max_balls, 2), float("nan"), dtype=torch.float64)
+    k = 3 if free_radii else 2  # each ball's parameters: x, y and, when free, its radius
+    centres = torch.full((n_clips, n_frames, max_balls, k), float("nan"), dtype=torch.float64)
     counts = torch.zeros(n_clips, n_frames, dtype=torch.int64)
     sse = torch.zeros(n_clips, n_frames, dtype=torch.float64)
     for t in range(n_frames):
@@ -56,9 +63,10 @@ def perceive(frames: Tensor, look: BallLook, max_balls: int) -> Perception:
         if t > 0:
             searched = _follow(images[:, t], look, centres, counts, sse, t, penalty)
         centres[searched, t], counts[searched, t], sse[searched, t] = _search_counts(
-            images[searched, t], look, max_balls, penalty
+            images[searched, t], look, max_balls, penalty, k
         )
-    return Perception(centres, counts, sse / (height * width))
+    radii = centres[..., 2].abs() if free_radii else None
+    return Perception(centres[..., :2].contiguous(), counts, sse / (height * width), radii)
 
 
 def _follow(
@@ -93,14 +101,14 @@ def _follow(
 
 
 def _search_counts(
-    images: Tensor, look: BallLook, max_balls: int, penalty: float
+    images: Tensor, look: BallLook, max_balls: int, penalty: float, k: int = 2
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """Centres (F, max_balls, 2), counts (F,) and sums of squares (F,) of the best count per
-    image."""
-    best_centres = torch.full((len(images), max_balls, 2), float("nan"), dtype=torch.float64)
+    """Centres (F, max_balls, k) (with radii when k is 3), counts (F,) and sums of squares (F,)
+    of the best count per image."""
+    best_centres = torch.full((len(images), max_balls, k), float("nan"), dtype=torch.float64)
     best_cost = images.pow(2).sum(dim=(1, 2))  # no ball: the whole frame is residual
     best_sse, counts = best_cost.clone(), torch.zeros(len(images), dtype=torch.int64)
-    previous = images.new_zeros(len(images), 0, 2)  # the best fit with one ball fewer
+    previous = images.new_zeros(len(images), 0, k)  # the best fit with one ball fewer
     # A frame whose residual is below one ball's penalty is explained: another ball cannot win.
     unexplained = torch.arange(len(images))
     for n_balls in range(1, max_balls + 1):
@@ -115,7 +123,7 @@ def _search_counts(
         winners = unexplained[wins]
         best_centres[winners, :n_balls] = centres[wins]
         best_cost[winners], best_sse[winners], counts[winners] = cost[wins], sse[wins], n_balls
-        previous = torch.full((len(images), n_balls, 2), float("nan"), dtype=torch.float64)
+        previous = torch.full((len(images), n_balls, k), float("nan"), dtype=torch.float64)
         previous[unexplained] = centres
     return best_centres, counts, best_sse
 
@@ -127,13 +135,20 @@ def count_agreement(perception: Perception, labels: np.ndarray | Tensor) -> floa
 
 def fit_centres(images: Tensor, look: BallLook, start: Tensor) -> tuple[Tensor, Tensor]:
     """Centres (F, B, 2) fitted to images (F, H, W) from `start` (F, B, 2); and the sums of
-    squares."""
+    squares. A start (F, B, 3) holds each ball's radius too, fitted with its centre."""
     n_balls, height, width = start.shape[1], images.shape[1], images.shape[2]
+    k = start.shape[2]
 
     def model(params: Tensor, data: Tensor) -> tuple[Tensor, Tensor]:
-        rendered, jacobian = render_with_gradients(
-            params.reshape(-1, n_balls, 2), look.radius, look.sharpness, height, width
-        )
+        balls = params.reshape(-1, n_balls, k)
+        if k == 3:
+            rendered, jacobian = render_with_radii(
+                balls[..., :2], balls[..., 2], look.sharpness, height, width
+            )
+        else:
+            rendered, jacobian = render_with_gradients(
+                balls, look.radius, look.sharpness, height, width
+            )
         return (rendered - data).flatten(1), jacobian
 
     params, sse = levenberg_marquardt(model, start.reshape(len(start), -1), images)
@@ -146,7 +161,10 @@ def _fit_from_starts(
     """The better of two fits of `n_balls` balls: from k-means, then, where that left more than a
     ball's penalty unexplained, from the fit with one ball fewer plus a ball at the largest
     residual."""
-    centres, sse = fit_centres(images, look, _kmeans_start(images, n_balls))
+    start = _kmeans_start(images, n_balls)
+    if previous.shape[2] == 3:
+        start = torch.cat([start, torch.full_like(start[..., :1], look.radius)], dim=2)
+    centres, sse = fit_centres(images, look, start)
     retry = torch.nonzero(sse >= penalty).flatten()
     if n_balls > 1 and len(retry):
         start = _add_at_largest_residual(images[retry], look, previous[retry])
@@ -192,11 +210,17 @@ def _kmeans_start(images: Tensor, n_balls: int) -> Tensor:
 
 
 def _add_at_largest_residual(images: Tensor, look: BallLook, previous: Tensor) -> Tensor:
-    """The fit with one ball fewer, plus a ball at the brightest pixel it leaves unexplained."""
+    """The fit with one ball fewer, plus a ball at the brightest pixel it leaves unexplained (of
+    the look's radius, where radii are fitted too)."""
     present = torch.ones(previous.shape[1], dtype=torch.bool)
-    rendered = render_balls(previous, present, look, images.shape[1], images.shape[2])
+    radii = previous[..., 2] if previous.shape[2] == 3 else None
+    rendered = render_balls(
+        previous[..., :2], present, look, images.shape[1], images.shape[2], radii
+    )
     peak = (images - rendered).flatten(1).argmax(dim=1)
     added = _pixel_centres(images.shape[1], images.shape[2])[peak]
+    if radii is not None:
+        added = torch.cat([added, torch.full_like(added[:, :1], look.radius)], dim=1)
     return torch.cat([previous, added[:, None]], dim=1)
 
 

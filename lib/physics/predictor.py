@@ -36,7 +36,7 @@ from lib.physics.identify import IdentificationError, Settings, identify_setting
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
 from lib.physics.state import fit_states
-from lib.physics.tracking import order_balls
+from lib.physics.tracking import order_balls_and_radii
 from lib.settings import (
     FUTURE_TOLERANCE,
     GATE_RUN_MIN,
@@ -136,17 +136,21 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
     n_futures = torch.ones(n_clips, dtype=torch.int64)
     in_range = ((inputs >= 0) & (inputs <= 1)).flatten(1).all(1)
     # One ball more than training showed, so that such a clip is recognised, not misread.
-    seen = perceive(inputs, settings.look(), settings.max_balls + 1)
+    seen = perceive(inputs, settings.look(), settings.max_balls + 1, settings.own_radii())
     counts = seen.clip_counts()
     for n_balls in range(1, settings.max_balls + 1):
         clips = torch.nonzero((counts == n_balls) & in_range).flatten()
         if not len(clips):
             continue
-        tracks = order_balls(seen.centres[clips], n_balls)
+        tracks, radii = order_balls_and_radii(
+            seen.centres[clips], None if seen.radii is None else seen.radii[clips], n_balls
+        )
         present = torch.ones(len(clips), n_balls, dtype=torch.bool)
-        fit = fit_states(tracks, present, settings.rules(), n_out)
+        fit = fit_states(tracks, present, settings.rules(), n_out, radii)
+        # Each clip's radii (M, B), shaped to broadcast against the M clips' (..., B) frames.
+        per_clip = None if radii is None else radii[:, None]
         frames[clips] = render_balls(
-            fit.future, present[:, None], settings.look(), height, width
+            fit.future, present[:, None], settings.look(), height, width, per_clip
         ).float()
         # Where states that all explain the input foresee different futures (the order of a
         # meeting no frame shows), the mean of their rendered futures, one per numbering.
@@ -154,12 +158,13 @@ def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPr
         if len(several):
             # (M, P, n_out, H, W): each of the M clips' P numbered futures
             futures, shown = fit.numbered_futures[several], present[several, None, None]
-            rendered = render_balls(futures, shown, settings.look(), height, width)
+            own = None if radii is None else radii[several, None, None]
+            rendered = render_balls(futures, shown, settings.look(), height, width, own)
             weights = fit.numbering_weights[several]
             frames[clips[several]] = (rendered * weights[:, :, None, None, None]).sum(1).float()
             n_futures[clips[several]] = (weights > 0).sum(1)
         replay = render_balls(
-            fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width
+            fit.trajectory.nan_to_num(), present[:, None], settings.look(), height, width, per_clip
         )
         covered = torch.arange(n_frames)[None] >= fit.start_frame[:, None]  # (M, T)
         squared = (replay - inputs[clips].double()).pow(2).mean(dim=(2, 3))
@@ -245,7 +250,11 @@ def fit_physics_model_cached(
     if path.exists():
         stored = json.loads(path.read_text())
         settings = stored["settings"] and Settings(
-            **{**stored["settings"], "walls": tuple(stored["settings"]["walls"])}
+            **{
+                **stored["settings"],
+                "walls": tuple(stored["settings"]["walls"]),
+                "radii_seen": tuple(stored["settings"].get("radii_seen", (0.0, 0.0))),
+            }
         )
         return PhysicsModel(
             settings, Gate(**stored["gate"]), stored["seconds"], stored["problem"]

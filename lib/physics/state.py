@@ -63,13 +63,18 @@ class _Candidates:
     error: Tensor  # (N, K)
 
 
-def fit_states(tracks: Tensor, present: Tensor, rules: Rules, n_future: int) -> StateFit:
-    """Fit tracks (N, T, B, 2) of the balls `present` (N, B) and roll them out `n_future` frames
-    past the last; T >= 3 so that a candidate is checked."""
+def fit_states(
+    tracks: Tensor, present: Tensor, rules: Rules, n_future: int, radii: Tensor | None = None
+) -> StateFit:
+    """Fit tracks (N, T, B, 2) of the balls `present` (N, B), of `rules`' radius or their own
+    `radii` (N, B), and roll them out `n_future` frames past the last; T >= 3 so that a candidate
+    is checked."""
     n_clips, n_frames = tracks.shape[:2]
     if n_frames < 3:
         raise ValueError(f"need at least 3 input frames to check a velocity, got {n_frames}")
-    groups = [_candidates(tracks, present, rules, start, n_future) for start in range(n_frames - 2)]
+    groups = [
+        _candidates(tracks, present, rules, start, n_future, radii) for start in range(n_frames - 2)
+    ]
     error = torch.cat([group.error for group in groups], dim=1)  # (N, all K) in order of preference
     explains = error <= POSITION_TOLERANCE
     # The first candidate that explains the clip; where none does, the smallest error.
@@ -130,7 +135,12 @@ def _numbered_futures(
 
 
 def _candidates(
-    tracks: Tensor, present: Tensor, rules: Rules, start: int, n_future: int
+    tracks: Tensor,
+    present: Tensor,
+    rules: Rules,
+    start: int,
+    n_future: int,
+    radii: Tensor | None = None,
 ) -> _Candidates:
     """Every velocity choice and numbering at frame `start`, rolled out in one batch."""
     n_clips, n_frames, n_balls = tracks.shape[:3]
@@ -148,6 +158,9 @@ def _candidates(
         present[:, None].expand(-1, n_candidates, -1).gather(2, renumber[..., 0]).flatten(0, 1),
         rules,
         n_frames - 1 - start + n_future,
+        None
+        if radii is None
+        else radii[:, None].expand(-1, n_candidates, -1).gather(2, renumber[..., 0]).flatten(0, 1),
     )
     restore = numberings.argsort(dim=1)[None, :, None, :, None].expand(
         n_clips, -1, later.shape[1], -1, 2

@@ -7,6 +7,10 @@ import itertools
 import torch
 from torch import Tensor
 
+# A radius differing by 0.01 px costs as much as a centre 1 px away: radii are measured to far
+# better than 0.01 px, and balls whose radii differ by less are told apart by their paths.
+RADIUS_WEIGHT = 100.0
+
 
 def order_balls(centres: Tensor, n_balls: int) -> Tensor:
     """Centres (N, T, n_balls, 2) reordered so slot b holds one ball throughout each clip.
@@ -23,3 +27,19 @@ def order_balls(centres: Tensor, n_balls: int) -> Tensor:
         cost = (candidates - expected[:, None]).pow(2).sum(dim=(2, 3))
         tracks[:, t] = candidates[torch.arange(len(tracks)), cost.argmin(dim=1)]
     return tracks
+
+
+def order_balls_and_radii(
+    centres: Tensor, radii: Tensor | None, n_balls: int
+) -> tuple[Tensor, Tensor | None]:
+    """`order_balls`, where the balls may have radii of their own (N, T, >= n_balls) measured in
+    every frame: the tracks (N, T, n_balls, 2), and each tracked ball's radius (N, n_balls), the
+    median over the clip's frames (None where `radii` is None). The radius is tracked with the
+    centre, weighted RADIUS_WEIGHT times a coordinate, so that balls of different sizes keep
+    their identities where they meet (balls of unequal radii may trade velocities, so that
+    each ends near where the other would have gone)."""
+    if radii is None:
+        return order_balls(centres, n_balls), None
+    weighted = radii[..., :n_balls, None] * RADIUS_WEIGHT
+    both = order_balls(torch.cat([centres[..., :n_balls, :], weighted], -1), n_balls)
+    return both[..., :2].contiguous(), (both[..., 2] / RADIUS_WEIGHT).median(dim=1).values

@@ -75,12 +75,14 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
         "wall rule",
         "collision rule",
         "unexplained frames: chosen rule / runner-up",
+        "radius rule (lone-ball MSE: one radius / own radii)",
+        "mass rule (unexplained frames: chosen / other)",
     ]
     found = (
         ["not identified"] * len(names)
         if settings is None
         else [
-            f"{settings.radius:.3f}",
+            _radius(settings),
             f"{settings.sharpness:.3f}",
             *(f"{w:.3f}" for w in settings.walls),
             str(settings.substeps),
@@ -88,6 +90,9 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             settings.wall_rule,
             settings.collision_rule,
             _rule_evidence(settings),
+            f"{RADIUS_RULE_NAMES[settings.radius_rule]} ({settings.one_radius_mse:.1e} / "
+            f"{settings.own_radius_mse:.1e})",
+            f"{settings.mass_rule} ({_mass_evidence(settings)})",
         ]
     )
     rows = [
@@ -109,10 +114,35 @@ def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dic
             WALL_RULE,
             COLLISION_RULE,
             "—",
+            RADIUS_RULE_NAMES["one" if low == high else "per_ball"],
+            "equal",
         ]
         for row, value in zip(rows, truth, strict=True):
             row["simulator (in px)"] = value
     return rows
+
+
+RADIUS_RULE_NAMES = {"one": "one", "per_ball": "per ball"}
+
+
+def _radius(settings: Settings) -> str:
+    """The one radius, or the range of the lone balls' own radii."""
+    if settings.radius_rule == "one":
+        return f"{settings.radius:.3f}"
+    low, high = settings.radii_seen
+    return f"{low:.3f} to {high:.3f}"
+
+
+def _mass_evidence(settings: Settings) -> str:
+    """How well the chosen mass rule and the other reproduce the clips where balls meet."""
+    if not settings.mass_runner_up:
+        return "not compared: one radius"
+    if not settings.rule_clips:
+        return "no clip where balls meet"
+    return (
+        f"{settings.unexplained_share:.2%} / {settings.mass_runner_up_unexplained_share:.2%}, "
+        f"{settings.mass_runner_up}"
+    )
 
 
 def _rule_evidence(settings: Settings) -> str:

@@ -127,3 +127,22 @@ def test_nothing_identified_is_reported_by_the_bench_and_the_workflow(monkeypatc
     assert "settings not identified on 24 training clips" in printed and "single ball" in printed
     model = fit_physics_model(torch.from_numpy(black), 5)
     assert model.settings is None and settings_errors(model.settings, {}) is None
+
+
+def test_balls_of_their_own_radii_turning_at_one_centre_position_are_refused_fast():
+    """Balls of radii 2 to 3.5 px that all turn where their centre reaches one line, whatever
+    their size: the rims meet the walls at places 1.5 px apart, so no one wall fits."""
+    n = 60
+    positions = reflected(n, np.zeros(n), np.full(n, 32.0), substeps=2)
+    radii = np.random.default_rng(5).uniform(2.0, 3.5, n)[:, None, None, None, None]
+    centres = np.arange(SIZE) + 0.5
+    dx2 = (centres - positions[..., 0, None]) ** 2
+    dy2 = (centres - positions[..., 1, None]) ** 2
+    blobs = np.exp(-(((dy2[..., :, None] + dx2[..., None, :]) / radii**2) ** (SHARPNESS / 2)))
+    clips = torch.from_numpy(np.minimum(blobs.sum(2), 1.0))
+    started = time.perf_counter()
+    with pytest.raises(IdentificationError) as error:
+        identify_settings(clips)
+    assert time.perf_counter() - started < 60
+    assert_one_line(str(error.value))
+    assert "are not consistent with one wall position" in str(error.value)

@@ -1,5 +1,6 @@
 """lib/physics/motion.py: roll-outs through wall bounces and elastic collisions, by hand."""
 
+import pytest
 import torch
 
 from lib.physics.motion import Rules, roll_out
@@ -98,3 +99,43 @@ def test_balls_whose_next_positions_overlap_collide_a_move_early():
     frames, _ = roll_out(positions, velocities, present, early, n_frames=2)
     expected_x = torch.tensor([[3.0, 5.5], [2.5, 6.5]], dtype=torch.float64)
     torch.testing.assert_close(frames[0, :, :, 0], expected_x)
+
+
+def test_balls_of_their_own_radii_meet_at_the_sum_of_them_and_bounce_one_radius_from_a_wall():
+    """Radii 1 and 2: A from x = 2 at 1, B from x = 6.5 at -0.5 are 3 apart at 3 and 6 (the sum:
+    not closer), then 1.5 apart at 4 and 5.5, closing: equal masses exchange the velocities. B
+    (radius 2) then turns 2 from the wall at 10: from 8 at 1 to 9 (past 8), so back to 8."""
+    positions, velocities, present = state((2.0, 5.0, 1.0, 0.0), (6.5, 5.0, -0.5, 0.0))
+    radii = torch.tensor([[1.0, 2.0]], dtype=torch.float64)
+    frames, after = roll_out(positions, velocities, present, BOX, 2, radii)
+    torch.testing.assert_close(frames[0, :, :, 0], torch.tensor([[3.0, 6.0], [4.0, 5.5]]).double())
+    torch.testing.assert_close(after[0, :, 0], torch.tensor([-0.5, 1.0], dtype=torch.float64))
+    wall, _ = roll_out(*state((8.0, 5.0, 1.0, 0.0)), BOX, 2, torch.tensor([[2.0]]).double())
+    torch.testing.assert_close(wall[0, :, 0, 0], torch.tensor([9.0, 8.0], dtype=torch.float64))
+
+
+def test_masses_in_proportion_to_the_area_conserve_momentum_and_energy():
+    """Radii 1 and 2 (masses 1 and 4), head on at 1 and -0.5 (closing 1.5): A's velocity changes
+    by 2 * 4 / 5 * 1.5 = 2.4 to -1.4, B's by 2 * 1 / 5 * 1.5 = 0.6 to 0.1."""
+    positions, velocities, present = state((2.0, 5.0, 1.0, 0.0), (6.5, 5.0, -0.5, 0.0))
+    radii = torch.tensor([[1.0, 2.0]], dtype=torch.float64)
+    area = Rules(1.0, (-100.0, -100.0), (100.0, 100.0), 1, mass_rule="area")
+    _, after = roll_out(positions, velocities, present, area, 2, radii)
+    torch.testing.assert_close(after[0, :, 0], torch.tensor([-1.4, 0.1], dtype=torch.float64))
+    masses = radii[0] ** 2
+    assert float((masses * after[0, :, 0]).sum()) == pytest.approx(1.0 - 2.0)
+    energy = (masses * after[0, :, 0] ** 2).sum()
+    assert float(energy) == pytest.approx(1.0 + 4 * 0.25)
+
+
+def test_masses_in_proportion_to_the_area_of_equal_balls_are_equal_masses():
+    positions, velocities, present = state((2.0, 5.0, 1.0, 0.3), (5.0, 5.5, -0.5, 0.0))
+    radii = torch.ones(1, 2, dtype=torch.float64)
+    area = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 2, mass_rule="area")
+    equal = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 2)
+    torch.testing.assert_close(
+        roll_out(positions, velocities, present, area, 4, radii),
+        roll_out(positions, velocities, present, equal, 4),
+        rtol=0,
+        atol=1e-12,
+    )

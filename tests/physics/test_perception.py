@@ -47,3 +47,16 @@ def test_black_frames_hold_no_ball_and_a_changing_count_is_flagged():
     seen = perceive(clip, LOOK, max_balls=4)
     assert seen.counts.tolist() == [[1, 0]]
     assert seen.clip_counts().tolist() == [-1]
+
+
+def test_balls_of_their_own_radii_are_counted_located_and_measured():
+    """Two touching balls of radii 2.5 and 4.5 and a third of 3.2 (the look's radius is 3.84)."""
+    balls = torch.tensor([[[10.0, 12.0], [17.0, 12.5], [22.0, 25.0]]], dtype=torch.float64)
+    radii = torch.tensor([[2.5, 4.5, 3.2]], dtype=torch.float64)
+    frames = render_balls(balls, torch.ones(1, 3, dtype=torch.bool), LOOK, 32, 32, radii)
+    seen = perceive(frames[:, None], LOOK, max_balls=4, free_radii=True)
+    assert seen.counts.item() == 3 and seen.residual.max() < 1e-16
+    order = seen.centres[0, 0, :3, 0].argsort()
+    torch.testing.assert_close(seen.centres[0, 0, order], balls[0], rtol=0, atol=1e-6)
+    torch.testing.assert_close(seen.radii[0, 0, order], radii[0], rtol=0, atol=1e-6)
+    assert perceive(frames[:, None], LOOK, max_balls=4).radii is None

@@ -1,6 +1,6 @@
-"""The rules' variant (walls and collisions) and settings are identified from clips of each
-variant, drawn by this directory's own generator (tests/physics/variant_clips.py) with a rim
-exponent, walls, radius, speed and sub-steps that are not the book's; prediction is then exact
+"""The rules' variant (walls, collisions, radii and masses) and settings are identified from clips
+of each variant, drawn by this directory's own generator (tests/physics/variant_clips.py) with a
+rim exponent, walls, radius, speed and sub-steps that are not the book's; prediction is then exact
 on clips whose input allows one future."""
 
 import numpy as np
@@ -21,8 +21,16 @@ from tests.physics.variant_clips import CROWDED, Variant, clips
         Variant(wall_rule="hold", collision_rule="next_overlap", substeps=4),
         Variant(collision_rule="overlapping", **CROWDED),
         Variant(**CROWDED),
+        Variant(radii=(2.0, 3.5), mass_rule="area"),
+        Variant(radii=(2.0, 3.5)),
+        Variant(
+            wall_rule="hold", collision_rule="next_overlap", radii=(1.8, 3.2), mass_rule="area"
+        ),
     ],
-    ids=lambda variant: f"{variant.wall_rule}-{variant.collision_rule}-r{variant.radius:g}",
+    ids=lambda variant: (
+        f"{variant.wall_rule}-{variant.collision_rule}-r{variant.radii or variant.radius}"
+        f"-{variant.mass_rule}"
+    ),
 )
 def test_the_variant_and_settings_are_identified_and_prediction_is_exact(variant):
     torch.set_num_threads(1)
@@ -35,7 +43,18 @@ def test_the_variant_and_settings_are_identified_and_prediction_is_exact(variant
         variant.collision_rule == "approaching"  # the default wins the ties with "overlapping"
     )
     assert settings.substeps == variant.substeps
-    assert settings.radius == pytest.approx(variant.radius, rel=1e-3)
+    assert settings.mass_rule == variant.mass_rule
+    if variant.radii is None:
+        # One radius: equal masses whatever the mass rule, which is then not compared.
+        assert (settings.radius_rule, settings.mass_runner_up) == ("one", "")
+        assert settings.radius == pytest.approx(variant.radius, rel=1e-3)
+    else:
+        assert settings.radius_rule == "per_ball"
+        assert settings.one_radius_mse > 1e6 * settings.own_radius_mse
+        assert (
+            variant.radii[0] <= settings.radii_seen[0] < settings.radii_seen[1] <= variant.radii[1]
+        )
+        assert settings.unexplained_share < settings.mass_runner_up_unexplained_share
     assert settings.sharpness == pytest.approx(variant.sharpness, rel=1e-3)
     np.testing.assert_allclose(settings.walls, variant.walls, atol=0.02)
 

@@ -2,7 +2,7 @@
 
 import torch
 
-from lib.physics.tracking import order_balls
+from lib.physics.tracking import order_balls, order_balls_and_radii
 
 # Three balls in straight lines, 1 px per frame, in six frames: (T, 3, 2).
 STARTS = torch.tensor([[5.0, 5.0], [15.0, 5.0], [10.0, 20.0]])
@@ -33,3 +33,18 @@ def test_balls_passing_close_are_told_apart_by_their_velocity():
     shuffled = true.clone()
     shuffled[3] = true[3, [1, 0]]
     torch.testing.assert_close(order_balls(shuffled[None], 2)[0], true)
+
+
+def test_balls_of_their_own_radii_keep_their_identities_where_they_trade_velocities():
+    """Radii 2 and 3 head on at 2 px a frame trade velocities at x = 12 and 15: each then ends
+    nearer where the other would have gone, which the positions alone take for a swap."""
+    xs = torch.tensor([[10.0, 17.0], [12.0, 15.0], [10.0, 17.0], [8.0, 19.0]], dtype=torch.float64)
+    centres = torch.stack([xs, torch.full_like(xs, 5.0)], dim=-1)[None]  # (1, 4, 2, 2)
+    radii = torch.tensor([2.0, 3.0], dtype=torch.float64).expand(1, 4, 2)
+    shuffled, shuffled_radii = centres.flip(2), radii.flip(2)
+    shuffled[:, ::2], shuffled_radii[:, ::2] = centres[:, ::2], radii[:, ::2]  # even frames kept
+    tracks, found = order_balls_and_radii(shuffled, shuffled_radii, 2)
+    torch.testing.assert_close(tracks, centres)
+    torch.testing.assert_close(found, radii[:, 0])
+    assert not torch.equal(order_balls(centres, 2), centres)  # positions alone swap them
+    assert order_balls_and_radii(centres, None, 2)[1] is None

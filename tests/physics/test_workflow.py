@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,35 @@ def test_psnr_three_ways_and_scores_by_group():
     assert scores_by_group(groups, metrics, np.array([1, 0, 0, 0])) == [
         {"clips": "first", "n": 1, "model": "20.00", "sent": 1}
     ]
+
+
+def test_settings_rows_show_the_radius_and_mass_rules_with_their_evidence():
+    rows = {row["setting"]: row for row in settings_rows(FOUND, SIMULATED)}
+    radius_rule = rows["radius rule (lone-ball MSE: one radius / own radii)"]
+    assert radius_rule["identified"] == "one (0.0e+00 / 0.0e+00)"
+    assert radius_rule["simulator (in px)"] == "one"
+    mass_rule = rows["mass rule (unexplained frames: chosen / other)"]
+    assert mass_rule["identified"] == "equal (not compared: one radius)"
+    assert mass_rule["simulator (in px)"] == "equal"
+    own = replace(
+        FOUND,
+        radius_rule="per_ball",
+        radii_seen=(2.0, 3.5),
+        one_radius_mse=1.1e-3,
+        own_radius_mse=9e-35,
+        mass_rule="area",
+        mass_runner_up="equal",
+        mass_runner_up_unexplained_share=0.4,
+    )
+    varied = {**SIMULATED, "radius_range": [1.0, 1.5]}
+    rows = {row["setting"]: row for row in settings_rows(own, varied)}
+    assert rows["ball radius (px)"]["identified"] == "2.000 to 3.500"
+    assert rows["ball radius (px)"]["simulator (in px)"] == "3.200 to 4.800"
+    radius_rule = rows["radius rule (lone-ball MSE: one radius / own radii)"]
+    assert radius_rule == {
+        "setting": "radius rule (lone-ball MSE: one radius / own radii)",
+        "identified": "per ball (1.1e-03 / 9.0e-35)",
+        "simulator (in px)": "per ball",
+    }
+    mass_rule = rows["mass rule (unexplained frames: chosen / other)"]["identified"]
+    assert mass_rule == "area (1.25% / 40.00%, equal)"

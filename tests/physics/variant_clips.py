@@ -1,7 +1,8 @@
 """Clips of each variant of the rules (lib/physics/motion.py's family), from this file's own
 small generator (not lib/data/simulate.py): balls drawn with the renderer the predictor assumes,
 exp(-(d / r)^p) clipped at 1, and walls, rim exponent, radius, speed and sub-steps that are not
-the book's, so that a predictor that hard-coded those would fail.
+the book's, so that a predictor that hard-coded those would fail. Balls may draw radii of their
+own (`radii`), and have masses in proportion to their areas (`mass_rule` "area").
 """
 
 from __future__ import annotations
@@ -28,18 +29,25 @@ class Variant:
     walls: tuple[float, float, float, float] = (2.0, 29.0, 1.0, 30.5)  # x low, x high, y low, high
     substeps: int = 3
     speed: float = 3.0  # norm of all balls' velocities together, pixels per frame
+    # Each ball's radius drawn uniformly from this range (None: every ball has `radius`)
+    radii: tuple[float, float] | None = None
+    mass_rule: str = "equal"  # or "area": masses in proportion to r^2
 
 
-def simulate(n_clips: int, variant: Variant, seed: int, n_frames: int = 10) -> np.ndarray:
-    """Positions (N, n_frames, 3, 2) of 1 to 3 balls per clip (NaN beyond a clip's count): each
-    frame, then `substeps` moves of v / substeps, each followed by the walls and the collisions
-    of the pairs (i, j), j < i, in that order."""
+def simulate(
+    n_clips: int, variant: Variant, seed: int, n_frames: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (N, n_frames, 3, 2) of 1 to 3 balls per clip (NaN beyond a clip's count), and
+    their radii (N, 3): each frame, then `substeps` moves of v / substeps, each followed by the
+    walls and the collisions of the pairs (i, j), j < i, in that order."""
     rng = np.random.default_rng(seed)
     counts = rng.integers(1, 4, n_clips)
     present = np.arange(3)[None] < counts[:, None]  # (N, 3)
-    r = variant.radius
-    low = np.array(variant.walls[0::2]) + r
-    high = np.array(variant.walls[1::2]) - r
+    r = np.full((n_clips, 3), variant.radius)
+    if variant.radii is not None:
+        r = rng.uniform(*variant.radii, (n_clips, 3))
+    low = np.array(variant.walls[0::2]) + r[..., None]  # (N, 3, 2)
+    high = np.array(variant.walls[1::2]) - r[..., None]
     x = _starts(n_clips, present, low, high, r, rng)
     v = rng.standard_normal((n_clips, 3, 2)) * present[..., None]
     v *= variant.speed / np.linalg.norm(v, axis=(1, 2), keepdims=True)
@@ -57,46 +65,59 @@ def simulate(n_clips: int, variant: Variant, seed: int, n_frames: int = 10) -> n
                     distance = np.linalg.norm(offset, axis=-1, keepdims=True)
                     w = offset / np.maximum(distance, 1e-300)
                     closing = np.sum((v[:, i] - v[:, j]) * w, axis=-1, keepdims=True)
+                    reach = (r[:, i] + r[:, j])[:, None]
                     if variant.collision_rule == "next_overlap":
                         step = (v[:, i] - v[:, j]) / variant.substeps
-                        hit = np.linalg.norm(offset + step, axis=-1, keepdims=True) < 2 * r
+                        hit = np.linalg.norm(offset + step, axis=-1, keepdims=True) < reach
                     elif variant.collision_rule == "overlapping":
-                        hit = distance < 2 * r
+                        hit = distance < reach
                     else:
-                        hit = (distance < 2 * r) & (closing < 0)
+                        hit = (distance < reach) & (closing < 0)
                     hit &= (present[:, i] & present[:, j])[:, None]
                     exchange = np.where(hit, closing, 0.0) * w
-                    v[:, i] -= exchange
-                    v[:, j] += exchange
-    return np.stack(frames, axis=1)
+                    if variant.mass_rule == "area":
+                        # Elastic, masses m ~ r^2: i changes by 2 m_j / (m_i + m_j) of the swap.
+                        m_i, m_j = r[:, i, None] ** 2, r[:, j, None] ** 2
+                        v[:, i] -= 2 * m_j / (m_i + m_j) * exchange
+                        v[:, j] += 2 * m_i / (m_i + m_j) * exchange
+                    else:
+                        v[:, i] -= exchange
+                        v[:, j] += exchange
+    return np.stack(frames, axis=1), np.where(present, r, np.nan)
 
 
-def _starts(n_clips, present, low, high, radius, rng) -> np.ndarray:
-    """Start positions (N, 3, 2) inside the walls, the present balls apart, redrawn until so."""
+def _starts(n_clips, present, low, high, radii, rng) -> np.ndarray:
+    """Start positions (N, 3, 2) inside the walls (N, 3, 2), the present balls of radii (N, 3)
+    apart, redrawn until so."""
     x = np.empty((n_clips, 3, 2))
     pending = np.arange(n_clips)
     while len(pending):
-        x[pending] = low + rng.uniform(0, 1, (len(pending), 3, 2)) * (high - low)
+        span = high[pending] - low[pending]
+        x[pending] = low[pending] + rng.uniform(0, 1, (len(pending), 3, 2)) * span
         apart = np.ones(len(pending), dtype=bool)
         for i in range(3):
             for j in range(i):
                 both = present[pending, i] & present[pending, j]
-                near = np.linalg.norm(x[pending, i] - x[pending, j], axis=-1) < 2 * radius
+                reach = radii[pending, i] + radii[pending, j]
+                near = np.linalg.norm(x[pending, i] - x[pending, j], axis=-1) < reach
                 apart &= ~(both & near)
         pending = pending[~apart]
     return x
 
 
-def draw(positions: np.ndarray, variant: Variant) -> torch.Tensor:
-    """Frames (N, T, H, W) of balls at positions (N, T, B, 2); NaN balls are not drawn."""
+def draw(positions: np.ndarray, variant: Variant, radii: np.ndarray | None = None) -> torch.Tensor:
+    """Frames (N, T, H, W) of balls at positions (N, T, B, 2), of `variant`'s radius or their own
+    radii (N, B); NaN balls are not drawn."""
     centres = np.arange(SIZE) + 0.5
     dx2 = (centres - positions[..., 0, None]) ** 2
     dy2 = (centres - positions[..., 1, None]) ** 2
-    d2 = (dy2[..., :, None] + dx2[..., None, :]) / variant.radius**2
+    r = variant.radius if radii is None else radii[:, None, :, None, None]
+    d2 = (dy2[..., :, None] + dx2[..., None, :]) / r**2
     blobs = np.exp(-(d2 ** (variant.sharpness / 2)))
     return torch.from_numpy(np.minimum(np.nan_to_num(blobs).sum(2), 1.0))
 
 
 def clips(n_clips: int, variant: Variant, seed: int) -> torch.Tensor:
     """Frames (N, 10, 32, 32) of `variant`."""
-    return draw(simulate(n_clips, variant, seed), variant)
+    positions, radii = simulate(n_clips, variant, seed)
+    return draw(positions, variant, radii if variant.radii is not None else None)
