@@ -196,7 +196,7 @@ def test_a_sentence_edited_in_markdown_and_the_numbers_glued_into_it_reach_the_p
     _, pdf = rendered
     text = "\n".join(pdf_text(pdf))
     assert normalised(STUDENT_SENTENCE) in normalised(text)
-    assert re.search(r"largesterrorclip,clip\d+,?with\dballs?", normalised(text))
+    assert re.search(r"inclip\d+\(\dballs?\),thelargesterror", normalised(text))
     assert "{{" not in text and "}}" not in text
 
 

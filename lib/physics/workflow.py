@@ -5,7 +5,6 @@ beside the simulator's, and try the predictor on clips a simulator with other se
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.data.simulate import COLLISION_RULE, WALL_RULE, Physics, simulate_clips
-from lib.metrics import VideoMetrics, capped_psnr_summary, video_metrics
+from lib.data.simulate import Physics, simulate_clips
+from lib.metrics import VideoMetrics, video_metrics
 from lib.physics.identify import Settings
 from lib.physics.predictor import (
     HybridPrediction,
@@ -60,72 +59,10 @@ def pixels_per_unit(simulated: dict) -> float:
     return simulated["resolution"] / simulated["physics"]["box_size"]
 
 
-def settings_rows(settings: Settings | None, simulated: dict | None) -> list[dict]:
-    """The settings table: each setting identified (pixels) and, for a file the simulator made
-    (`simulated`, its manifest entry), the simulator's value converted to pixels."""
-    names = [
-        "ball radius (px)",
-        "rim sharpness p",
-        "wall x low (px)",
-        "wall x high (px)",
-        "wall y low (px)",
-        "wall y high (px)",
-        "sub-steps per frame",
-        "most balls in a clip",
-        "wall rule",
-        "collision rule",
-        "unexplained frames: chosen rule / runner-up",
-        "radius rule (lone-ball MSE: one radius / own radii)",
-        "mass rule (unexplained frames: chosen / other)",
-    ]
-    found = (
-        ["not identified"] * len(names)
-        if settings is None
-        else [
-            _radius(settings),
-            f"{settings.sharpness:.3f}",
-            *(f"{w:.3f}" for w in settings.walls),
-            str(settings.substeps),
-            str(settings.max_balls),
-            settings.wall_rule,
-            settings.collision_rule,
-            _rule_evidence(settings),
-            f"{RADIUS_RULE_NAMES[settings.radius_rule]} ({settings.one_radius_mse:.1e} / "
-            f"{settings.own_radius_mse:.1e})",
-            f"{settings.mass_rule} ({_mass_evidence(settings)})",
-        ]
-    )
-    rows = [
-        {"setting": name, "identified": value} for name, value in zip(names, found, strict=True)
-    ]
-    if simulated is not None:
-        scale, (low, high) = pixels_per_unit(simulated), simulated["radius_range"]
-        side = simulated["physics"]["box_size"] * scale  # the box runs from 0 to its size
-        radius = f"{low * scale:.3f}" if low == high else f"{low * scale:.3f} to {high * scale:.3f}"
-        truth = [
-            radius,
-            "—",
-            f"{0.0:.3f}",
-            f"{side:.3f}",
-            f"{0.0:.3f}",
-            f"{side:.3f}",
-            str(simulated["physics"]["substeps"]),
-            "—",
-            WALL_RULE,
-            COLLISION_RULE,
-            "—",
-            RADIUS_RULE_NAMES["one" if low == high else "per_ball"],
-            "equal",
-        ]
-        for row, value in zip(rows, truth, strict=True):
-            row["simulator (in px)"] = value
-    return rows
-
-
 RADIUS_RULE_NAMES = {"one": "one", "per_ball": "per ball"}
 
 
-def _radius(settings: Settings) -> str:
+def radius_text(settings: Settings) -> str:
     """The one radius, or the range of the lone balls' own radii."""
     if settings.radius_rule == "one":
         return f"{settings.radius:.3f}"
@@ -133,7 +70,7 @@ def _radius(settings: Settings) -> str:
     return f"{low:.3f} to {high:.3f}"
 
 
-def _mass_evidence(settings: Settings) -> str:
+def mass_evidence(settings: Settings) -> str:
     """How well the chosen mass rule and the other reproduce the clips where balls meet."""
     if not settings.mass_runner_up:
         return "not compared: one radius"
@@ -142,16 +79,6 @@ def _mass_evidence(settings: Settings) -> str:
     return (
         f"{settings.unexplained_share:.2%} / {settings.mass_runner_up_unexplained_share:.2%}, "
         f"{settings.mass_runner_up}"
-    )
-
-
-def _rule_evidence(settings: Settings) -> str:
-    """How well the chosen collision rule and the runner-up reproduce the clips where balls meet."""
-    if not settings.rule_clips:
-        return "no clip where balls meet"
-    return (
-        f"{settings.unexplained_share:.2%} / {settings.runner_up_unexplained_share:.2%} "
-        f"({settings.runner_up}, {settings.rule_clips} clips)"
     )
 
 
@@ -170,26 +97,6 @@ def settings_errors(settings: Settings | None, simulated: dict) -> tuple[float, 
         float(walls),
         settings.substeps == simulated["physics"]["substeps"],
     )
-
-
-def scores_by_group(
-    groups: Mapping[str, np.ndarray], predictors: Mapping[str, VideoMetrics], sent: np.ndarray
-) -> list[dict]:
-    """Per group of clips: its size, each predictor's PSNR of the mean MSE over the group, and how
-    many of its clips the gate sent to the network."""
-    return [
-        {
-            "clips": name,
-            "n": int(mask.sum()),
-            **{
-                label: f"{capped_psnr_summary(m.psnr[mask]).psnr_of_mean_mse:.2f}"
-                for label, m in predictors.items()
-            },
-            "sent": int(sent[mask].sum()),
-        }
-        for name, mask in groups.items()
-        if mask.any()
-    ]
 
 
 @dataclass(frozen=True)

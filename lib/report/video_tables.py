@@ -11,25 +11,9 @@ import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
 from lib.metrics import PSNR_CAP, VideoMetrics
-from lib.report.model_summary import count_parameters
+from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.video.ablation import Measured
 from lib.video.workflow import EVENTS
-
-
-def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:
-    """Per model (label: its scores and its training run, None for a baseline that trains
-    nothing): mean MSE, SSIM and PSNR, parameters and training time."""
-    rows = [
-        {
-            "model": label,
-            **metrics.summary(),
-            "parameters": count_parameters(run.model) if run else 0,
-            "training time (s)": run.train_seconds if run else 0.0,
-        }
-        for label, (metrics, run) in models.items()
-    ]
-    table = pd.DataFrame(rows).rename(columns={"mse": "MSE", "ssim": "SSIM", "psnr": "PSNR (dB)"})
-    return table.to_markdown(index=False, floatfmt=("", ".5f", ".4f", ".2f", "", ".0f"), intfmt=",")
 
 
 def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetrics) -> str:
@@ -159,18 +143,22 @@ def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]
         "most balls in a clip",
         "wall rule",
         "collision rule",
+        "radius rule",
+        "mass rule",
     ]
     if found is None:
         return [{"setting": name, "identified": "not identified"} for name in names]
     x_low, x_high, y_low, y_high = found.walls
     values = [
-        f"{found.radius:.3f}",
+        radius_text(found),
         f"{found.sharpness:.2f}",
         f"{x_low:.2f}–{x_high:.2f}, {y_low:.2f}–{y_high:.2f}",
         str(found.substeps),
         str(found.max_balls),
         found.wall_rule,
         found.collision_rule,
+        RADIUS_RULE_NAMES[found.radius_rule],
+        found.mass_rule,
     ]
     off_grid = (1 - found.on_grid_share, 1 - found.other_wall_rule_grid_share)
     wall = f"{off_grid[0]:.0%} / {off_grid[1]:.0%} of {found.bounces} bounces"
@@ -180,7 +168,9 @@ def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]
         if found.rule_clips
         else "no clip where balls meet"
     )
-    unexplained = ["—"] * 5 + [wall, collision]
+    # The radius rule's evidence: the lone balls' drawing error with one radius and their own.
+    radius = f"{found.one_radius_mse:.1e} / {found.own_radius_mse:.1e} (lone-ball MSE)"
+    unexplained = ["—"] * 5 + [wall, collision, radius, mass_evidence(found)]
     rows = [
         {"setting": name, "identified": value, "unexplained: chosen / runner-up": why}
         for name, value, why in zip(names, values, unexplained, strict=True)
@@ -197,6 +187,8 @@ def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]
             "—",
             WALL_RULE,
             COLLISION_RULE,
+            RADIUS_RULE_NAMES["one" if low == high else "per_ball"],
+            "equal",
         ]
         for row, value in zip(rows, truth, strict=True):
             row["simulator (px)"] = value

@@ -127,25 +127,6 @@ def scores_by_ball_count(
     )
 
 
-def psnr_three_ways(predictors: Mapping[str, VideoMetrics]) -> pd.DataFrame:
-    """Per model, its per-clip PSNRs summarised three ways (lib.metrics.PsnrSummary): the mean with
-    each clip capped at lib.metrics.PSNR_CAP and the share of clips at the cap, the median, and the
-    PSNR of the mean MSE."""
-    rows = []
-    for label, metrics in predictors.items():
-        summary = metrics.psnr_summary()
-        rows.append(
-            {
-                "model": label,
-                "mean, capped (dB)": f"{summary.capped_mean:.2f}",
-                "at the cap": f"{summary.share_at_cap:.1%}",
-                "median (dB)": f"{summary.median:.2f}",
-                "of the mean MSE (dB)": f"{summary.psnr_of_mean_mse:.2f}",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def beats_at_every_step(model: VideoMetrics, baselines: list[VideoMetrics]) -> bool:
     """Whether `model` has a lower mean MSE and a higher mean PSNR and SSIM than every baseline at
     every prediction step."""

@@ -1,5 +1,6 @@
 """Part 2's tables: the rows as the chapters print them, on hand-made scores."""
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -7,6 +8,7 @@ import pandas as pd
 from torch import nn
 
 from lib.metrics import VideoMetrics
+from lib.physics.identify import Settings
 from lib.report import video_tables
 from lib.report.tables import markdown_table
 from lib.video.ablation import Measured
@@ -28,14 +30,6 @@ def rows(table):
 UNET = metrics([0.01, 0.03], [0.9, 0.8], [20.0, 16.0])
 LAST = metrics([0.04, 0.04], [0.7, 0.7], [14.0, 14.0])
 RUN = SimpleNamespace(model=nn.Linear(2, 3), train_seconds=12.4)
-
-
-def test_scores_and_costs_give_a_baseline_no_parameters_and_no_time():
-    table = video_tables.scores_and_costs({"U-Net": (UNET, RUN), "last frame": (LAST, None)})
-    assert rows(table) == [
-        ["U-Net", "0.02000", "0.8500", "18.00", "9", "12"],
-        ["last frame", "0.04000", "0.7000", "14.00", "0", "0"],
-    ]
 
 
 def test_events_absent_from_the_clips_are_left_out():
@@ -93,12 +87,13 @@ def settings_rows(records):
     return rows(markdown_table(pd.DataFrame(records)))
 
 
-FOUND = SimpleNamespace(
+FOUND = Settings(
     radius=4.21,
     sharpness=2.5,
     walls=(0.01, 31.99, 0.0, 32.02),
     substeps=2,
     max_balls=3,
+    look_frames=10,
     wall_rule="reflect",
     collision_rule="approaching",
     bounces=40,
@@ -114,7 +109,12 @@ SIMULATED = {"resolution": 32, "physics": {"box_size": 10.0, "substeps": 2}, "ra
 
 def test_the_settings_table_gives_the_runner_up_only_where_a_rule_was_chosen():
     table = settings_rows(video_tables.physics_settings(FOUND, None))
-    assert [row[0] for row in table][-2:] == ["wall rule", "collision rule"]
+    assert [row[0] for row in table][-4:] == [
+        "wall rule",
+        "collision rule",
+        "radius rule",
+        "mass rule",
+    ]
     assert [row[2] for row in table[:5]] == ["—"] * 5
     assert table[5][1:] == ["reflect", "0% / 40% of 40 bounces"]
     assert table[6][1:] == ["approaching", "0.10% / 5.00% (overlapping, 12 clips)"]
@@ -131,7 +131,30 @@ def test_the_settings_table_sets_the_simulator_beside_a_simulated_file():
         "—",
         "reflect",
         "approaching",
+        "one",
+        "equal",
     ]
+
+
+def test_the_settings_table_shows_the_radius_and_mass_rules_with_their_evidence():
+    table = settings_rows(video_tables.physics_settings(FOUND, SIMULATED))
+    assert table[7][1:] == ["one", "0.0e+00 / 0.0e+00 (lone-ball MSE)", "one"]
+    assert table[8][1:] == ["equal", "not compared: one radius", "equal"]
+    own = replace(
+        FOUND,
+        radius_rule="per_ball",
+        radii_seen=(2.0, 3.5),
+        one_radius_mse=1.1e-3,
+        own_radius_mse=9e-35,
+        mass_rule="area",
+        mass_runner_up="equal",
+        mass_runner_up_unexplained_share=0.4,
+    )
+    varied = {**SIMULATED, "radius_range": [1.0, 1.5]}
+    table = settings_rows(video_tables.physics_settings(own, varied))
+    assert table[0][1] == "2.000 to 3.500" and table[0][3] == "3.200 to 4.800"
+    assert table[7][1:] == ["per ball", "1.1e-03 / 9.0e-35 (lone-ball MSE)", "per ball"]
+    assert table[8][1:3] == ["area", "0.10% / 40.00%, equal"]
 
 
 def test_nothing_identified_fills_the_settings_table_with_not_identified():
