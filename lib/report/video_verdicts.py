@@ -254,6 +254,14 @@ def failures_shown(n_below: int, n_drawn: int) -> str:
     return "all" if n_drawn >= n_below else "some"
 
 
+def averaged_failures(n_below: int, n_averaged: int) -> str:
+    """How many of the clips the physics predicts below FAILURE_DB it predicted as the mean of
+    several futures (where the input does not tell the futures apart): "all", "some" or "none"."""
+    if not n_below or not n_averaged:
+        return "none"
+    return "all" if n_averaged >= n_below else "some"
+
+
 def gain_two_ways(mean_gain_db: float, mse_gain_db: float) -> str:
     """Where a gain measured both ways (mean of per-clip PSNRs, PSNR of the mean MSE) sits: on the
     "good" clips, on the "hard" clips, or the "same" on both (within SAME_DB)."""

@@ -228,3 +228,10 @@ def test_the_gate_notices_another_generator_when_it_keeps_a_tenth_at_most(kept, 
 def test_times_less_or_more():
     assert verdicts.times_less(0.04, 0.01) == "4.0 times less"
     assert verdicts.times_less(0.01, 0.012) == "1.2 times more"
+
+
+@pytest.mark.parametrize(
+    "n_below, n_averaged, word", [(0, 0, "none"), (5, 0, "none"), (5, 5, "all"), (5, 2, "some")]
+)
+def test_failures_predicted_as_a_mean_of_futures(n_below, n_averaged, word):
+    assert verdicts.averaged_failures(n_below, n_averaged) == word
