@@ -51,7 +51,7 @@ def machine() -> dict[str, str]:
         "operating system": platform.platform(),
         "processor": cpu_name(),
         "CPU cores": str(os.cpu_count()),
-        "torch threads": str(torch.get_num_threads()),
+        "torch threads outside training (evaluation)": str(torch.get_num_threads()),
         "device": str(device)
         + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
         "Task 7 precision": training_precision(device)
