@@ -258,10 +258,21 @@ def _code_arguments(obj: Any) -> list[Any]:
     ] + _code_arguments(obj.func)
 
 
+def _function_name(function: Callable) -> str:
+    """A function as the key spells it: its module and qualified name."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
 def _bound_arguments(obj: Any) -> str:
     """The arguments frozen into a functools.partial, or a dataclass instance's fields, as text."""
     if isinstance(obj, functools.partial):
-        return repr((obj.args, sorted(obj.keywords.items()), _bound_arguments(obj.func)))
+        # A function's repr holds its memory address, different in every process: name it instead.
+        args = tuple(_function_name(arg) if inspect.isfunction(arg) else arg for arg in obj.args)
+        keywords = sorted(
+            (key, _function_name(value) if inspect.isfunction(value) else value)
+            for key, value in obj.keywords.items()
+        )
+        return repr((args, keywords, _bound_arguments(obj.func)))
     if (
         inspect.isfunction(obj)
         or inspect.isbuiltin(obj)

@@ -263,3 +263,32 @@ def test_two_processes_needing_one_entry_train_it_once_and_end_with_the_same_wei
     weights = [torch.load(tmp_path / f"{i}.pt", weights_only=True) for i in range(2)]
     for name, tensor in weights[0].items():
         assert torch.equal(tensor, weights[1][name]), name
+
+
+KEY_OF_A_FUNCTION_ARGUMENT = """
+import functools, json, torch
+from torch.nn import functional as F
+from lib.training.cache import cache_key
+from lib.training.loop import TrainConfig
+from lib.training.precision import in_bfloat16
+from lib.video.models import rollout_unet
+
+data = (torch.zeros(2, 5, 8, 8), torch.zeros(2, 5, 8, 8))
+build = functools.partial(in_bfloat16, rollout_unet, widths=(4, 8, 16))
+print(cache_key("x", build, data, data, TrainConfig(epochs=1), F.mse_loss, None, None))
+"""
+
+
+def test_a_function_passed_through_partial_keys_the_same_in_every_process():
+    """A function's repr holds its address, which differs from process to process: a key built
+    from it would retrain the model in every build (it did, for the roll-out of Task 7)."""
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", KEY_OF_A_FUNCTION_ARGUMENT],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(keys) == 1 and len(keys.pop()) == 64
