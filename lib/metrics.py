@@ -93,6 +93,12 @@ class PsnrSummary:
     psnr_of_mean_mse: float
     capped: np.ndarray  # (N,) per-clip PSNR, capped
 
+    @property
+    def mean_mse(self) -> float:
+        """The mean over clips of the MSE of the clipped predictions: the MSE that the PSNR of
+        the mean MSE scores."""
+        return 10 ** (-self.psnr_of_mean_mse / 10)
+
     def share_at_least(self, db: float) -> float:
         """Share of clips with a PSNR of `db` or more."""
         return float(np.mean(self.capped >= db))

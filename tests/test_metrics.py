@@ -208,3 +208,8 @@ def test_psnr_of_the_mean_mse_per_step():
     predictions[0, 1] = 0.1  # step 2: MSE 0.01 and 0, mean 0.005
     steps = psnr_of_mean_mse_per_step(video_metrics(predictions, targets))
     assert np.isinf(steps[0]) and steps[1] == pytest.approx(10 * math.log10(1 / 0.005))
+
+
+def test_the_mean_mse_is_the_one_the_psnr_of_the_mean_mse_scores():
+    summary = capped_psnr_summary(np.array([20.0, 16.0]))
+    assert summary.mean_mse == pytest.approx((1e-2 + 10**-1.6) / 2)

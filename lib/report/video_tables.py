@@ -12,8 +12,32 @@ import pandas as pd
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
 from lib.metrics import PSNR_CAP, VideoMetrics
 from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
+from lib.report.model_summary import count_parameters
 from lib.video.ablation import Measured
 from lib.video.workflow import EVENTS
+
+
+def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:
+    """Per model (label: its scores and its training run, None for a baseline that trains
+    nothing): the mean MSE of the clipped predictions (the one the PSNR of the mean MSE scores),
+    mean SSIM, mean PSNR, PSNR of the mean MSE, parameters and training time."""
+    rows = []
+    for label, (metrics, run) in models.items():
+        summary = metrics.psnr_summary()
+        rows.append(
+            {
+                "model": label,
+                "MSE": summary.mean_mse,
+                "SSIM": metrics.summary()["ssim"],
+                "PSNR (dB)": metrics.summary()["psnr"],
+                "of mean MSE (dB)": summary.psnr_of_mean_mse,
+                "parameters": count_parameters(run.model) if run else 0,
+                "time (s)": run.train_seconds if run else 0.0,
+            }
+        )
+    return pd.DataFrame(rows).to_markdown(
+        index=False, floatfmt=("", ".5f", ".4f", ".2f", ".2f", "", ".0f"), intfmt=","
+    )
 
 
 def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetrics) -> str:

@@ -32,6 +32,16 @@ LAST = metrics([0.04, 0.04], [0.7, 0.7], [14.0, 14.0])
 RUN = SimpleNamespace(model=nn.Linear(2, 3), train_seconds=12.4)
 
 
+def test_scores_and_costs_give_a_baseline_no_parameters_and_no_time():
+    table = video_tables.scores_and_costs({"U-Net": (UNET, RUN), "last frame": (LAST, None)})
+    # MSE: the mean of the clips' MSEs behind their PSNRs, (10^-2 + 10^-1.6) / 2 = 0.01756, as the
+    # PSNR of the mean MSE (17.55 dB) scores it.
+    assert rows(table) == [
+        ["U-Net", "0.01756", "0.8500", "18.00", "17.55", "9", "12"],
+        ["last frame", "0.03981", "0.7000", "14.00", "14.00", "0", "0"],
+    ]
+
+
 def test_events_absent_from_the_clips_are_left_out():
     events = np.array(["collision", "free flight"], dtype=object)
     assert rows(video_tables.task6_by_event(events, UNET, LAST)) == [
