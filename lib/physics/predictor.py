@@ -12,9 +12,7 @@ weighted: the least expected squared error when no numbering is likelier than an
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,16 +20,6 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from lib.physics import (
-    identify,
-    least_squares,
-    motion,
-    perception,
-    render,
-    rules,
-    state,
-    tracking,
-)
 from lib.physics.identify import IdentificationError, Settings, identify_settings
 from lib.physics.perception import perceive
 from lib.physics.render import render_balls
@@ -44,7 +32,7 @@ from lib.settings import (
     GOOD_MSE,
     MAX_BAD_SHARE,
 )
-from lib.training.cache import code_digest, entry_path, tensor_digest
+from lib.training.cache_keys import entry_path, result_key
 
 # Training clips the settings are identified on (more place the walls better).
 IDENTIFICATION_CLIPS = 2000
@@ -223,29 +211,18 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
     return PhysicsModel(settings, gate, time.perf_counter() - started)
 
 
+def physics_fit_key(name: str, train_clips: Tensor, n_input: int) -> str:
+    """The physics fit's cache key, as a model's (lib/training/cache_keys.py): the clips' bytes,
+    `n_input` and every lib module this module imports, transitively, settings included."""
+    return result_key(name, [fit_physics_model], [train_clips], {"n_input": n_input})
+
+
 def fit_physics_model_cached(
     train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"), name: str = "physics"
 ) -> tuple[PhysicsModel, bool]:
-    """`fit_physics_model` stored as JSON under cache_dir/name/<key>/, keyed by the clips' bytes,
-    `n_input` and the source of every physics module; returns the model and whether it was
-    cached."""
-    modules = (
-        identify,
-        least_squares,
-        motion,
-        perception,
-        render,
-        rules,
-        state,
-        tracking,
-        sys.modules[__name__],
-    )
-    parts = {
-        "data": tensor_digest(train_clips),
-        "n_input": n_input,
-        "code": [code_digest(module) for module in modules],
-    }
-    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    """`fit_physics_model` stored as JSON under cache_dir/name/<key>/; returns the model and
+    whether it was cached."""
+    key = physics_fit_key(name, train_clips, n_input)
     path = entry_path(cache_dir, name, key) / "physics.json"
     if path.exists():
         stored = json.loads(path.read_text())

@@ -1,9 +1,10 @@
 """A cache of trained models, keyed by everything a result depends on.
 
 The key hashes the run's name, its hyperparameters, the exact training and validation tensors,
-and the source files of the training loop and of every function the run is built from (model,
-loss, metrics, augmentation). Same key: the stored model is loaded and nothing trains. Any change:
-a new entry is trained, resuming from its own last epoch checkpoint if a previous run was killed.
+and the code it can run: every `lib` module that the modules of its model, loss, metrics and
+augmentation import, transitively, and those of this trainer (lib/training/cache_keys.py). Same
+key: the stored model is loaded and nothing trains. Any change: a new entry is trained, resuming
+from its own last epoch checkpoint if a previous run was killed.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import functools
-import hashlib
 import inspect
-import json
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from lib.training import loop as train_module
+from lib.training.cache_keys import entry_path, result_key
 from lib.training.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
 from lib.training.device import pick_device
 from lib.training.loop import Augment, History, LossFn, SampleMetric, TrainConfig, fit
@@ -129,11 +128,6 @@ def train_cached(
     return TrainedModel(name, model, history, key, False, seconds, config, device)
 
 
-def entry_path(cache_dir: Path, name: str, key: str) -> Path:
-    """The folder holding one cached model (and its checkpoint while it trains)."""
-    return Path(cache_dir) / name / key[:16]
-
-
 @contextmanager
 def _exclusive(entry: Path, name: str) -> Iterator[None]:
     """Hold the entry's lock; if another process trains this model, say so and wait."""
@@ -172,80 +166,22 @@ def cache_key(
     metrics: Mapping[str, Callable] | None,
     augment: Callable | None,
 ) -> str:
-    """SHA-256 over the run's name, hyperparameters, data tensors and code."""
-    functions = [build_model, loss_fn, augment, *(metrics or {}).values()]
+    """SHA-256 over the run's name, hyperparameters, data tensors and code (see the module's
+    docstring)."""
+    functions = [
+        f for f in (build_model, loss_fn, augment, *(metrics or {}).values()) if f is not None
+    ]
     # A model class or function handed to a builder through functools.partial is code too.
     passed_code = [arg for f in functions for arg in _code_arguments(f)]
-    parts = {
-        "name": name,
-        "config": config.as_dict(),
-        "data": [tensor_digest(t) for t in (*train_data, *val_data)],
-        "code": sorted(
-            {code_digest(f) for f in [*functions, *passed_code] if f is not None}
-            | {code_digest(train_module)}
-        ),
-        "arguments": [_bound_arguments(f) for f in functions if f is not None],
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def tensor_digest(tensor: Tensor) -> str:
-    """SHA-256 of a tensor's dtype, shape and bytes."""
-    array = tensor.detach().cpu().contiguous().numpy()
-    digest = hashlib.sha256(f"{array.dtype}{array.shape}".encode())
-    digest.update(array.tobytes())
-    return digest.hexdigest()
-
-
-def code_digest(obj: Any) -> str:
-    """SHA-256 of the code behind `obj`.
-
-    A module, a class or an instance is keyed by its whole source file (a model's file holds the
-    blocks it is built from). A function is keyed by its own source and, recursively, by the code
-    of the functions and classes it names, so adding code elsewhere in its file retrains nothing.
-    """
-    digest = hashlib.sha256()
-    for part in sorted(_code_parts(_unwrap(obj), set())):
-        digest.update(part.encode())
-    return digest.hexdigest()
-
-
-def _code_parts(obj: Any, seen: set[int]) -> set[str]:
-    if id(obj) in seen:
-        return set()
-    seen.add(id(obj))
-    if inspect.isfunction(obj):
-        parts = {inspect.getsource(obj)}
-        for name in _names_used(obj.__code__):
-            referenced = obj.__globals__.get(name)
-            if inspect.isfunction(referenced) or inspect.isclass(referenced):
-                parts |= _code_parts(referenced, seen)
-        return parts
-    module = (
-        obj
-        if inspect.ismodule(obj)
-        else inspect.getmodule(obj if inspect.isclass(obj) else type(obj))
+    return result_key(
+        name,
+        [*functions, *passed_code, sys.modules[__name__]],
+        [*train_data, *val_data],
+        {
+            "config": config.as_dict(),
+            "arguments": [_bound_arguments(f) for f in functions],
+        },
     )
-    if module is None or not getattr(module, "__file__", None):
-        raise ValueError(
-            f"cannot key the cache on {obj!r}: define it in a lib/ module, not in a notebook"
-        )
-    return {Path(module.__file__).read_text()}
-
-
-def _names_used(code) -> set[str]:
-    """Global names a code object and its nested functions refer to."""
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if inspect.iscode(constant):
-            names |= _names_used(constant)
-    return names
-
-
-def _unwrap(obj: Any) -> Any:
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    return obj
 
 
 def _code_arguments(obj: Any) -> list[Any]:

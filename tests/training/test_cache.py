@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from lib.counting.models import baseline_cnn
 from lib.training import cache as cache_module
-from lib.training.cache import cache_key, code_digest, train_cached
+from lib.training.cache import cache_key, train_cached
 from lib.training.loop import TrainConfig
 
 
@@ -83,37 +83,11 @@ def test_any_change_of_inputs_misses(tmp_path, change):
 MODULE = """
 import torch
 
-def helper():
-    return {helper_value}
-
 class Block(torch.nn.Linear):
     pass
 
-def build():
-    return helper()
-
 {extra}
 """
-
-
-def digest_of(tmp_path, monkeypatch, name, helper_value=1, extra=""):
-    (tmp_path / f"{name}.py").write_text(MODULE.format(helper_value=helper_value, extra=extra))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module(name)
-    try:
-        return code_digest(module.build), code_digest(module.Block)
-    finally:
-        sys.modules.pop(name)
-
-
-def test_function_key_follows_the_code_it_calls_and_ignores_the_rest(tmp_path, monkeypatch):
-    build, block = digest_of(tmp_path, monkeypatch, "model_a")
-    assert digest_of(tmp_path, monkeypatch, "model_b", helper_value=2)[0] != build
-    extra_build, extra_block = digest_of(
-        tmp_path, monkeypatch, "model_c", extra="def unrelated():\n    pass"
-    )
-    assert extra_build == build  # new code beside the function: no retraining
-    assert extra_block != block  # a class is keyed by its whole file
 
 
 def test_a_model_class_passed_through_partial_is_keyed_by_its_code(tmp_path, monkeypatch):
@@ -122,7 +96,7 @@ def test_a_model_class_passed_through_partial_is_keyed_by_its_code(tmp_path, mon
     (train_split, val_split) = tiny_data()
 
     def key_with_block_written_as(extra):
-        (tmp_path / "blocks.py").write_text(MODULE.format(helper_value=1, extra=extra))
+        (tmp_path / "blocks.py").write_text(MODULE.format(extra=extra))
         monkeypatch.syspath_prepend(str(tmp_path))
         module = importlib.import_module("blocks")
         try:
@@ -265,30 +239,30 @@ def test_two_processes_needing_one_entry_train_it_once_and_end_with_the_same_wei
         assert torch.equal(tensor, weights[1][name]), name
 
 
-KEY_OF_A_FUNCTION_ARGUMENT = """
-import functools, json, torch
-from torch.nn import functional as F
-from lib.training.cache import cache_key
-from lib.training.loop import TrainConfig
-from lib.training.precision import in_bfloat16
-from lib.video.models import rollout_unet
+def keys_of_a_partial_and_the_physics_fit() -> str:
+    """The key of a run built through a partial holding a function, and the physics fit's."""
+    from lib.physics.predictor import physics_fit_key
+    from lib.training.precision import in_bfloat16
+    from lib.video.models import rollout_unet
 
-data = (torch.zeros(2, 5, 8, 8), torch.zeros(2, 5, 8, 8))
-build = functools.partial(in_bfloat16, rollout_unet, widths=(4, 8, 16))
-print(cache_key("x", build, data, data, TrainConfig(epochs=1), F.mse_loss, None, None))
-"""
+    data = (torch.zeros(2, 5, 8, 8), torch.zeros(2, 5, 8, 8))
+    build = functools.partial(in_bfloat16, rollout_unet, widths=(4, 8, 16))
+    run = cache_key("x", build, data, data, TrainConfig(epochs=1), F.mse_loss, None, None)
+    return f"{run} {physics_fit_key('physics', data[0], 5)}"
 
 
-def test_a_function_passed_through_partial_keys_the_same_in_every_process():
+def test_keys_are_the_same_in_every_process():
     """A function's repr holds its address, which differs from process to process: a key built
     from it would retrain the model in every build (it did, for the roll-out of Task 7)."""
+    script = (
+        "from tests.training.test_cache import keys_of_a_partial_and_the_physics_fit as keys\n"
+        "print(keys())"
+    )
+    root = Path(__file__).resolve().parents[2]
     keys = {
         subprocess.run(
-            [sys.executable, "-c", KEY_OF_A_FUNCTION_ARGUMENT],
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
         for _ in range(2)
     }
-    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert keys == {keys_of_a_partial_and_the_physics_fit()}
