@@ -2,7 +2,7 @@
 #
 #   make report           set up, simulate missing data, execute the chapters, render report.pdf
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
-#   make test             set up, check the code with ruff and run the test suite
+#   make test             set up, check the code (ruff, mypy) and run the whole test suite
 #   make format           format the code and fix what ruff can fix by itself
 #   make bench            time one training step of each model (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
@@ -109,7 +109,7 @@ submission: check-git report.pdf | $(ENV_STAMP)
 check-git: | $(ENV_STAMP)
 	@$(PYTHON) -m tools.submission --check
 
-# Lint and format are checked first (the chapters' code cells too), so CI fails on either.
+# Lint, format and types are checked first (the chapters' code cells too), so CI fails on any.
 # -rs: the summary says why a test was skipped (e.g. no quarto on PATH: Quarto rendering not tested).
 test: lint $(ENV_STAMP)
 	@echo "==> Running the test suite"
@@ -119,6 +119,8 @@ lint: $(ENV_STAMP)
 	@echo "==> Checking the code and the chapters' code cells with ruff (make format fixes most)"
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	@echo "==> Checking the types of lib/ and tools/ with mypy"
+	$(PYTHON) -m mypy
 
 format: $(ENV_STAMP)
 	$(PYTHON) -m ruff format .

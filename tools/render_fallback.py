@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import version
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -413,7 +414,7 @@ def render(root: Path, output: Path | None = None, quick: bool = False) -> Path:
 
 
 def renderer_versions() -> str:
-    typst_version = ".".join(typst.__version__.split(".")[:2])
+    typst_version = ".".join(version("typst").split(".")[:2])
     return f"pandoc {pypandoc.get_pandoc_version()} + Typst {typst_version}"
 
 

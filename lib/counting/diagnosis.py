@@ -55,7 +55,7 @@ def ball_radii(images, counts) -> np.ndarray:
     by another renderer, it is the radius of the simulator's ball of the same brightness."""
     images = np.asarray(images, dtype=np.float64)
     totals = images.reshape(len(images), -1).sum(axis=1)
-    return radius_from_brightness(totals / np.asarray(counts))
+    return np.asarray(radius_from_brightness(totals / np.asarray(counts)))
 
 
 def radius_span(images, counts) -> tuple[float, float]:

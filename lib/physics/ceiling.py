@@ -61,8 +61,8 @@ def ceiling_prediction(
         differs = np.zeros(len(clips), dtype=bool)
         matches = np.zeros(len(clips), dtype=np.int64)
         # The identity first: the clip as simulated, which every other numbering is matched to.
-        for order in itertools.permutations(range(n_balls)):
-            order = list(order)
+        for permutation in itertools.permutations(range(n_balls)):
+            order = list(permutation)
             path = np.concatenate(
                 [
                     x[:, None, order],

@@ -199,7 +199,7 @@ class _Evidence:
     def __init__(self, radius: float, own_radii: bool = False) -> None:
         self.radius, self.own_radii = radius, own_radii
         self.n_clips, self.changing, self.max_balls = 0, 0, 0
-        self.parts: list[tuple[Tensor, Tensor, Tensor, Tensor]] = []
+        self.parts: list[tuple[Tensor, Tensor, Tensor, Tensor, Tensor]] = []
         self.lowest = torch.full((2,), float("inf"), dtype=torch.float64)
         self.highest = torch.full((2,), float("-inf"), dtype=torch.float64)
         self.meetings: list[Tensor] = []

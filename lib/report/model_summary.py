@@ -36,7 +36,7 @@ def summary_text(model: nn.Module, input_size: tuple[int, ...]) -> str:
 
 
 def block_table(
-    model: nn.Module, input_size: tuple[int, ...], kinds: tuple[type, ...]
+    model: nn.Module, input_size: tuple[int, ...], kinds: tuple[type[nn.Module], ...]
 ) -> list[dict]:
     """One row per call of a module of one of `kinds` during a forward pass of one input of
     `input_size`, in call order: its name in the model, its class, its output shape and its

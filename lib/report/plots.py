@@ -7,6 +7,7 @@ kernel: the size, resolution and fonts are set here, once, when this module is i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,6 +16,9 @@ import seaborn as sns
 from matplotlib.colors import PowerNorm
 
 from lib.settings import BALL_COUNTS
+
+if TYPE_CHECKING:  # figures take tensors too, but need no torch to draw arrays
+    from torch import Tensor
 
 TEXT_WIDTH_INCHES = 6.0  # at or below the text width of an A4 page with the renderers' margins
 DPI = 160
@@ -227,7 +231,9 @@ def per_step_curves(predictors: Mapping[str, object]):
     return fig
 
 
-def clip_comparison(clips: Sequence[int], inputs, targets, predictions: Mapping[str, object]):
+def clip_comparison(
+    clips: Sequence[int], inputs, targets, predictions: Mapping[str, np.ndarray | Tensor]
+):
     """Validation clips in the handout's Figure 1 layout, one clip per full-width strip.
 
     The strip's first row holds the input frames and then the true future frames, each labelled

@@ -130,7 +130,7 @@ def where_trained(device: str, threads: int) -> str:
 
 def hardest_group(psnr_by_group: Mapping[str, float]) -> str:
     """The group of validation clips the final model predicts worst."""
-    return min(psnr_by_group, key=psnr_by_group.get)
+    return min(psnr_by_group, key=lambda group: psnr_by_group[group])
 
 
 SSIM_GOAL = f"mean SSIM at least {GOAL_SSIM}"

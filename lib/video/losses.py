@@ -15,6 +15,7 @@ terms with fixed weights.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -107,7 +108,7 @@ class FrameLoss:
     log_mse: float = 0.0
 
     def __call__(self, predictions: Tensor, targets: Tensor) -> Tensor:
-        terms = {
+        terms: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
             "mse": F.mse_loss,
             "l1": l1_loss,
             "bce": bce_loss,

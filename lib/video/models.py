@@ -30,6 +30,9 @@ outputs usable as inputs.
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import torch
 from torch import Tensor, nn
 
@@ -142,7 +145,8 @@ class VideoUNet(nn.Module):
                 nn.Conv2d(widths[0], out_frames, 1),
             )
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
-        self.to(memory_format=self.memory_format)
+        # torch accepts memory_format here, although its type stubs do not list it.
+        self.to(memory_format=self.memory_format)  # type: ignore[call-overload]
 
     def forward(self, frames: Tensor) -> Tensor:
         x = torch.cat([frames, coordinate_channels(frames)], dim=1) if self.coords else frames
@@ -203,8 +207,8 @@ class SymmetryEnsemble(nn.Module):
         self.model = model
 
     def forward(self, frames: Tensor) -> Tensor:
-        total = None
-        for element in range(N_DIHEDRAL):
-            prediction = dihedral(self.model(dihedral(frames, element)), inverse_dihedral(element))
-            total = prediction if total is None else total + prediction
-        return total / N_DIHEDRAL
+        predictions = (
+            dihedral(self.model(dihedral(frames, element)), inverse_dihedral(element))
+            for element in range(N_DIHEDRAL)
+        )
+        return functools.reduce(operator.add, predictions) / N_DIHEDRAL
