@@ -3,6 +3,7 @@
 #   make report           set up, simulate missing data, execute the chapters, render report.pdf
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
 #   make test             set up, check the code (ruff, mypy) and run the whole test suite
+#   make test-fast        the same without the end-to-end builds of the book (about 2 minutes)
 #   make format           format the code and fix what ruff can fix by itself
 #   make bench            time one training step of each model (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
@@ -49,7 +50,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
-.PHONY: report test lint format bench clean clean-cache env check-data submission check-git FORCE
+.PHONY: report test test-fast lint format bench clean clean-cache env check-data submission check-git FORCE
 
 report: $(REPORT)
 
@@ -114,6 +115,11 @@ check-git: | $(ENV_STAMP)
 test: lint $(ENV_STAMP)
 	@echo "==> Running the test suite"
 	$(PYTHON) -m pytest -q -rs
+
+# Everything but the tests marked e2e (pyproject.toml), which build the book end to end.
+test-fast: lint $(ENV_STAMP)
+	@echo "==> Running the test suite without the end-to-end builds"
+	$(PYTHON) -m pytest -q -rs -m "not e2e"
 
 lint: $(ENV_STAMP)
 	@echo "==> Checking the code and the chapters' code cells with ruff (make format fixes most)"

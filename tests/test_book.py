@@ -192,6 +192,7 @@ def pdf_text(pdf: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(pdf).pages]
 
 
+@pytest.mark.e2e
 def test_a_sentence_edited_in_markdown_and_the_numbers_glued_into_it_reach_the_pdf(rendered):
     _, pdf = rendered
     text = "\n".join(pdf_text(pdf))
@@ -288,6 +289,7 @@ def text_off_the_page_body(pdf: Path) -> list[str]:
     return misplaced
 
 
+@pytest.mark.e2e
 def test_quick_build_renders_with_the_fallback_when_quarto_is_not_on_path(quick_build):
     copy, log = quick_build
     assert "Rendered report-quick.pdf with the fallback renderer" in log
@@ -296,6 +298,7 @@ def test_quick_build_renders_with_the_fallback_when_quarto_is_not_on_path(quick_
     assert git(copy, "status", "--porcelain") == ""  # the build leaves the work tree clean
 
 
+@pytest.mark.e2e
 def test_quarto_renders_the_quick_build_and_leaves_the_work_tree_clean(quarto_render, quick_build):
     copy, _ = quick_build
     _, log = quarto_render
@@ -304,6 +307,7 @@ def test_quarto_renders_the_quick_build_and_leaves_the_work_tree_clean(quarto_re
     assert git(copy, "status", "--porcelain") == ""
 
 
+@pytest.mark.e2e
 def test_title_page_shows_title_subtitle_and_author(rendered):
     _, pdf = rendered
     title_page = normalised(pdf_text(pdf)[0])
@@ -312,11 +316,13 @@ def test_title_page_shows_title_subtitle_and_author(rendered):
         assert normalised(book[field]) in title_page, field
 
 
+@pytest.mark.e2e
 def test_every_page_is_marked_as_a_quick_preview(rendered):
     _, pdf = rendered
     assert all("QUICK PREVIEW" in page for page in pdf_text(pdf))
 
 
+@pytest.mark.e2e
 def test_cross_references_are_resolved_and_read_as_in_a_sentence(rendered):
     _, pdf = rendered
     text = "\n".join(pdf_text(pdf))
@@ -326,6 +332,7 @@ def test_cross_references_are_resolved_and_read_as_in_a_sentence(rendered):
     assert not re.search(r"\b(Chapter|Appendix)\s+[0-9A-Z]+\.\s*[a-z(,;]", text)
 
 
+@pytest.mark.e2e
 def test_figures_and_tables_are_numbered_and_captioned_as_in_the_chapters(rendered, quick_build):
     _, pdf = rendered
     text = "\n".join(pdf_text(pdf))
@@ -342,6 +349,7 @@ def test_figures_and_tables_are_numbered_and_captioned_as_in_the_chapters(render
     } == {label: caption_prefix(caption) for label, caption in expected.items()}
 
 
+@pytest.mark.e2e
 def test_no_table_text_is_lost_and_nothing_runs_off_a_page(rendered, quick_build):
     _, pdf = rendered
     text = normalised("\n".join(pdf_text(pdf)))
@@ -350,6 +358,7 @@ def test_no_table_text_is_lost_and_nothing_runs_off_a_page(rendered, quick_build
     assert text_off_the_page_body(pdf) == []
 
 
+@pytest.mark.e2e
 def test_both_renderers_give_the_same_numbered_figures_and_tables(quarto_render, quick_build):
     fallback = numbered_captions(
         "\n".join(pdf_text(quick_build[0] / "build" / "report-quick-fallback.pdf"))
@@ -362,6 +371,7 @@ def test_both_renderers_give_the_same_numbered_figures_and_tables(quarto_render,
         assert fallback[label][: len(prefix)] == quarto[label][: len(prefix)] == prefix, label
 
 
+@pytest.mark.e2e
 def test_editing_one_chapter_re_executes_only_that_chapter(quick_build):
     copy, _ = quick_build
     chapter = copy / "chapters" / CHAPTERS[0].name
@@ -402,6 +412,7 @@ def running_header_and_marks(text: str) -> str:
     return re.sub(r"\d+", "", text).strip()
 
 
+@pytest.mark.e2e
 def test_no_page_is_blank(rendered):
     """orange-book starts chapters on odd pages; the book's Typst rules remove the blank pages
     that leaves, and neither renderer may leave a page with nothing on it."""

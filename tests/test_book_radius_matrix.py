@@ -23,6 +23,8 @@ from tests.supplied_files import (
     supply_course_files,
 )
 
+pytestmark = pytest.mark.e2e  # builds the book (make), minutes per case
+
 PART1 = ["01-data", "02-counting", "03-counting-robust"]
 PART2 = ["04-video", "05-video-beyond"]
 CASES = {  # name: (files, chapters)

@@ -23,6 +23,8 @@ from tests.supplied_files import (
     supply_course_files,
 )
 
+pytestmark = pytest.mark.e2e  # builds the book (make), minutes per case
+
 FILES = FileSet(training_radius=1.5, test_radii=(0.85, 1.6), video_radius=1.5)
 
 
