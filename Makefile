@@ -50,11 +50,18 @@ export OMP_WAIT_POLICY ?= PASSIVE
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
-.PHONY: report test test-fast lint format bench clean clean-cache env check-data submission check-git FORCE
+.PHONY: report test test-fast lint format bench clean clean-cache env hooks check-data submission check-git FORCE
 
 report: $(REPORT)
 
-env: $(ENV_STAMP)
+env: $(ENV_STAMP) $(if $(ENV_STAMP),hooks)
+
+# The pre-commit hooks (.pre-commit-config.yaml) run the .venv's tools, so only a managed .venv
+# installs them, and only in a git checkout (an unpacked code.zip has none).
+hooks: $(ENV_STAMP)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		$(VENV)/bin/pre-commit install >/dev/null && echo "==> pre-commit hooks installed"; \
+	fi
 
 $(VENV)/.installed: requirements.txt
 	@echo "==> Creating the virtual environment in $(VENV)/ from requirements.txt"

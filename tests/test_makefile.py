@@ -52,3 +52,25 @@ def test_an_up_to_date_chapter_is_not_executed_again(built_tree):
 def test_editing_a_module_in_any_package_executes_the_chapter_again(built_tree, module):
     os.utime(built_tree / module, (NEW + 1, NEW + 1))
     assert executes_chapter(built_tree)
+
+
+def make_hooks(tree: Path) -> subprocess.CompletedProcess:
+    # ENV_STAMP= : the tree borrows this checkout's .venv, which make must not rebuild.
+    return subprocess.run(
+        ["make", "--no-print-directory", "hooks", "ENV_STAMP="],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_the_pre_commit_hooks_are_installed_in_a_git_checkout_and_quietly_skipped_outside(
+    tmp_path, copy_work_tree
+):
+    tree = copy_work_tree(tmp_path)
+    (tree / ".venv").symlink_to(ROOT / ".venv")
+    assert make_hooks(tree).stdout == ""  # an unpacked code.zip: no git, nothing said
+    subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+    assert "hooks installed" in make_hooks(tree).stdout
+    assert "pre-commit" in (tree / ".git" / "hooks" / "pre-commit").read_text()
