@@ -16,6 +16,7 @@ import functools
 import hashlib
 import inspect
 import json
+import site
 import sysconfig
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -25,10 +26,15 @@ from typing import Any
 from torch import Tensor
 
 LIB = Path(__file__).resolve().parents[1]
-# Where installed packages live: their code is pinned by requirements.txt, so a name keys it.
+# Where installed packages live (the user's site too, as pip --user fills it): their code is
+# pinned by requirements.txt, so their names key it.
 _INSTALLED = {
-    Path(sysconfig.get_path(kind)).resolve() for kind in ("stdlib", "platstdlib", "purelib")
-} | {Path(sysconfig.get_path("platlib")).resolve()}
+    Path(folder).resolve()
+    for folder in (
+        *(sysconfig.get_path(kind) for kind in ("stdlib", "platstdlib", "purelib", "platlib")),
+        site.getusersitepackages(),
+    )
+}
 
 
 def result_key(
