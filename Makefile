@@ -3,7 +3,7 @@
 #   make report           set up, simulate missing data, execute the chapters, render report.pdf
 #   make report QUICK=1   the same on tiny data with 1 epoch: report-quick.pdf, a preview
 #   make test             set up, check the code (ruff, mypy) and run the whole test suite
-#   make test-fast        the same without the end-to-end builds of the book (about 2 minutes)
+#   make test-fast        the same without the end-to-end builds and the slow tests (2 minutes)
 #   make format           format the code and fix what ruff can fix by itself
 #   make bench            time one training step of each model (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
@@ -123,10 +123,10 @@ test: lint $(ENV_STAMP)
 	@echo "==> Running the test suite"
 	$(PYTHON) -m pytest -q -rs
 
-# Everything but the tests marked e2e (pyproject.toml), which build the book end to end.
+# Everything but the tests marked e2e (they build the book end to end) or slow (pyproject.toml).
 test-fast: lint $(ENV_STAMP)
-	@echo "==> Running the test suite without the end-to-end builds"
-	$(PYTHON) -m pytest -q -rs -m "not e2e"
+	@echo "==> Running the test suite without the end-to-end builds and the slow tests"
+	$(PYTHON) -m pytest -q -rs -m "not e2e and not slow"
 
 lint: $(ENV_STAMP)
 	@echo "==> Checking the code and the chapters' code cells with ruff (make format fixes most)"

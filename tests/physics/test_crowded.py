@@ -9,6 +9,7 @@ positions before that change, so a meeting at the last sub-step before the last 
 later) leaves no trace in the input, and the numberings foresee different futures."""
 
 import numpy as np
+import pytest
 import torch
 
 from lib.physics.identify import Settings
@@ -52,6 +53,7 @@ def test_three_balls_reproduced_exactly_have_the_true_future_or_it_among_the_ave
     assert true_among.all()
 
 
+@pytest.mark.slow
 def test_every_clip_reproduced_exactly_is_predicted_exactly_or_as_a_mean_of_futures():
     positions, _ = simulate(150, VARIANT, seed=4)
     clips = draw(positions, VARIANT)

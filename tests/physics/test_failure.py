@@ -72,6 +72,7 @@ def assert_one_line(message: str) -> None:
     assert message and "\n" not in message
 
 
+@pytest.mark.slow
 def test_attracting_balls_without_walls_fail_fast_with_what_was_measured():
     clips = draw(attracting(12))
     started = time.perf_counter()
@@ -83,12 +84,14 @@ def test_attracting_balls_without_walls_fail_fast_with_what_was_measured():
     assert message.startswith("no clean wall bounce") and "in 12 training clips" in message
 
 
+@pytest.mark.slow
 def test_missing_evidence_stops_at_the_time_limit():
     clips = draw(attracting(30, seed=2))
     with pytest.raises(IdentificationError, match=r"stopped after 10 of 30 clips"):
         identify_settings(clips, time_limit=0.0)
 
 
+@pytest.mark.slow
 def test_bounces_off_every_sub_step_grid_are_named_as_such():
     n = 60
     positions = reflected(n, np.zeros(n), np.full(n, 32.0))
@@ -98,6 +101,7 @@ def test_bounces_off_every_sub_step_grid_are_named_as_such():
     assert str(error.value).startswith("wall bounces do not fall on any sub-step grid from 1 to 12")
 
 
+@pytest.mark.slow
 def test_walls_that_move_between_clips_are_not_placed():
     n = 60
     low = np.random.default_rng(3).uniform(0, 3, n)
@@ -109,6 +113,7 @@ def test_walls_that_move_between_clips_are_not_placed():
     )
 
 
+@pytest.mark.slow
 def test_balls_that_vanish_stop_identification_on_the_first_check():
     positions = attracting(24, seed=4)
     positions[1:12:2, 6:, 1] = np.nan  # the second ball vanishes in half the two-ball clips
@@ -129,6 +134,7 @@ def test_nothing_identified_is_reported_by_the_bench_and_the_workflow(monkeypatc
     assert model.settings is None and settings_errors(model.settings, {}) is None
 
 
+@pytest.mark.slow
 def test_balls_of_their_own_radii_turning_at_one_centre_position_are_refused_fast():
     """Balls of radii 2 to 3.5 px that all turn where their centre reaches one line, whatever
     their size: the rims meet the walls at places 1.5 px apart, so no one wall fits."""

@@ -21,6 +21,7 @@ N_CLIPS = 150  # enough wall bounces (about one per clip) to place each wall and
         (1.2, Physics(speed=0.8)),
     ],
 )
+@pytest.mark.slow
 def test_identification_recovers_the_simulators_settings(radius, physics):
     frames, _ = simulate_clips(
         N_CLIPS, 10, np.random.default_rng(0), radius_range=(radius, radius), physics=physics

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from lib.data.simulate import simulate_clips
@@ -34,6 +35,7 @@ def test_two_touching_balls_are_counted_and_located():
     np.testing.assert_allclose(found, touching, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_counts_come_from_the_frames_and_agree_with_labels():
     frames, labels = simulate_clips(12, 3, np.random.default_rng(1))
     seen = perceive(torch.from_numpy(frames), LOOK, max_balls=4)
@@ -49,6 +51,7 @@ def test_black_frames_hold_no_ball_and_a_changing_count_is_flagged():
     assert seen.clip_counts().tolist() == [-1]
 
 
+@pytest.mark.slow
 def test_balls_of_their_own_radii_are_counted_located_and_measured():
     """Two touching balls of radii 2.5 and 4.5 and a third of 3.2 (the look's radius is 3.84)."""
     balls = torch.tensor([[[10.0, 12.0], [17.0, 12.5], [22.0, 25.0]]], dtype=torch.float64)

@@ -57,6 +57,7 @@ def clip_mse(frames: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return (frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
 
 
+@pytest.mark.slow
 def test_free_flight_and_one_wall_bounce_after_the_input_are_predicted_exactly():
     clips, paths = simulate(80, seed=0, ball_counts=(1,))
     changes = velocity_changes(paths.velocities)
@@ -68,6 +69,7 @@ def test_free_flight_and_one_wall_bounce_after_the_input_are_predicted_exactly()
     assert mse[torch.from_numpy(free | one_bounce_later)].max() < 1e-8
 
 
+@pytest.mark.slow
 def test_a_bounce_inside_the_input_window_does_not_spoil_the_velocity():
     clips, paths = simulate(120, seed=1)
     early_event = velocity_changes(paths.velocities)[:, 0]  # an event between frames 0 and 1
@@ -76,6 +78,7 @@ def test_a_bounce_inside_the_input_window_does_not_spoil_the_velocity():
     assert clip_mse(prediction.frames, clips[:, N_IN:])[torch.from_numpy(early_event)].max() < 1e-8
 
 
+@pytest.mark.slow
 def test_balls_that_pass_through_each_other_fail_the_gate_and_go_to_the_network(monkeypatch):
     monkeypatch.setattr(lib.data.simulate, "_collide", lambda x, v, radii: v)
     clips, paths = simulate(150, seed=2, ball_counts=(2,))
@@ -94,6 +97,7 @@ def test_balls_that_pass_through_each_other_fail_the_gate_and_go_to_the_network(
     assert hybrid.from_physics.any()  # clips whose balls never met are still physics
 
 
+@pytest.mark.slow
 def test_bad_input_gets_a_reason_and_the_network_not_a_crash():
     clips, _ = simulate(4, seed=3, ball_counts=(1,))
     four_balls, _ = lib.data.simulate.simulate_clips(
@@ -234,6 +238,7 @@ def test_one_ball_meeting_two_inside_the_input_is_resolved_in_the_order_the_inpu
         ),
     ],
 )
+@pytest.mark.slow
 def test_three_balls_meeting_in_an_order_no_input_frame_shows_get_the_mean_of_their_futures(
     start, numbering
 ):

@@ -32,6 +32,7 @@ from tests.physics.variant_clips import CROWDED, Variant, clips
         f"-{variant.mass_rule}"
     ),
 )
+@pytest.mark.slow
 def test_the_variant_and_settings_are_identified_and_prediction_is_exact(variant):
     torch.set_num_threads(1)
     settings = identify_settings(clips(150, variant, seed=0))

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from tools.run_chapter import ChapterKernelManager, clean, kernel_config
@@ -48,6 +49,7 @@ def _notebook_with(path, *sources):
     nbformat.write(notebook, path)
 
 
+@pytest.mark.slow
 def test_a_chapter_runs_over_ipc_with_a_quiet_kernel_log_and_its_warnings_visible(tmp_path):
     """The terminal log carries the chapter's own warnings and no kernel chatter."""
     source, executed = tmp_path / "chapter.ipynb", tmp_path / "build" / "chapter.ipynb"
@@ -138,6 +140,7 @@ def _run(source, executed, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_placeholders_are_filled_in_the_executed_copy_and_an_unknown_one_stops_the_build(tmp_path):
     source, executed = tmp_path / "chapter.ipynb", tmp_path / "build" / "chapter.ipynb"
     _notebook_with(source, "from lib.report.glue import glue\nglue(answer=f'{6 * 7}')")

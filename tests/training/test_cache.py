@@ -206,6 +206,7 @@ def wait_for_first_checkpoint(cache_dir, timeout=120):
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_killed_training_resumes_to_the_same_weights_and_history(tmp_path):
     killed_dir, reference_dir = tmp_path / "killed", tmp_path / "reference"
     process = run_training(killed_dir, background=True)
@@ -225,6 +226,7 @@ def test_killed_training_resumes_to_the_same_weights_and_history(tmp_path):
         assert torch.equal(weights, resumed["model"][name]), name
 
 
+@pytest.mark.slow
 def test_two_processes_needing_one_entry_train_it_once_and_end_with_the_same_weights(tmp_path):
     cache_dir = tmp_path / "cache"
     first = run_training(cache_dir, background=True, weights=tmp_path / "0.pt")
@@ -251,6 +253,7 @@ def keys_of_a_partial_and_the_physics_fit() -> str:
     return f"{run} {physics_fit_key('physics', data[0], 5)}"
 
 
+@pytest.mark.slow
 def test_keys_are_the_same_in_every_process():
     """A function's repr holds its address, which differs from process to process: a key built
     from it would retrain the model in every build (it did, for the roll-out of Task 7)."""

@@ -30,6 +30,7 @@ def fresh_model():
     return baseline_cnn()
 
 
+@pytest.mark.slow
 def test_fit_records_history_per_epoch_and_learns():
     train, val = tiny_problem()
     history, seconds = fit(

@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import torch
 
 from lib.counting.models import baseline_cnn
@@ -41,6 +42,7 @@ def assert_same_weights(a, b):
         assert torch.equal(weights, b.model.state_dict()[name]), name
 
 
+@pytest.mark.slow
 def test_runs_trained_in_the_pool_equal_runs_trained_one_after_the_other(tmp_path, monkeypatch):
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
     runs = tiny_runs([0, 1, 2])
@@ -119,6 +121,7 @@ def slow_runs():
     return tiny_runs([0, 1], samples=250, epochs=4, batch_size=4)
 
 
+@pytest.mark.slow
 def test_a_killed_pool_resumes_to_the_weights_of_an_uninterrupted_training(
     tmp_path, monkeypatch, capsys
 ):

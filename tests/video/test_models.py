@@ -129,6 +129,7 @@ def test_rollout_needs_enough_frames():
         Rollout(OldestFrame(), context=5)(frames(4))
 
 
+@pytest.mark.slow
 def test_rollout_unet_shapes_and_gradient_through_all_steps():
     torch.manual_seed(0)
     model = rollout_unet(context=4, widths=(8, 16, 16), block="residual", output="delta")
@@ -153,6 +154,7 @@ def test_symmetry_ensemble_of_an_equivariant_model_is_the_model():
     torch.testing.assert_close(SymmetryEnsemble(LastFrame())(x), x[:, -1:].expand(-1, 5, -1, -1))
 
 
+@pytest.mark.slow
 def test_symmetry_ensemble_is_equivariant_whatever_the_model():
     """Whatever the model, the ensemble is equivariant: rotating the input rotates the output."""
     torch.manual_seed(0)
