@@ -26,6 +26,7 @@ from lib import settings
 from lib.counting.models import baseline_cnn
 from lib.report.model_summary import count_parameters
 from lib.training.precision import in_precision, native_bfloat16, training_precision
+from lib.video import recipes
 from lib.video.models import VideoUNet
 from lib.video.unet import UNet
 
@@ -84,7 +85,7 @@ def task7_precision_row(steps: int) -> str:
             in_precision(precision, VideoUNet, **TASK7_NETWORK),
             (5, 32, 32),
             "frames",
-            settings.TASK7_FINAL.batch_size,
+            recipes.TASK7_FINAL.batch_size,
             n,
         )
         for precision, n in (("float32", steps), ("bfloat16", bfloat16_steps))

@@ -10,10 +10,13 @@ import numpy as np
 import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
-from lib.metrics import PSNR_CAP, VideoMetrics
+from lib.metrics import VideoMetrics
 from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.model_summary import count_parameters
-from lib.video.ablation import Measured
+from lib.report.words import power_of_ten
+from lib.settings import PSNR_CAP
+from lib.training.loop import TrainConfig
+from lib.video.ablation import Measured, Variant
 from lib.video.workflow import EVENTS
 
 
@@ -55,6 +58,13 @@ def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetr
         if (events == event).any()
     ]
     return pd.DataFrame(rows).to_markdown(index=False, floatfmt=("", "d", ".2f", ".5f", ".5f"))
+
+
+def change_text(variant: Variant, planned_final: TrainConfig) -> str:
+    """A Task 7 row's change as the tables name it: its fields filled in, {epochs} with the
+    planned final budget (even in a quick preview, which trains for fewer epochs) and {lr} with
+    the peak learning rate the row trains with."""
+    return variant.change.format(epochs=planned_final.epochs, lr=power_of_ten(variant.config.lr))
 
 
 def ablation_row(
@@ -121,7 +131,7 @@ def by_group(
 
 def psnr_text(db: float, cap: float = PSNR_CAP) -> str:
     """A PSNR in dB as every Part 2 table prints it: two decimals, and "≥ 100" (the cap of
-    lib.metrics.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the
+    lib.settings.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the
     PSNR of the mean MSE as meaningless as a single exact clip's infinite PSNR."""
     return f"≥ {cap:g}" if db >= cap else f"{db:.2f}"
 
@@ -134,7 +144,7 @@ def capped(db: float, cap: float = PSNR_CAP) -> float:
 
 def physics_scores(models: Mapping[str, VideoMetrics]) -> str:
     """Per model: the PSNR of the mean MSE, the mean of per-clip PSNRs (each capped at
-    lib.metrics.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
+    lib.settings.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
     both PSNRs print as `psnr_text`."""
     rows = []
     for label, m in models.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -49,6 +49,11 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def budget(config: TrainConfig, quick: bool) -> TrainConfig:
+    """`config`, cut to one epoch in a quick preview."""
+    return replace(config, epochs=1) if quick else config
 
 
 History = dict[str, list[float]]

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from lib.data.blobs import count_blobs
 from lib.data.course_files import load_course_file, split_input_target, split_train_val
 from lib.metrics import VideoMetrics, video_metrics
-from lib.settings import BALL_COUNTS, PART2_SEQUENCE
+from lib.settings import BALL_BODY_LEVEL, BALL_COUNTS, PART2_SEQUENCE, TRAIN_FRACTION
 from lib.training.loop import Augment, LossFn, TrainConfig, predict
 from lib.training.side_by_side import TrainingRun
 from lib.video.losses import clip_mse
@@ -38,7 +38,7 @@ def load_video_data(data_dir: Path, quick: bool = False) -> VideoData:
     """The handout's split: first 80 % of the clips train, last 20 % validate."""
     frames, labels = load_course_file(Path(data_dir) / PART2_SEQUENCE, n_frames=10)
     (train_frames, _), (val_frames, val_labels) = split_train_val(
-        frames, labels, train_fraction=0.8
+        frames, labels, train_fraction=TRAIN_FRACTION
     )
     if quick:
         train_frames, val_frames = (
@@ -163,11 +163,10 @@ def example_clips(
 
 
 # What happens to the balls during the predicted frames, read from the true frames alone (the data
-# files hold no trajectories). A bright pixel is one above CONTACT_LEVEL. A ball touches a wall when
-# a border pixel is bright: its centre is then within about one radius of the wall, where it
-# bounces. Two balls in contact (centres closer than about 2.1 radii) merge into one bright
+# files hold no trajectories). A bright pixel is a ball's body (BALL_BODY_LEVEL). A ball touches a
+# wall when a border pixel is bright: its centre is then within about one radius of the wall, where
+# it bounces. Two balls in contact (centres closer than about 2.1 radii) merge into one bright
 # region, so a frame with fewer bright regions than balls shows a collision.
-CONTACT_LEVEL = 0.5
 EVENTS = ("free flight", "wall bounce", "collision")
 
 
@@ -178,11 +177,11 @@ def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndar
     else "wall bounce" if some frame has a bright border pixel, else "free flight".
     """
     frames = frames.numpy() if isinstance(frames, Tensor) else np.asarray(frames)
-    bright = frames > CONTACT_LEVEL
+    bright = frames > BALL_BODY_LEVEL
     border = bright[..., 0, :] | bright[..., -1, :] | bright[..., :, 0] | bright[..., :, -1]
     at_wall = border.any(axis=(1, 2))
     events = np.where(at_wall, EVENTS[1], EVENTS[0]).astype(object)
     for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts), strict=True)):
-        if n > 1 and (count_blobs(clip, CONTACT_LEVEL) < n).any():
+        if n > 1 and (count_blobs(clip, BALL_BODY_LEVEL) < n).any():
             events[i] = EVENTS[2]
     return events

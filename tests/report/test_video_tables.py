@@ -11,7 +11,8 @@ from lib.metrics import VideoMetrics
 from lib.physics.identify import Settings
 from lib.report import video_tables
 from lib.report.tables import markdown_table
-from lib.video.ablation import Measured
+from lib.training.loop import TrainConfig
+from lib.video.ablation import Measured, Variant
 
 
 def metrics(mse, ssim, psnr):
@@ -178,3 +179,13 @@ def test_a_change_that_rounds_to_zero_prints_without_a_minus():
         [video_tables.ablation_row("tiny drop", 0.85, 18.0, measured=tiny)]
     )
     assert "+0.00 ± 0.20" in table and "-0.00" not in table
+
+
+def test_a_change_names_the_planned_budget_and_the_learning_rate_its_row_trains_with():
+    preview = TrainConfig(epochs=1, lr=4e-3)  # a quick preview trains fewer epochs than planned
+    final = Variant("t7-final", "final: {epochs} epochs, peak lr {lr}", object, preview)
+    assert video_tables.change_text(final, TrainConfig(epochs=120)) == (
+        "final: 120 epochs, peak lr 4\u00a0·\u00a010⁻³"
+    )
+    plain = Variant("t7-delta", "last frame + change output", object, preview)
+    assert video_tables.change_text(plain, TrainConfig(epochs=120)) == plain.change

@@ -9,8 +9,8 @@ from torch import nn
 from lib.data.blobs import count_blobs
 from lib.data.simulate import render
 from lib.metrics import VideoMetrics
+from lib.settings import BALL_BODY_LEVEL
 from lib.video.workflow import (
-    CONTACT_LEVEL,
     EVENTS,
     ball_count_groups,
     beats_at_every_step,
@@ -53,8 +53,8 @@ def test_free_flight_wall_and_collision_are_told_apart():
     events = clip_events(frames, np.array([1, 1, 2, 2]))
     assert list(events) == [EVENTS[0], EVENTS[1], EVENTS[0], EVENTS[2]]
     assert (
-        count_blobs(touching[0, 0], CONTACT_LEVEL) == 2
-        and count_blobs(touching[0, 1], CONTACT_LEVEL) == 1
+        count_blobs(touching[0, 0], BALL_BODY_LEVEL) == 2
+        and count_blobs(touching[0, 1], BALL_BODY_LEVEL) == 1
     )
 
 
