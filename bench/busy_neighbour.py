@@ -28,7 +28,7 @@ from lib.report.provenance import cpu_name
 from lib.training.precision import in_precision, training_precision
 from lib.training.side_by_side import available_cores
 from lib.video import recipes
-from lib.video.models import VideoUNet
+from lib.video.unet import UNet
 
 # (label, threads, OMP_WAIT_POLICY or None for OpenMP's default): two threads as the final network
 # trained before, and one thread, as every training of the book now trains.
@@ -45,7 +45,7 @@ def alone_and_beside_milliseconds(rounds: int, steps: int) -> tuple[float, float
 
     The network trains in the precision it trains with on this CPU.
     """
-    build = in_precision(training_precision(torch.device("cpu")), VideoUNet, **TASK7_NETWORK)
+    build = in_precision(training_precision(torch.device("cpu")), UNet, config=TASK7_NETWORK)
     step = training_step(build, (5, 32, 32), "frames", recipes.TASK7_FINAL.batch_size)
     for _ in range(3):  # warm-up
         step()

@@ -27,7 +27,8 @@ from lib.training.seeding import set_seed
 from lib.video import recipes
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
-from lib.video.models import SymmetryEnsemble, VideoUNet
+from lib.video.models import SymmetryEnsemble
+from lib.video.unet import UNet, UNetConfig
 from lib.video.workflow import evaluate_predictor, load_video_data
 
 MIXED = recipes.TASK7_LOSS
@@ -64,7 +65,7 @@ def run_candidate(name: str, data_dir: str, out: str, quick: bool = False) -> di
     config = budget(config, quick)
     set_seed(config.seed)
     data = load_video_data(Path(data_dir), quick=quick)
-    model = VideoUNet(**settings.TASK7_ARCHITECTURE, **options)
+    model = UNet(UNetConfig(**settings.TASK7_ARCHITECTURE, **options))
     _, seconds = fit(
         model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name
     )

@@ -29,6 +29,8 @@ TASK7_SHORT_TRAINING = dict(epochs=10, batch_size=32, lr=2e-3, schedule="onecycl
 TASK7_FINAL_TRAINING = dict(TASK7_SHORT_TRAINING, epochs=120, lr=4e-3)
 TASK7_ARCHITECTURE = dict(output="delta", head="wide", skip="concat", coords=True)
 TASK7_LOSS_WEIGHTS = dict(mse=1.0, log_mse=5e-4)
+# The roll-out side experiment's one-step network: narrower, as it runs five times per clip.
+TASK7_ROLLOUT_WIDTHS = (16, 32, 64)
 # One thread, like every training: beside a busy process two threads wait for each other and slow
 # down erratically, one thread does not (make bench: bench/busy_neighbour.py); and the pool runs
 # one-thread trainings side by side, the longest first.

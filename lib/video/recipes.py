@@ -8,9 +8,8 @@ in braces ({epochs}, {lr}) is filled by the report (lib.report.video_tables.chan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from functools import partial
 
 from lib.settings import (
     HANDOUT_PART2_TRAINING,
@@ -18,6 +17,7 @@ from lib.settings import (
     TASK7_FINAL_THREADS,
     TASK7_FINAL_TRAINING,
     TASK7_LOSS_WEIGHTS,
+    TASK7_ROLLOUT_WIDTHS,
     TASK7_SHORT_TRAINING,
 )
 from lib.training.loop import TrainConfig
@@ -25,21 +25,27 @@ from lib.training.precision import in_precision
 from lib.video.ablation import Variant
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
-from lib.video.models import VideoUNet, rollout_unet
-from lib.video.unet import UNet
+from lib.video.models import rollout_unet
+from lib.video.unet import TABLE3, UNet, UNetConfig
 
 HANDOUT_PART2 = TrainConfig(**HANDOUT_PART2_TRAINING)  # Task 6
 TASK7_SHORT = TrainConfig(**TASK7_SHORT_TRAINING)  # every ablation row but the last
 TASK7_FINAL = TrainConfig(**TASK7_FINAL_TRAINING)  # the final model
 TASK7_LOSS = FrameLoss(**TASK7_LOSS_WEIGHTS)
 TASK7_AUGMENT = SymmetryAugment()  # the square's symmetries and time reversal
+TASK7_UNET = UNetConfig(**TASK7_ARCHITECTURE)
+
+
+def handout_unet(skip: str = TABLE3.skip) -> partial:
+    """A builder of Table 3's U-Net with `skip` connections (Task 6 trains each kind)."""
+    return partial(UNet, replace(TABLE3, skip=skip))
 
 
 def ablation_variants(
     short: TrainConfig,
     final: TrainConfig,
     precision: str,
-    architecture: Mapping[str, Any] = TASK7_ARCHITECTURE,
+    architecture: UNetConfig = TASK7_UNET,
     loss: FrameLoss = TASK7_LOSS,
     augment: SymmetryAugment = TASK7_AUGMENT,
     threads: int = TASK7_FINAL_THREADS,
@@ -48,8 +54,8 @@ def ablation_variants(
     the runs. `short` trains every row but the last, which trains with `final` on `threads`
     threads; every row computes in `precision`; `architecture`, `loss` and `augment` are what
     those rows add. (Over 50 lines: one literal row per change, the plan as a table reads it.)"""
-    table3 = in_precision(precision, UNet, skip_mode="add")
-    task7_unet = in_precision(precision, VideoUNet, **architecture)
+    table3 = in_precision(precision, UNet, config=TABLE3)
+    task7_unet = in_precision(precision, UNet, config=architecture)
     return [
         Variant(
             "t7-recipe",
@@ -71,7 +77,7 @@ def ablation_variants(
         Variant(
             "t7-delta",
             "last frame + change output",
-            in_precision(precision, VideoUNet, output="delta"),
+            in_precision(precision, UNet, config=replace(TABLE3, output="delta")),
             short,
             augment=augment,
             expected_db=0.3,
@@ -99,7 +105,7 @@ def ablation_variants(
         Variant(
             "t7-final",
             "final: {epochs} epochs, peak lr {lr}",
-            in_precision(precision, VideoUNet, **architecture, channels_last=True),
+            in_precision(precision, UNet, config=replace(architecture, channels_last=True)),
             final,
             loss=loss,
             augment=augment,
@@ -114,7 +120,7 @@ def side_variants(
     short: TrainConfig,
     final: TrainConfig,
     precision: str,
-    architecture: Mapping[str, Any] = TASK7_ARCHITECTURE,
+    architecture: UNetConfig = TASK7_UNET,
     loss: FrameLoss = TASK7_LOSS,
     augment: SymmetryAugment = TASK7_AUGMENT,
 ) -> list[Variant]:
@@ -125,7 +131,7 @@ def side_variants(
         Variant(
             "t7-no-reversal",
             "no time reversal",
-            in_precision(precision, UNet, skip_mode="add"),
+            in_precision(precision, UNet, config=TABLE3),
             short,
             augment=replace(augment, time_reversal=False),
             expected_db=-0.5,
@@ -134,7 +140,9 @@ def side_variants(
         Variant(
             "t7-rollout",
             "one-step model rolled out",
-            in_precision(precision, rollout_unet, widths=(16, 32, 64), **architecture),
+            in_precision(
+                precision, rollout_unet, config=replace(architecture, widths=TASK7_ROLLOUT_WIDTHS)
+            ),
             short,
             augment=augment,
             expected_db=0.5,
@@ -143,7 +151,7 @@ def side_variants(
         Variant(
             "t7-peak-lr",
             "peak lr {lr}",
-            in_precision(precision, VideoUNet, **architecture),
+            in_precision(precision, UNet, config=architecture),
             replace(short, lr=final.lr),
             loss=loss,
             augment=augment,

@@ -272,9 +272,10 @@ from lib.training.cache import cache_key
 from lib.training.loop import TrainConfig
 from lib.training.precision import in_bfloat16
 from lib.video.models import rollout_unet
+from lib.video.unet import UNetConfig
 
 data = (torch.zeros(2, 5, 8, 8), torch.zeros(2, 5, 8, 8))
-build = functools.partial(in_bfloat16, rollout_unet, widths=(4, 8, 16))
+build = functools.partial(in_bfloat16, rollout_unet, config=UNetConfig(widths=(4, 8, 16)))
 print(cache_key("x", build, data, data, TrainConfig(epochs=1), F.mse_loss, None, None))
 """
 

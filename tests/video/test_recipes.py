@@ -12,12 +12,13 @@ from lib.video.ablation import with_seeds
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
 from lib.video.recipes import ablation_variants, side_variants
+from lib.video.unet import UNetConfig
 
 SHORT = TrainConfig(epochs=2, batch_size=32, schedule="onecycle")
 FINAL = replace(SHORT, epochs=3)  # a quick preview: the change names the planned budget
 FINAL_LR = replace(SHORT, lr=4e-3)
 TASK7 = dict(
-    architecture=dict(skip_mode="concat"), loss=FrameLoss(log_mse=1e-3), augment=SymmetryAugment()
+    architecture=UNetConfig(skip="concat"), loss=FrameLoss(log_mse=1e-3), augment=SymmetryAugment()
 )
 
 
