@@ -13,11 +13,11 @@ from lib.data.simulate import COLLISION_RULE, WALL_RULE
 from lib.metrics import VideoMetrics
 from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.model_summary import count_parameters
-from lib.report.words import power_of_ten
+from lib.report.words import balls, power_of_ten
 from lib.settings import PSNR_CAP
 from lib.training.loop import TrainConfig
 from lib.video.ablation import Measured, Variant
-from lib.video.workflow import EVENTS
+from lib.video.workflow import EVENTS, ball_count_groups
 
 
 def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:
@@ -96,6 +96,27 @@ def ablation_row(
     }
 
 
+def measured_row(
+    label: str,
+    variant: Variant,
+    measured: Measured,
+    verdict: str,
+    ssims: Sequence[float],
+    minutes: Sequence[float],
+) -> dict:
+    """The `ablation_row` of a trained variant: its means of SSIM and training minutes over its
+    seeds (`ssims`, `minutes`), its measured change and the verdict on it."""
+    return ablation_row(
+        label,
+        float(np.mean(ssims)),
+        measured.psnr,
+        float(np.mean(minutes)),
+        variant.expected_db,
+        measured,
+        verdict,
+    )
+
+
 def ablation(rows: Sequence[dict]) -> str:
     """The `ablation_row`s as a Markdown table, a dash where a number is missing."""
     table = pd.DataFrame(rows).to_markdown(
@@ -107,6 +128,21 @@ def ablation(rows: Sequence[dict]) -> str:
 def _no_negative_zero(change: float) -> float:
     """A change of PSNR rounded as the tables print it, so that -0.001 prints +0.00, not -0.00."""
     return round(change, 2) + 0.0
+
+
+def goals(rows: Sequence[tuple[str, str, bool]]) -> str:
+    """Task 7's goals (lib.report.video_verdicts.task7_goals: goal, measured, met) as a Markdown
+    table, an unmet goal in bold."""
+    return pd.DataFrame(
+        [{"goal": g, "measured": m, "met": "yes" if ok else "**no**"} for g, m, ok in rows]
+    ).to_markdown(index=False)
+
+
+def clip_groups(ball_counts: np.ndarray, events: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The validation clips' groups as the tables name them, each with its mask: by number of
+    balls present ("1 ball", ...), then by what happens in the predicted frames (EVENTS)."""
+    by_count = [(balls(n), mask) for n, mask in ball_count_groups(ball_counts).items()]
+    return by_count + [(event, np.asarray(events) == event) for event in EVENTS]
 
 
 def by_group(

@@ -77,6 +77,24 @@ def with_seeds(row: Variant, seeds: Sequence[int]) -> list[Variant]:
     ]
 
 
+def planned_runs(
+    ablation: Sequence[Variant], side: Sequence[Variant], seeds: Sequence[int]
+) -> list[Variant]:
+    """Every run of the plan: the final row first (it takes the longest, so it starts first),
+    every other ablation row once per seed, then the side experiments."""
+    return [
+        ablation[-1],
+        *(run for row in ablation[:-1] for run in with_seeds(row, seeds)),
+        *side,
+    ]
+
+
+def over_seeds(variant: Variant, values: Mapping[str, float], seeds: Sequence[int]) -> list[float]:
+    """`values` (by run name) of each of `variant`'s runs over `seeds` that has one: one value
+    for a row trained once."""
+    return [values[run.name] for run in with_seeds(variant, seeds) if run.name in values]
+
+
 def seed_sd(psnrs: Mapping[str, Sequence[float]]) -> float:
     """The seed-to-seed standard deviation of PSNR, pooled over every row trained with several
     seeds (`psnrs` maps a row to its PSNR per seed): sqrt(Σ (nᵢ−1) sᵢ² / Σ (nᵢ−1))."""

@@ -20,13 +20,15 @@ from lib.settings import (
     TASK7_ROLLOUT_WIDTHS,
     TASK7_SHORT_TRAINING,
 )
-from lib.training.loop import TrainConfig
+from lib.training.loop import TrainConfig, budget
 from lib.training.precision import in_precision
-from lib.video.ablation import Variant
+from lib.training.side_by_side import TrainingRun
+from lib.video.ablation import TASK6, Variant
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
 from lib.video.models import rollout_unet
 from lib.video.unet import TABLE3, UNet, UNetConfig
+from lib.video.workflow import VideoData, predictor_run
 
 HANDOUT_PART2 = TrainConfig(**HANDOUT_PART2_TRAINING)  # Task 6
 TASK7_SHORT = TrainConfig(**TASK7_SHORT_TRAINING)  # every ablation row but the last
@@ -159,3 +161,14 @@ def side_variants(
             parent="t7-loss",
         ),
     ]
+
+
+def task6_run(data: VideoData, quick: bool) -> TrainingRun:
+    """Task 6's U-Net (added skips, the handout's settings), as chapter 4 trains it: a chapter
+    that needs it again loads it from the cache."""
+    return predictor_run(TASK6, handout_unet("add"), data, budget(HANDOUT_PART2, quick))
+
+
+def final_variant(quick: bool, precision: str) -> Variant:
+    """The ablation's last row, the final Task 7 network, as chapter 5 trains it."""
+    return ablation_variants(budget(TASK7_SHORT, quick), budget(TASK7_FINAL, quick), precision)[-1]

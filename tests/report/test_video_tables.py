@@ -189,3 +189,30 @@ def test_a_change_names_the_planned_budget_and_the_learning_rate_its_row_trains_
     )
     plain = Variant("t7-delta", "last frame + change output", object, preview)
     assert video_tables.change_text(plain, TrainConfig(epochs=120)) == plain.change
+
+
+def test_an_unmet_goal_is_bold_in_the_goals_table():
+    table = video_tables.goals([("PSNR ≥ 30 dB", "31.2 dB", True), ("SSIM ≥ 0.99", "0.98", False)])
+    assert rows(table) == [["PSNR ≥ 30 dB", "31.2 dB", "yes"], ["SSIM ≥ 0.99", "0.98", "**no**"]]
+
+
+def test_clip_groups_are_the_ball_counts_present_then_every_event():
+    counts = np.array([1, 3, 3, 1])
+    events = np.array(["collision", "free flight", "collision", "wall bounce"])
+    groups = video_tables.clip_groups(counts, events)
+    assert [label for label, _ in groups] == [
+        "1 ball",
+        "3 balls",
+        "free flight",
+        "wall bounce",
+        "collision",
+    ]
+    assert [mask.tolist() for _, mask in groups][1] == [False, True, True, False]
+    assert groups[-1][1].tolist() == [True, False, True, False]
+
+
+def test_a_measured_row_averages_its_seeds():
+    variant = Variant("t7-loss", "loss", object, TrainConfig(epochs=1), expected_db=0.6)
+    measured = Measured(psnr=30.0, delta=0.5, band=0.2, seeds=2)
+    row = video_tables.measured_row("loss", variant, measured, "helps", [0.5, 0.75], [2.0, 4.0])
+    assert row == video_tables.ablation_row("loss", 0.625, 30.0, 3.0, 0.6, measured, "helps")

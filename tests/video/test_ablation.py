@@ -8,6 +8,8 @@ from lib.video.ablation import (
     Variant,
     measured_delta,
     measured_rows,
+    over_seeds,
+    planned_runs,
     reference,
     seed_sd,
     training_run,
@@ -63,3 +65,22 @@ def test_a_row_is_measured_by_its_mean_over_seeds_with_the_band_of_a_difference_
     assert rows["second"].delta == pytest.approx(2.0)
     assert rows["second"].band == pytest.approx(2 * 0.3 * np.sqrt(2 / 3))
     assert rows["side"].delta == pytest.approx(-0.5) and rows["side"].seeds == 1
+
+
+def test_the_plan_starts_the_final_row_and_trains_every_other_row_once_per_seed():
+    rows = [*ABLATION, Variant("final", "f", object, CONFIG)]
+    runs = planned_runs(rows, [SIDE], range(2))
+    assert [v.name for v in runs] == [
+        "final",
+        "first",
+        "first-seed1",
+        "second",
+        "second-seed1",
+        "side",
+    ]
+
+
+def test_values_over_seeds_are_those_of_the_runs_that_have_one():
+    values = {"first": 1.0, "first-seed1": 2.0, "side": 5.0}
+    assert over_seeds(ABLATION[0], values, range(3)) == [1.0, 2.0]
+    assert over_seeds(SIDE, values, range(1)) == [5.0]

@@ -6,13 +6,16 @@ from functools import partial
 
 import numpy as np
 import pytest
+import torch
 
 from lib.training.loop import TrainConfig
-from lib.video.ablation import with_seeds
+from lib.video import recipes
+from lib.video.ablation import TASK6, with_seeds
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
 from lib.video.recipes import ablation_variants, side_variants
-from lib.video.unet import UNetConfig
+from lib.video.unet import TABLE3, UNetConfig
+from lib.video.workflow import VideoData
 
 SHORT = TrainConfig(epochs=2, batch_size=32, schedule="onecycle")
 FINAL = replace(SHORT, epochs=3)  # a quick preview: the change names the planned budget
@@ -103,3 +106,17 @@ def test_the_peak_lr_experiment_is_the_loss_row_at_the_final_learning_rate():
     ablation, side = built()
     peak = next(v for v in side if v.name == "t7-peak-lr")
     assert peak.config == replace(SHORT, lr=FINAL_LR.lr) and peak.parent == "t7-loss"
+
+
+def test_the_final_variant_is_the_ablations_last_row_at_the_planned_or_preview_budget():
+    full, preview = recipes.final_variant(False, "float32"), recipes.final_variant(True, "float32")
+    assert full.name == preview.name == "t7-final"
+    assert full.config == recipes.TASK7_FINAL and preview.config.epochs == 1
+    assert full.loss == recipes.TASK7_LOSS and full.augment == recipes.TASK7_AUGMENT
+
+
+def test_task6_is_table_3_with_added_skips_at_the_handouts_settings():
+    data = VideoData((torch.zeros(2, 5, 8, 8),) * 2, (torch.zeros(1, 5, 8, 8),) * 2, np.ones(1))
+    run = recipes.task6_run(data, quick=False)
+    assert (run.name, run.config) == (TASK6, recipes.HANDOUT_PART2)
+    assert run.build_model.args == (TABLE3,) and TABLE3.skip == "add"
