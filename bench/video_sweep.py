@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lib import settings
 from lib.training.device import pick_device
-from lib.training.loop import budget, fit
+from lib.training.loop import TrainingRun, budget, fit
 from lib.training.seeding import set_seed
 from lib.video import recipes
 from lib.video.augment import SymmetryAugment
@@ -66,9 +66,8 @@ def run_candidate(name: str, data_dir: str, out: str, quick: bool = False) -> di
     set_seed(config.seed)
     data = load_video_data(Path(data_dir), quick=quick)
     model = UNet(UNetConfig(**settings.TASK7_ARCHITECTURE, **options))
-    _, seconds = fit(
-        model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name
-    )
+    run = TrainingRun(name, UNet, data.train, data.val, config, loss, augment=SymmetryAugment())
+    seconds = fit(model, run).train_seconds
     model.eval()
     single, _ = evaluate_predictor(model, data)
     ensemble, _ = evaluate_predictor(SymmetryEnsemble(model), data)

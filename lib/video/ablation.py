@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from lib.settings import NOISE_SDS
-from lib.training.loop import TrainConfig
-from lib.training.side_by_side import TrainingRun
+from lib.training.loop import TrainConfig, TrainingRun
 from lib.video.workflow import VideoData, mse_loss, predictor_run
 
 TASK6 = "unet-add"  # the run name of the Task 6 U-Net, the reference of the first ablation row

@@ -20,9 +20,8 @@ from lib.settings import (
     TASK7_ROLLOUT_WIDTHS,
     TASK7_SHORT_TRAINING,
 )
-from lib.training.loop import TrainConfig, budget
+from lib.training.loop import TrainConfig, TrainingRun, budget
 from lib.training.precision import in_precision
-from lib.training.side_by_side import TrainingRun
 from lib.video.ablation import TASK6, Variant
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss

@@ -17,8 +17,7 @@ from lib.data.blobs import count_blobs
 from lib.data.course_files import load_course_file, split_input_target, split_train_val
 from lib.metrics import VideoMetrics, video_metrics
 from lib.settings import BALL_BODY_LEVEL, BALL_COUNTS, PART2_SEQUENCE, TRAIN_FRACTION
-from lib.training.loop import Augment, LossFn, TrainConfig, predict
-from lib.training.side_by_side import TrainingRun
+from lib.training.loop import Augment, LossFn, TrainConfig, TrainingRun, predict
 from lib.video.losses import clip_mse
 
 N_INPUT_FRAMES = 5
