@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -85,11 +86,18 @@ def predictor_run(
     )
 
 
-def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics, Tensor]:
+class Evaluated(NamedTuple):
+    """A predictor's scores on the validation clips and its predictions (B, 5, 32, 32)."""
+
+    scores: VideoMetrics
+    predictions: Tensor
+
+
+def evaluate_predictor(model: nn.Module, data: VideoData) -> Evaluated:
     """Scores of `model` on the validation clips, and its predictions."""
     inputs, targets = data.val
     predictions = predict(model, inputs)
-    return video_metrics(predictions, targets), predictions
+    return Evaluated(video_metrics(predictions, targets), predictions)
 
 
 def inference_ms(model: nn.Module, inputs: Tensor) -> float:
