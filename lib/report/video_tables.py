@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
-from lib.metrics import VideoMetrics
+from lib.metrics import VideoMetrics, capped_psnr_summary
 from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.model_summary import count_parameters
 from lib.report.words import balls, power_of_ten
@@ -143,6 +143,18 @@ def clip_groups(ball_counts: np.ndarray, events: np.ndarray) -> list[tuple[str, 
     balls present ("1 ball", ...), then by what happens in the predicted frames (EVENTS)."""
     by_count = [(balls(n), mask) for n, mask in ball_count_groups(ball_counts).items()]
     return by_count + [(event, np.asarray(events) == event) for event in EVENTS]
+
+
+def psnr_of_mean_mse_by_group(
+    psnr: np.ndarray, groups: Sequence[tuple[str, np.ndarray]]
+) -> dict[str, float]:
+    """The PSNR of the mean MSE of per-clip PSNRs `psnr` on each non-empty group (`clip_groups`),
+    capped as the tables print it (`capped`)."""
+    return {
+        name: capped(capped_psnr_summary(psnr[mask]).psnr_of_mean_mse)
+        for name, mask in groups
+        if mask.any()
+    }
 
 
 def by_group(

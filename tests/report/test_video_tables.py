@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 from torch import nn
 
 from lib.metrics import VideoMetrics
@@ -216,3 +217,12 @@ def test_a_measured_row_averages_its_seeds():
     measured = Measured(psnr=30.0, delta=0.5, band=0.2, seeds=2)
     row = video_tables.measured_row("loss", variant, measured, "helps", [0.5, 0.75], [2.0, 4.0])
     assert row == video_tables.ablation_row("loss", 0.625, 30.0, 3.0, 0.6, measured, "helps")
+
+
+def test_the_psnr_of_the_mean_mse_per_group_leaves_out_empty_groups_and_caps():
+    psnr = np.array([10.0, 20.0, np.inf, np.inf])
+    groups = [("a", np.array([1, 1, 0, 0], bool)), ("b", np.array([0, 0, 1, 1], bool))]
+    groups.append(("empty", np.zeros(4, bool)))
+    by_group = video_tables.psnr_of_mean_mse_by_group(psnr, groups)
+    # MSEs 0.1 and 0.01: mean 0.055, 12.6 dB; exact clips sit at the cap.
+    assert by_group == pytest.approx({"a": -10 * np.log10(0.055), "b": 100.0})
