@@ -37,8 +37,8 @@ EXECUTED := $(CHAPTERS:chapters/%=$(BUILD)/chapters/%)
 LIB := $(shell find lib -name "*.py")
 # The appendix that records this build (versions, commit, data, models) runs on every build; the
 # conclusion reads every other chapter's results.
-PROVENANCE := $(BUILD)/chapters/07-provenance.ipynb
-CONCLUSION := $(BUILD)/chapters/06-conclusion.ipynb
+PROVENANCE := $(BUILD)/chapters/08-provenance.ipynb
+CONCLUSION := $(BUILD)/chapters/07-conclusion.ipynb
 # DEVICE=cpu or DEVICE=cuda overrides the automatic choice (CUDA when available).
 export DEVICE
 # Deterministic cuBLAS on a GPU needs this before CUDA starts (lib/training/device.py sets it too).

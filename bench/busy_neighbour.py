@@ -24,11 +24,11 @@ import time
 import torch
 
 from bench.step_time import TASK7_NETWORK, training_step
-from lib import settings
 from lib.report.provenance import cpu_name
 from lib.training.precision import in_precision, training_precision
 from lib.training.side_by_side import available_cores
-from lib.video.models import VideoUNet
+from lib.video import recipes
+from lib.video.unet import UNet
 
 # (label, threads, OMP_WAIT_POLICY or None for OpenMP's default): two threads as the final network
 # trained before, and one thread, as every training of the book now trains.
@@ -45,8 +45,8 @@ def alone_and_beside_milliseconds(rounds: int, steps: int) -> tuple[float, float
 
     The network trains in the precision it trains with on this CPU.
     """
-    build = in_precision(training_precision(torch.device("cpu")), VideoUNet, **TASK7_NETWORK)
-    step = training_step(build, (5, 32, 32), "frames", settings.TASK7_FINAL.batch_size)
+    build = in_precision(training_precision(torch.device("cpu")), UNet, config=TASK7_NETWORK)
+    step = training_step(build, (5, 32, 32), "frames", recipes.TASK7_FINAL.batch_size)
     for _ in range(3):  # warm-up
         step()
     seconds = {False: [], True: []}
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(
         f"{cpu_name()}, {available_cores()} cores, torch {torch.__version__}; final Task 7 "
-        f"network, batch {settings.TASK7_FINAL.batch_size}, "
+        f"network, batch {recipes.TASK7_FINAL.batch_size}, "
         f"{training_precision(torch.device('cpu'))}; median of {args.rounds} rounds of up to "
         f"{args.steps} steps alone and as many beside the busy process, alternating\n"
     )

@@ -17,23 +17,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from functools import partial
+from dataclasses import replace
 
 import torch
 import torch.nn.functional as F
 
-from lib import settings
 from lib.counting.models import baseline_cnn
 from lib.report.model_summary import count_parameters
 from lib.training.precision import in_precision, native_bfloat16, training_precision
-from lib.video.models import VideoUNet
+from lib.video import recipes
 from lib.video.unet import UNet
 
 MODELS = {
     "baseline CNN (Table 2)": (baseline_cnn, (1, 32, 32), "classes"),
-    "U-Net, added skips (Table 3)": (partial(UNet, skip_mode="add"), (5, 32, 32), "frames"),
-    "U-Net, concatenated skips": (partial(UNet, skip_mode="concat"), (5, 32, 32), "frames"),
-    "U-Net, no skips": (partial(UNet, skip_mode="none"), (5, 32, 32), "frames"),
+    "U-Net, added skips (Table 3)": (recipes.handout_unet("add"), (5, 32, 32), "frames"),
+    "U-Net, concatenated skips": (recipes.handout_unet("concat"), (5, 32, 32), "frames"),
+    "U-Net, no skips": (recipes.handout_unet("none"), (5, 32, 32), "frames"),
 }
 
 
@@ -70,7 +69,7 @@ def step_milliseconds(build, input_shape, target_kind, batch_size: int, steps: i
 
 
 # The final Task 7 network (chapter 05), in the memory layout it trains with.
-TASK7_NETWORK = dict(**settings.TASK7_ARCHITECTURE, channels_last=True)
+TASK7_NETWORK = replace(recipes.TASK7_UNET, channels_last=True)
 INSTRUCTION_SETS = {"as this CPU is": None, "ONEDNN_MAX_CPU_ISA=AVX2": "AVX2"}
 
 
@@ -81,10 +80,10 @@ def task7_precision_row(steps: int) -> str:
     bfloat16_steps = steps if native_bfloat16(cpu) else max(3, steps // 10)
     times = [
         step_milliseconds(
-            in_precision(precision, VideoUNet, **TASK7_NETWORK),
+            in_precision(precision, UNet, config=TASK7_NETWORK),
             (5, 32, 32),
             "frames",
-            settings.TASK7_FINAL.batch_size,
+            recipes.TASK7_FINAL.batch_size,
             n,
         )
         for precision, n in (("float32", steps), ("bfloat16", bfloat16_steps))

@@ -22,15 +22,17 @@ from pathlib import Path
 
 from lib import settings
 from lib.training.device import pick_device
-from lib.training.loop import fit
+from lib.training.loop import TrainingRun, budget, fit
 from lib.training.seeding import set_seed
+from lib.video import recipes
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
-from lib.video.models import SymmetryEnsemble, VideoUNet
+from lib.video.models import SymmetryEnsemble
+from lib.video.unet import UNet, UNetConfig
 from lib.video.workflow import evaluate_predictor, load_video_data
 
-MIXED = settings.TASK7_LOSS
-BASE = replace(settings.TASK7_SHORT, epochs=50)
+MIXED = recipes.TASK7_LOSS
+BASE = replace(recipes.TASK7_SHORT, epochs=50)
 
 # name: (model options on top of the final Task 7 architecture, loss, config)
 CANDIDATES = {
@@ -60,13 +62,12 @@ CANDIDATES = {
 
 def run_candidate(name: str, data_dir: str, out: str, quick: bool = False) -> dict:
     options, loss, config = CANDIDATES[name]
-    config = settings.budget(config, quick)
+    config = budget(config, quick)
     set_seed(config.seed)
     data = load_video_data(Path(data_dir), quick=quick)
-    model = VideoUNet(**settings.TASK7_ARCHITECTURE, **options)
-    _, seconds = fit(
-        model, data.train, data.val, config, loss, augment=SymmetryAugment(), description=name
-    )
+    model = UNet(UNetConfig(**settings.TASK7_ARCHITECTURE, **options))
+    run = TrainingRun(name, UNet, data.train, data.val, config, loss, augment=SymmetryAugment())
+    seconds = fit(model, run).train_seconds
     model.eval()
     single, _ = evaluate_predictor(model, data)
     ensemble, _ = evaluate_predictor(SymmetryEnsemble(model), data)

@@ -7,10 +7,9 @@ import sklearn.metrics
 import torch
 from skimage.metrics import structural_similarity
 
-from lib.settings import BALL_COUNTS
+from lib.settings import BALL_COUNTS, PSNR_CAP
 
 ArrayLike = np.ndarray | torch.Tensor
-PSNR_CAP = 100.0  # dB; an exact clip (MSE 0, PSNR +inf) counts as this in a mean of per-clip PSNRs
 
 
 def _to_numpy(values: ArrayLike) -> np.ndarray:

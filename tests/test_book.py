@@ -398,8 +398,8 @@ def test_editing_one_chapter_re_executes_only_that_chapter(quick_build):
     # the conclusion reads the other chapters' results, so it follows any of them.
     assert set(executed) == {
         f"chapters/{CHAPTERS[0].name}",
-        "chapters/06-conclusion.ipynb",
-        "chapters/07-provenance.ipynb",
+        "chapters/07-conclusion.ipynb",
+        "chapters/08-provenance.ipynb",
     }
     assert "Rendered report-quick.pdf" in rebuild.stdout
 

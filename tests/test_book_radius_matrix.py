@@ -26,7 +26,7 @@ from tests.supplied_files import (
 pytestmark = pytest.mark.e2e  # builds the book (make), minutes per case
 
 PART1 = ["01-data", "02-counting", "03-counting-robust"]
-PART2 = ["04-video", "05-video-beyond"]
+PART2 = ["04-video", "05-video-beyond", "06-video-physics"]
 CASES = {  # name: (files, chapters)
     "r0.8-smaller-test": (FileSet(0.8, (0.5, 0.8), 0.8), PART1),
     "r0.8-larger-test": (FileSet(0.8, (0.8, 1.6), 0.8), PART1 + PART2),
@@ -143,17 +143,17 @@ def test_the_size_probe_says_what_did_not_fit(case):
         assert "two" not in left_out
 
 
-PART2_CASES = [name for name, (_, chapters) in CASES.items() if "05-video-beyond" in chapters]
+PART2_CASES = [name for name, (_, chapters) in CASES.items() if "06-video-physics" in chapters]
 
 
 @pytest.mark.parametrize("case", PART2_CASES, indirect=True)
 def test_the_physics_identifies_the_part2_radius(case):
-    """Chapter 5's physics-informed predictor identifies the radius of the Part 2 training clips
+    """Chapter 6's physics-informed predictor identifies the radius of the Part 2 training clips
     (within 3 % of the supplied one) and says how many clips its self-check sent to the network.
     The supplied clips are drawn by the renderer it assumes, with a lone ball in a third of them
     and bounces off every wall, so failing to identify the settings is a failure here."""
     files, texts = case
-    text = texts["05-video-beyond"]
+    text = texts["06-video-physics"]
     assert "The self-check sent " in text
     assert "could not be identified" not in text
     (pixels,) = measured(r"\| ball radius r \(px\) +\| (\d+\.\d+) +\|", text)

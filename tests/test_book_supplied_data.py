@@ -95,5 +95,5 @@ def test_no_simulator_setting_is_stated_as_a_fact_about_the_files(supplied_build
 def test_the_build_log_carries_no_kernel_chatter(supplied_build):
     """No 'running over TCP without encryption' warning, no 'KeyboardInterrupt caught' error."""
     _, _, log = supplied_build
-    assert "Executing chapters/07-provenance.ipynb" in log
+    assert "Executing chapters/08-provenance.ipynb" in log
     assert "IPKernelApp" not in log

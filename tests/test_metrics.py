@@ -5,13 +5,13 @@ import pytest
 import torch
 
 from lib.metrics import (
-    PSNR_CAP,
     accuracy,
     capped_psnr_summary,
     confusion_matrix,
     last_frame_baseline,
     video_metrics,
 )
+from lib.settings import PSNR_CAP
 
 N, T, SIZE = 3, 5, 32
 

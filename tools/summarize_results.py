@@ -10,9 +10,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from lib.metrics import PSNR_CAP
 from lib.report.results import load_results
 from lib.report.video_tables import psnr_text
+from lib.settings import PSNR_CAP
 
 # The preface's rows: the headline model of each task, in the report's order and in words a reader
 # knows; each is (part, label, model, the tasks its records are under, first found wins). Task 7's

@@ -15,8 +15,7 @@ from torch import Tensor, nn
 from lib.data.course_files import load_course_file, split_train_val
 from lib.metrics import confusion_matrix
 from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING
-from lib.training.loop import Augment, TrainConfig, predict
-from lib.training.side_by_side import TrainingRun
+from lib.training.loop import Augment, TrainConfig, TrainingRun, predict
 
 QUICK_SIZES = {"train": 64, "val": 32, "test": 64}  # a preview, not a result
 

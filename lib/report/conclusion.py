@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lib.metrics import PSNR_CAP
+from lib.settings import PSNR_CAP
 
 
 class MissingResult(KeyError):
@@ -64,7 +64,7 @@ def psnr_gains(model: dict, reference: dict) -> tuple[float, float]:
 def psnr_both_ways(scores: dict) -> dict[str, str]:
     """A model's validation scores (val_psnr: the capped mean of per-clip PSNR,
     val_psnr_of_mean_mse, val_ssim) as the conclusion writes them; a PSNR at or above
-    lib.metrics.PSNR_CAP prints as "≥ 100", as in every table."""
+    lib.settings.PSNR_CAP prints as "≥ 100", as in every table."""
 
     def db(value: float) -> str:
         return f"≥ {PSNR_CAP:g}" if value >= PSNR_CAP else f"{value:.1f}"

@@ -241,13 +241,34 @@ def clip_comparison(
     their absolute error on a square-root colour scale (white: none, dark red: 1, with a colour
     bar). `inputs`, `targets` and each prediction are (N, T, H, W) arrays or CPU tensors.
     """
-    n_in, n_out = len(inputs[clips[0]]), len(targets[clips[0]])
+    n_in = len(inputs[clips[0]])
     rows_per_clip = 1 + 2 * len(predictions)
+    fig, grid = _strips_figure(len(clips), rows_per_clip, n_in, len(targets[clips[0]]))
+    norm = PowerNorm(ERROR_GAMMA, vmin=0.0, vmax=1.0)
+    for strip, i in enumerate(clips):
+        top = strip * (rows_per_clip + 1) + 1
+        truth = np.asarray(targets[i])
+        _clip_strip_top(fig, grid, top, i, np.asarray(inputs[i]), truth)
+        for m, (name, prediction) in enumerate(predictions.items()):
+            predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
+            _labelled_row(fig, grid, top + 1 + 2 * m, n_in, predicted, "gray", None, name)
+            error = np.abs(predicted - truth)
+            axes = _labelled_row(
+                fig, grid, top + 2 + 2 * m, n_in, error, ERROR_CMAP, norm, "|error|"
+            )
+            if m == 0:  # one colour bar per strip: every error row shares its scale
+                _error_bar(fig, axes[-1])
+    return fig
+
+
+def _strips_figure(n_strips: int, rows_per_clip: int, n_in: int, n_out: int):
+    """A figure of `n_strips` strips, each a row of times, a row of frames and `rows_per_clip` - 1
+    prediction rows; its grid has the input frames, a gap, then the future frames."""
     bar_room, gap = 0.5, 0.3  # inches for the colour bar; frame widths between input and future
+    title_room = 0.25  # frame widths above each strip, for the times
     width_ratios = [1.0] * n_in + [gap] + [1.0] * n_out
     frame = min(0.62, (TEXT_WIDTH_INCHES - bar_room - 0.1) / sum(width_ratios))
-    title_room = 0.25  # frame widths above each strip, for the times
-    height_ratios = ([title_room] + [1.0] * rows_per_clip) * len(clips)
+    height_ratios = ([title_room] + [1.0] * rows_per_clip) * n_strips
     width = 0.1 + bar_room + frame * sum(width_ratios)
     height = frame * sum(height_ratios) * 1.06 + 0.05
     fig = plt.figure(figsize=(width, height), constrained_layout=False)
@@ -263,53 +284,50 @@ def clip_comparison(
         wspace=0.06,
         hspace=0.1,
     )
-    norm = PowerNorm(ERROR_GAMMA, vmin=0.0, vmax=1.0)
-    for strip, i in enumerate(clips):
-        top = strip * (rows_per_clip + 1) + 1
-        truth = np.asarray(targets[i])
-        strip_axes = []
-        for t, image in enumerate([*np.asarray(inputs[i]), *truth]):
-            column = t if t < n_in else t + 1
-            strip_axes.append(_frame(fig, grid[top, column], image, "gray", None))
-            label = f"t{t}" + {0: " (input)", n_in: " (truth)"}.get(t, "")
-            strip_axes[-1].set_title(label, fontsize=6.5, pad=1.5)
-        # The clip's name in the free space under its input frames.
-        first = strip_axes[0].get_position()
-        fig.text(
-            first.x0,
-            first.y0 - 0.02 * first.height,
-            f"clip {i}",
-            ha="left",
-            va="top",
-            fontsize=8,
-            fontweight="bold",
-        )
-        for m, (name, prediction) in enumerate(predictions.items()):
-            predicted = np.clip(np.asarray(prediction[i]), 0.0, 1.0)
-            for row, (images, cmap, label) in enumerate(
-                ((predicted, "gray", name), (np.abs(predicted - truth), ERROR_CMAP, "|error|"))
-            ):
-                grid_row = top + 1 + 2 * m + row
-                axes = [
-                    _frame(fig, grid[grid_row, n_in + 1 + k], image, cmap, norm if row else None)
-                    for k, image in enumerate(images)
-                ]
-                box = axes[0].get_position()
-                fig.text(
-                    box.x0 - 0.01,
-                    np.mean(box.intervaly),
-                    f"{label} →",
-                    ha="right",
-                    va="center",
-                    fontsize=7,
-                )
-                if row and m == 0:  # one colour bar per strip: every error row shares its scale
-                    box = axes[-1].get_position()
-                    bar = fig.add_axes((box.x1 + 0.1 / width, box.y0, 0.08 / width, box.height))
-                    ticks = [0, 0.1, 0.5, 1]
-                    colour_bar = fig.colorbar(axes[-1].get_images()[0], cax=bar, ticks=ticks)
-                    colour_bar.ax.tick_params(labelsize=5.5, length=2)
-    return fig
+    return fig, grid
+
+
+def _clip_strip_top(fig, grid, top: int, clip: int, inputs: np.ndarray, truth: np.ndarray) -> None:
+    """A strip's first row: the input and true frames, each titled with its time, and the clip's
+    name in the free space under its input frames."""
+    n_in = len(inputs)
+    axes = []
+    for t, image in enumerate([*inputs, *truth]):
+        column = t if t < n_in else t + 1
+        axes.append(_frame(fig, grid[top, column], image, "gray", None))
+        label = f"t{t}" + {0: " (input)", n_in: " (truth)"}.get(t, "")
+        axes[-1].set_title(label, fontsize=6.5, pad=1.5)
+    first = axes[0].get_position()
+    fig.text(
+        first.x0,
+        first.y0 - 0.02 * first.height,
+        f"clip {clip}",
+        ha="left",
+        va="top",
+        fontsize=8,
+        fontweight="bold",
+    )
+
+
+def _labelled_row(fig, grid, row: int, n_in: int, images, cmap: str, norm, label: str) -> list:
+    """`images` under the true frames, named by `label` to their left; their axes."""
+    axes = [
+        _frame(fig, grid[row, n_in + 1 + k], image, cmap, norm) for k, image in enumerate(images)
+    ]
+    box = axes[0].get_position()
+    fig.text(
+        box.x0 - 0.01, np.mean(box.intervaly), f"{label} →", ha="right", va="center", fontsize=7
+    )
+    return axes
+
+
+def _error_bar(fig, axis) -> None:
+    """The error scale's colour bar right of `axis`."""
+    width = fig.get_figwidth()
+    box = axis.get_position()
+    bar = fig.add_axes((box.x1 + 0.1 / width, box.y0, 0.08 / width, box.height))
+    colour_bar = fig.colorbar(axis.get_images()[0], cax=bar, ticks=[0, 0.1, 0.5, 1])
+    colour_bar.ax.tick_params(labelsize=5.5, length=2)
 
 
 def _frame(fig, cell, image: np.ndarray, cmap: str, norm):

@@ -10,11 +10,14 @@ import numpy as np
 import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
-from lib.metrics import PSNR_CAP, VideoMetrics
+from lib.metrics import VideoMetrics, capped_psnr_summary
 from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.model_summary import count_parameters
-from lib.video.ablation import Measured
-from lib.video.workflow import EVENTS
+from lib.report.words import balls, power_of_ten
+from lib.settings import PSNR_CAP
+from lib.training.loop import TrainConfig
+from lib.video.ablation import Measured, Variant
+from lib.video.workflow import EVENTS, ball_count_groups
 
 
 def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:
@@ -57,6 +60,13 @@ def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetr
     return pd.DataFrame(rows).to_markdown(index=False, floatfmt=("", "d", ".2f", ".5f", ".5f"))
 
 
+def change_text(variant: Variant, planned_final: TrainConfig) -> str:
+    """A Task 7 row's change as the tables name it: its fields filled in, {epochs} with the
+    planned final budget (even in a quick preview, which trains for fewer epochs) and {lr} with
+    the peak learning rate the row trains with."""
+    return variant.change.format(epochs=planned_final.epochs, lr=power_of_ten(variant.config.lr))
+
+
 def ablation_row(
     label: str,
     ssim: float,
@@ -86,6 +96,27 @@ def ablation_row(
     }
 
 
+def measured_row(
+    label: str,
+    variant: Variant,
+    measured: Measured,
+    verdict: str,
+    ssims: Sequence[float],
+    minutes: Sequence[float],
+) -> dict:
+    """The `ablation_row` of a trained variant: its means of SSIM and training minutes over its
+    seeds (`ssims`, `minutes`), its measured change and the verdict on it."""
+    return ablation_row(
+        label,
+        float(np.mean(ssims)),
+        measured.psnr,
+        float(np.mean(minutes)),
+        variant.expected_db,
+        measured,
+        verdict,
+    )
+
+
 def ablation(rows: Sequence[dict]) -> str:
     """The `ablation_row`s as a Markdown table, a dash where a number is missing."""
     table = pd.DataFrame(rows).to_markdown(
@@ -97,6 +128,33 @@ def ablation(rows: Sequence[dict]) -> str:
 def _no_negative_zero(change: float) -> float:
     """A change of PSNR rounded as the tables print it, so that -0.001 prints +0.00, not -0.00."""
     return round(change, 2) + 0.0
+
+
+def goals(rows: Sequence[tuple[str, str, bool]]) -> str:
+    """Task 7's goals (lib.report.video_verdicts.task7_goals: goal, measured, met) as a Markdown
+    table, an unmet goal in bold."""
+    return pd.DataFrame(
+        [{"goal": g, "measured": m, "met": "yes" if ok else "**no**"} for g, m, ok in rows]
+    ).to_markdown(index=False)
+
+
+def clip_groups(ball_counts: np.ndarray, events: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The validation clips' groups as the tables name them, each with its mask: by number of
+    balls present ("1 ball", ...), then by what happens in the predicted frames (EVENTS)."""
+    by_count = [(balls(n), mask) for n, mask in ball_count_groups(ball_counts).items()]
+    return by_count + [(event, np.asarray(events) == event) for event in EVENTS]
+
+
+def psnr_of_mean_mse_by_group(
+    psnr: np.ndarray, groups: Sequence[tuple[str, np.ndarray]]
+) -> dict[str, float]:
+    """The PSNR of the mean MSE of per-clip PSNRs `psnr` on each non-empty group (`clip_groups`),
+    capped as the tables print it (`capped`)."""
+    return {
+        name: capped(capped_psnr_summary(psnr[mask]).psnr_of_mean_mse)
+        for name, mask in groups
+        if mask.any()
+    }
 
 
 def by_group(
@@ -121,7 +179,7 @@ def by_group(
 
 def psnr_text(db: float, cap: float = PSNR_CAP) -> str:
     """A PSNR in dB as every Part 2 table prints it: two decimals, and "≥ 100" (the cap of
-    lib.metrics.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the
+    lib.settings.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the
     PSNR of the mean MSE as meaningless as a single exact clip's infinite PSNR."""
     return f"≥ {cap:g}" if db >= cap else f"{db:.2f}"
 
@@ -134,7 +192,7 @@ def capped(db: float, cap: float = PSNR_CAP) -> float:
 
 def physics_scores(models: Mapping[str, VideoMetrics]) -> str:
     """Per model: the PSNR of the mean MSE, the mean of per-clip PSNRs (each capped at
-    lib.metrics.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
+    lib.settings.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
     both PSNRs print as `psnr_text`."""
     rows = []
     for label, m in models.items():

@@ -211,6 +211,19 @@ def identification_against_simulator(
     return "met" if met else "missed"
 
 
+def identification_values(errors: tuple[float, float, bool], prefix: str = "") -> dict[str, str]:
+    """How far identified settings are from the simulator's (lib.physics.workflow.settings_errors:
+    radius share, largest wall error in pixels, sub-step count exact or not), as the text prints
+    them, each named `prefix` + radius_error, wall_error or substeps_exact."""
+    radius, walls, substeps_exact = errors
+    values = {
+        "radius_error": rounded_up(radius, 2, percent=True),
+        "wall_error": rounded_up(walls, 3),
+        "substeps_exact": "exact" if substeps_exact else "wrong",
+    }
+    return {prefix + name: value for name, value in values.items()}
+
+
 def rounded_up(x: float, decimals: int, percent: bool = False) -> str:
     """x rounded up (never down) to `decimals`, so that "within" it stays true: 0.00004 as a
     percentage with 2 decimals gives '0.01%', not '0.00%'."""

@@ -26,7 +26,7 @@ from torch import Tensor, nn
 from lib.training.cache_keys import entry_path, result_key
 from lib.training.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
 from lib.training.device import pick_device
-from lib.training.loop import Augment, History, LossFn, SampleMetric, TrainConfig, fit
+from lib.training.loop import History, TrainConfig, TrainingRun, fit
 from lib.training.seeding import set_seed
 
 
@@ -56,76 +56,79 @@ class TrainedModel:
         }
 
 
-def train_cached(
-    name: str,
-    build_model: Callable[[], nn.Module],
-    train_data: tuple[Tensor, Tensor],
-    val_data: tuple[Tensor, Tensor],
-    config: TrainConfig,
-    loss_fn: LossFn,
-    *,
-    metrics: Mapping[str, SampleMetric] | None = None,
-    augment: Augment | None = None,
-    cache_dir: Path = Path("cache"),
-    threads: int = 1,
-) -> TrainedModel:
-    """Load the model trained with exactly these inputs from `cache_dir`, or train and store it.
+def train_cached(run: TrainingRun, cache_dir: Path = Path("cache")) -> TrainedModel:
+    """Load the model trained with exactly `run`'s inputs from `cache_dir`, or train and store it.
 
     Exactly one process trains a cache entry: another that needs it meanwhile waits and loads it.
-    A training runs `threads` threads, however many processes share the cores: a fixed count per
-    run keeps its weights independent of what else runs (lib/training/side_by_side.py runs several).
+    A training runs `run.threads` threads, however many processes share the cores: a fixed count
+    per run keeps its weights independent of what else runs (lib/training/side_by_side.py runs
+    several).
     """
-    key = cache_key(name, build_model, train_data, val_data, config, loss_fn, metrics, augment)
-    entry = entry_path(cache_dir, name, key)
-    final_path = entry / "model.pt"
-    set_seed(config.seed)  # the initial weights are part of what the seed fixes
-    model = build_model()
-    with _exclusive(entry, name):
-        if final_path.exists():
-            try:
-                stored = load_checkpoint(final_path)
-                model.load_state_dict(stored["model"])
-                return TrainedModel(
-                    name,
-                    model,
-                    stored["history"],
-                    key,
-                    True,
-                    stored["train_seconds"],
-                    config,
-                    stored.get("device", "not recorded"),
-                )
-            except (CorruptCheckpointError, KeyError, RuntimeError) as error:
-                print(
-                    f"warning: cache entry {final_path} is unusable ({error}); retraining",
-                    file=sys.stderr,
-                )
-        with _torch_threads(threads):
-            history, seconds = fit(
+    key = run_key(run)
+    entry = entry_path(cache_dir, run.name, key)
+    set_seed(run.config.seed)  # the initial weights are part of what the seed fixes
+    model = run.build_model()
+    with _exclusive(entry, run.name):
+        stored = _stored(entry / "model.pt", model)
+        if stored is not None:
+            return TrainedModel(
+                run.name,
                 model,
-                train_data,
-                val_data,
-                config,
-                loss_fn,
-                metrics=metrics,
-                augment=augment,
-                checkpoint_path=entry / "checkpoint.pt",
-                description=name,
+                stored["history"],
+                key,
+                True,
+                stored["train_seconds"],
+                run.config,
+                stored.get("device", "not recorded"),
             )
+        with _torch_threads(run.threads):
+            fitted = fit(model, run, checkpoint_path=entry / "checkpoint.pt")
         device = str(pick_device())
         model.cpu()
         save_checkpoint(
-            final_path,
+            entry / "model.pt",
             {
                 "model": model.state_dict(),
-                "history": history,
-                "train_seconds": seconds,
+                "history": fitted.history,
+                "train_seconds": fitted.train_seconds,
                 "key": key,
                 "device": device,
             },
         )
         (entry / "checkpoint.pt").unlink(missing_ok=True)  # the final file supersedes it
-    return TrainedModel(name, model, history, key, False, seconds, config, device)
+    return TrainedModel(
+        run.name, model, fitted.history, key, False, fitted.train_seconds, run.config, device
+    )
+
+
+def _stored(final_path: Path, model: nn.Module) -> dict | None:
+    """The stored entry, its weights loaded into `model`; None when there is none or it is
+    unusable (then the model is retrained)."""
+    if not final_path.exists():
+        return None
+    try:
+        stored = load_checkpoint(final_path)
+        model.load_state_dict(stored["model"])
+        return stored
+    except (CorruptCheckpointError, KeyError, RuntimeError) as error:
+        print(
+            f"warning: cache entry {final_path} is unusable ({error}); retraining", file=sys.stderr
+        )
+        return None
+
+
+def run_key(run: TrainingRun) -> str:
+    """The cache key of `run`: `cache_key` of everything but the threads it trains with."""
+    return cache_key(
+        run.name,
+        run.build_model,
+        run.train_data,
+        run.val_data,
+        run.config,
+        run.loss_fn,
+        run.metrics,
+        run.augment,
+    )
 
 
 @contextmanager

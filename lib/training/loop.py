@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -51,65 +51,65 @@ class TrainConfig:
         return asdict(self)
 
 
+def budget(config: TrainConfig, quick: bool) -> TrainConfig:
+    """`config`, cut to one epoch in a quick preview."""
+    return replace(config, epochs=1) if quick else config
+
+
 History = dict[str, list[float]]
 
 
-def fit(
-    model: nn.Module,
-    train_data: tuple[Tensor, Tensor],
-    val_data: tuple[Tensor, Tensor],
-    config: TrainConfig,
-    loss_fn: LossFn,
-    *,
-    metrics: Mapping[str, SampleMetric] | None = None,
-    augment: Augment | None = None,
-    checkpoint_path: Path | None = None,
-    description: str = "train",
-) -> tuple[History, float]:
-    """Train `model` in place with Adam; return the per-epoch history and the training wall time.
+@dataclass(frozen=True)
+class TrainingRun:
+    """One model to train, all that `fit` and the cache (lib.training.cache) need: its name, how
+    to build it, its data, hyperparameters and loss, the per-sample metrics its history records,
+    its augmentation and the CPU threads it trains with."""
+
+    name: str
+    build_model: Callable[[], nn.Module]
+    train_data: tuple[Tensor, Tensor]
+    val_data: tuple[Tensor, Tensor]
+    config: TrainConfig
+    loss_fn: LossFn
+    metrics: Mapping[str, SampleMetric] | None = None
+    augment: Augment | None = None
+    threads: int = 1
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-len(self.train_data[0]) // self.config.batch_size)
+
+    @property
+    def steps(self) -> int:
+        """Optimiser steps of the whole run: what its training time grows with."""
+        return self.config.epochs * self.steps_per_epoch
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What `fit` returns: the per-epoch history and the training wall time (seconds)."""
+
+    history: History
+    train_seconds: float
+
+
+def fit(model: nn.Module, run: TrainingRun, checkpoint_path: Path | None = None) -> Fitted:
+    """Train `model` in place with Adam as `run` says.
 
     After every epoch the model, optimiser, scheduler and history are checkpointed to
     `checkpoint_path`; if that file exists when `fit` starts, training resumes after its epoch.
     """
-    metrics = dict(metrics or {})
+    config = run.config
     model.to(pick_device())
-    steps_per_epoch = -(-len(train_data[0]) // config.batch_size)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    scheduler = _make_scheduler(optimizer, config, steps_per_epoch)
-    history: History = {}
-    start_epoch, train_seconds = 0, 0.0
-
-    state = _resume_state(checkpoint_path)
-    if state is not None:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        if scheduler is not None:
-            scheduler.load_state_dict(state["scheduler"])
-        history, start_epoch, train_seconds = (
-            state["history"],
-            state["epoch"],
-            state["train_seconds"],
-        )
-        print(
-            f"{description}: resuming after epoch {start_epoch} from {checkpoint_path}",
-            file=sys.stderr,
-        )
-
+    scheduler = _make_scheduler(optimizer, config, run.steps_per_epoch)
+    history, start_epoch, train_seconds = _resume(
+        model, optimizer, scheduler, checkpoint_path, run.name
+    )
     for epoch in range(start_epoch, config.epochs):
         started = time.perf_counter()
-        train = _train_epoch(
-            model,
-            train_data,
-            config,
-            epoch,
-            loss_fn,
-            optimizer,
-            scheduler,
-            metrics,
-            augment,
-            f"{description} epoch {epoch + 1}/{config.epochs}",
-        )
-        val = evaluate(model, val_data, loss_fn, metrics)
+        train = _train_epoch(model, run, epoch, optimizer, scheduler)
+        val = evaluate(model, run.val_data, run.loss_fn, run.metrics)
         train_seconds += time.perf_counter() - started
         _append(
             history,
@@ -119,41 +119,54 @@ def fit(
             },
         )
         print(
-            f"{description} epoch {epoch + 1}/{config.epochs}: "
+            f"{run.name} epoch {epoch + 1}/{config.epochs}: "
             + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()),
             file=sys.stderr,
         )
         if checkpoint_path is not None:
-            save_checkpoint(
-                checkpoint_path,
-                {
-                    "epoch": epoch + 1,
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "history": history,
-                    "train_seconds": train_seconds,
-                    "config": config.as_dict(),
-                },
-            )
-    return history, train_seconds
+            state = {"epoch": epoch + 1, "history": history, "train_seconds": train_seconds}
+            _save_epoch(checkpoint_path, state, model, optimizer, scheduler, config)
+    return Fitted(history, train_seconds)
+
+
+def _resume(
+    model: nn.Module, optimizer, scheduler, checkpoint_path: Path | None, name: str
+) -> tuple[History, int, float]:
+    """Restore the last epoch's checkpoint into `model`, `optimizer` and `scheduler`: its history,
+    the epoch to start from and the seconds trained so far (empty, 0, 0.0 without one)."""
+    state = _resume_state(checkpoint_path)
+    if state is None:
+        return {}, 0, 0.0
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    if scheduler is not None:
+        scheduler.load_state_dict(state["scheduler"])
+    print(f"{name}: resuming after epoch {state['epoch']} from {checkpoint_path}", file=sys.stderr)
+    return state["history"], state["epoch"], state["train_seconds"]
+
+
+def _save_epoch(
+    checkpoint_path: Path, state: dict, model: nn.Module, optimizer, scheduler, config: TrainConfig
+) -> None:
+    save_checkpoint(
+        checkpoint_path,
+        {
+            **state,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict() if scheduler is not None else None,
+            "config": config.as_dict(),
+        },
+    )
 
 
 def _train_epoch(
-    model: nn.Module,
-    train_data: tuple[Tensor, Tensor],
-    config: TrainConfig,
-    epoch: int,
-    loss_fn: LossFn,
-    optimizer,
-    scheduler,
-    metrics: Mapping[str, SampleMetric],
-    augment: Augment | None,
-    description: str,
+    model: nn.Module, run: TrainingRun, epoch: int, optimizer, scheduler
 ) -> dict[str, float]:
     """One pass over the training data in the epoch's own random order; the mean loss and
     metrics."""
-    inputs, targets = train_data
+    inputs, targets = run.train_data
+    config, metrics = run.config, dict(run.metrics or {})
     device = pick_device()
     torch.manual_seed(derived_seed(config.seed, epoch, 1))  # dropout and other layer noise
     order = torch.randperm(len(inputs), generator=_generator(config.seed, epoch, 2))
@@ -162,7 +175,7 @@ def _train_epoch(
     totals = _Totals()
     bar = tqdm(
         range(-(-len(inputs) // config.batch_size)),
-        desc=description,
+        desc=f"{run.name} epoch {epoch + 1}/{config.epochs}",
         file=sys.stderr,
         mininterval=1.0 if sys.stderr.isatty() else 15.0,
         leave=False,
@@ -170,11 +183,11 @@ def _train_epoch(
     for step in bar:
         index = order[step * config.batch_size : (step + 1) * config.batch_size]
         x, y = inputs[index], targets[index]
-        if augment is not None:
-            x, y = augment(x, y, augment_rng)
+        if run.augment is not None:
+            x, y = run.augment(x, y, augment_rng)
         x, y = x.to(device), y.to(device)
         outputs = model(x)
-        loss = loss_fn(outputs, y)
+        loss = run.loss_fn(outputs, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

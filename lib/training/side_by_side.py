@@ -1,70 +1,28 @@
 """Train a chapter's independent runs side by side in a process pool, one worker per core.
 
-A chapter lists the models it needs as `TrainingRun`s. Those the cache lacks are trained in a
-`ProcessPoolExecutor` of spawned workers (so nothing of the notebook's kernel is inherited), as
-many at a time as their threads fit the cores this process may use; then every run is loaded from
-the cache in the chapter's own process, in the order given. A run that fits no pool beside another
-(one run of its thread count, or one core) trains in the chapter's process, as a plain loop would.
-Each run trains with its own fixed thread count, so its weights do not depend on what ran beside it.
+A chapter lists the models it needs as `TrainingRun`s (lib.training.loop). Those the cache lacks
+are trained in a `ProcessPoolExecutor` of spawned workers (so nothing of the notebook's kernel is
+inherited), as many at a time as their threads fit the cores this process may use; then every run
+is loaded from the cache in the chapter's own process, in the order given. A run that fits no pool
+beside another (one run of its thread count, or one core) trains in the chapter's process, as a
+plain loop would. Each run trains with its own fixed thread count, so its weights do not depend on
+what ran beside it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch.multiprocessing
-from torch import Tensor, nn
 
-from lib.training.cache import TrainedModel, cache_key, entry_path, train_cached
-from lib.training.loop import Augment, LossFn, SampleMetric, TrainConfig
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    """Everything `train_cached` needs for one model, and how many threads it trains with."""
-
-    name: str
-    build_model: Callable[[], nn.Module]
-    train_data: tuple[Tensor, Tensor]
-    val_data: tuple[Tensor, Tensor]
-    config: TrainConfig
-    loss_fn: LossFn
-    metrics: Mapping[str, SampleMetric] | None = None
-    augment: Augment | None = None
-    threads: int = 1
-
-    def train(self, cache_dir: Path) -> TrainedModel:
-        return train_cached(
-            self.name,
-            self.build_model,
-            self.train_data,
-            self.val_data,
-            self.config,
-            self.loss_fn,
-            metrics=self.metrics,
-            augment=self.augment,
-            cache_dir=cache_dir,
-            threads=self.threads,
-        )
-
-    def entry(self, cache_dir: Path) -> Path:
-        key = cache_key(
-            self.name,
-            self.build_model,
-            self.train_data,
-            self.val_data,
-            self.config,
-            self.loss_fn,
-            self.metrics,
-            self.augment,
-        )
-        return entry_path(cache_dir, self.name, key)
+from lib.training.cache import TrainedModel, entry_path, run_key, train_cached
+from lib.training.loop import TrainingRun
 
 
 def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[TrainedModel]:
@@ -73,7 +31,7 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
     `from_cache` is False for the models trained in this call, wherever they were trained.
     """
     cache_dir = Path(cache_dir)
-    entries = [run.entry(cache_dir) for run in runs]
+    entries = [entry_path(cache_dir, run.name, run_key(run)) for run in runs]
     # Those to train now; a run listed twice trains once.
     missing = {
         entry: run
@@ -84,23 +42,19 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
     for threads in sorted({run.threads for run in missing.values()}):
         # Longest first, so that the longest training does not start last and run alone.
         group = sorted(
-            (run for run in missing.values() if run.threads == threads), key=steps, reverse=True
+            (run for run in missing.values() if run.threads == threads),
+            key=lambda run: run.steps,
+            reverse=True,
         )
         workers = min(len(group), available_cores() // threads)
         if workers > 1:
             _train_in_pool(group, cache_dir, workers)
-    models = [run.train(cache_dir) for run in runs]
+    models = [train_cached(run, cache_dir) for run in runs]
     # A model a worker trained in this call comes back from the cache, but it was trained now.
     return [
         replace(model, from_cache=False) if entry in missing else model
         for entry, model in zip(entries, models, strict=True)
     ]
-
-
-def steps(run: TrainingRun) -> int:
-    """Optimiser steps of a run: what its training time grows with."""
-    batches = -(-len(run.train_data[0]) // run.config.batch_size)
-    return run.config.epochs * batches
 
 
 def available_cores() -> int:
@@ -146,4 +100,4 @@ def _stderr_for_workers() -> Iterator[None]:
 
 
 def _train_in_worker(run: TrainingRun, cache_dir: Path) -> None:
-    run.train(cache_dir)  # the model is stored in the cache; the chapter's process loads it
+    train_cached(run, cache_dir)  # the model is stored in the cache; the chapter's process loads it

@@ -1,26 +1,18 @@
-"""Task 7's ablation: each trained variant with its prediction, and what each one measured.
+"""Task 7's ablation: what a trained variant is, and what each one measured against its reference.
 
 An ablation row adds one change to the row above it (the first row to the Task 6 U-Net); a side
-experiment changes one named row (its `parent`). Predictions are written down before the runs.
+experiment changes one named row (its `parent`). The rows themselves are lib/video/recipes.py's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
-from lib.report.words import power_of_ten
-from lib.settings import NOISE_SDS, TASK7_FINAL
-from lib.training.loop import TrainConfig
-from lib.training.precision import in_precision
-from lib.training.side_by_side import TrainingRun
-from lib.video.augment import SymmetryAugment
-from lib.video.losses import FrameLoss
-from lib.video.models import VideoUNet, rollout_unet
-from lib.video.unet import UNet
+from lib.settings import NOISE_SDS
+from lib.training.loop import TrainConfig, TrainingRun
 from lib.video.workflow import VideoData, mse_loss, predictor_run
 
 TASK6 = "unet-add"  # the run name of the Task 6 U-Net, the reference of the first ablation row
@@ -73,130 +65,6 @@ def training_run(variant: Variant, data: VideoData) -> TrainingRun:
     )
 
 
-def final_change(final: TrainConfig, planned: TrainConfig = TASK7_FINAL) -> str:
-    """The final row's change as the plan names it: the planned budget (even in a quick preview,
-    which trains `final` for fewer epochs) and its peak learning rate."""
-    return f"final: {planned.epochs} epochs, peak lr {power_of_ten(final.lr)}"
-
-
-def ablation_variants(
-    short: TrainConfig,
-    final: TrainConfig,
-    precision: str,
-    architecture: Mapping[str, Any],
-    loss: FrameLoss,
-    augment: SymmetryAugment,
-    threads: int,
-) -> list[Variant]:
-    """The ablation, each row one change on the row above, with the predictions written before
-    the runs. `short` trains every row but the last, which trains with `final` on `threads`
-    threads; every row computes in `precision`; `architecture`, `loss` and `augment` are what
-    those rows add."""
-    table3 = in_precision(precision, UNet, skip_mode="add")
-    final_unet = in_precision(precision, VideoUNet, **architecture, channels_last=True)
-    return [
-        Variant(
-            "t7-recipe",
-            "batch 32, one-cycle schedule",
-            table3,
-            short,
-            expected_db=1.0,
-            expected_ssim=0.005,
-        ),
-        Variant(
-            "t7-symmetries",
-            "symmetries × time reversal",
-            table3,
-            short,
-            augment=augment,
-            expected_db=2.0,
-            expected_ssim=0.005,
-        ),
-        Variant(
-            "t7-delta",
-            "last frame + change output",
-            in_precision(precision, VideoUNet, output="delta"),
-            short,
-            augment=augment,
-            expected_db=0.3,
-            expected_ssim=0.002,
-        ),
-        Variant(
-            "t7-architecture",
-            "concat skips, coordinates, wide head",
-            in_precision(precision, VideoUNet, **architecture),
-            short,
-            augment=augment,
-            expected_db=0.5,
-            expected_ssim=0.003,
-        ),
-        Variant(
-            "t7-loss",
-            "MSE + log-MSE loss",
-            in_precision(precision, VideoUNet, **architecture),
-            short,
-            loss=loss,
-            augment=augment,
-            expected_db=0.6,
-            expected_ssim=0.002,
-        ),
-        Variant(
-            "t7-final",
-            final_change(final),
-            final_unet,
-            final,
-            loss=loss,
-            augment=augment,
-            threads=threads,
-            expected_db=5.4,
-            expected_ssim=0.018,
-        ),
-    ]
-
-
-def side_variants(
-    short: TrainConfig,
-    final: TrainConfig,
-    precision: str,
-    architecture: Mapping[str, Any],
-    loss: FrameLoss,
-    augment: SymmetryAugment,
-) -> list[Variant]:
-    """The side experiments, each one change on the ablation row named as its parent, at the
-    short budget and in `precision`: time reversal left out, a one-step model rolled out, and
-    the final model's peak learning rate (from `final`) at the short budget."""
-    return [
-        Variant(
-            "t7-no-reversal",
-            "no time reversal",
-            in_precision(precision, UNet, skip_mode="add"),
-            short,
-            augment=replace(augment, time_reversal=False),
-            expected_db=-0.5,
-            parent="t7-symmetries",
-        ),
-        Variant(
-            "t7-rollout",
-            "one-step model rolled out",
-            in_precision(precision, rollout_unet, widths=(16, 32, 64), **architecture),
-            short,
-            augment=augment,
-            expected_db=0.5,
-            parent="t7-architecture",
-        ),
-        Variant(
-            "t7-peak-lr",
-            f"peak lr {power_of_ten(final.lr)}",
-            in_precision(precision, VideoUNet, **architecture),
-            replace(short, lr=final.lr),
-            loss=loss,
-            augment=augment,
-            expected_db=0.2,
-            parent="t7-loss",
-        ),
-    ]
-
-
 def with_seeds(row: Variant, seeds: Sequence[int]) -> list[Variant]:
     """`row` once per seed: itself for its own seed, a copy named `<name>-seed<k>` for each other
     seed k (so a row's first seed keeps the name it has in every table)."""
@@ -206,6 +74,24 @@ def with_seeds(row: Variant, seeds: Sequence[int]) -> list[Variant]:
         else replace(row, name=f"{row.name}-seed{seed}", config=replace(row.config, seed=seed))
         for seed in seeds
     ]
+
+
+def planned_runs(
+    ablation: Sequence[Variant], side: Sequence[Variant], seeds: Sequence[int]
+) -> list[Variant]:
+    """Every run of the plan: the final row first (it takes the longest, so it starts first),
+    every other ablation row once per seed, then the side experiments."""
+    return [
+        ablation[-1],
+        *(run for row in ablation[:-1] for run in with_seeds(row, seeds)),
+        *side,
+    ]
+
+
+def over_seeds(variant: Variant, values: Mapping[str, float], seeds: Sequence[int]) -> list[float]:
+    """`values` (by run name) of each of `variant`'s runs over `seeds` that has one: one value
+    for a row trained once."""
+    return [values[run.name] for run in with_seeds(variant, seeds) if run.name in values]
 
 
 def seed_sd(psnrs: Mapping[str, Sequence[float]]) -> float:

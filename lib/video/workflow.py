@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,9 +17,8 @@ from torch import Tensor, nn
 from lib.data.blobs import count_blobs
 from lib.data.course_files import load_course_file, split_input_target, split_train_val
 from lib.metrics import VideoMetrics, video_metrics
-from lib.settings import BALL_COUNTS, PART2_SEQUENCE
-from lib.training.loop import Augment, LossFn, TrainConfig, predict
-from lib.training.side_by_side import TrainingRun
+from lib.settings import BALL_BODY_LEVEL, BALL_COUNTS, PART2_SEQUENCE, TRAIN_FRACTION
+from lib.training.loop import Augment, LossFn, TrainConfig, TrainingRun, predict
 from lib.video.losses import clip_mse
 
 N_INPUT_FRAMES = 5
@@ -38,7 +38,7 @@ def load_video_data(data_dir: Path, quick: bool = False) -> VideoData:
     """The handout's split: first 80 % of the clips train, last 20 % validate."""
     frames, labels = load_course_file(Path(data_dir) / PART2_SEQUENCE, n_frames=10)
     (train_frames, _), (val_frames, val_labels) = split_train_val(
-        frames, labels, train_fraction=0.8
+        frames, labels, train_fraction=TRAIN_FRACTION
     )
     if quick:
         train_frames, val_frames = (
@@ -86,11 +86,18 @@ def predictor_run(
     )
 
 
-def evaluate_predictor(model: nn.Module, data: VideoData) -> tuple[VideoMetrics, Tensor]:
+class Evaluated(NamedTuple):
+    """A predictor's scores on the validation clips and its predictions (B, 5, 32, 32)."""
+
+    scores: VideoMetrics
+    predictions: Tensor
+
+
+def evaluate_predictor(model: nn.Module, data: VideoData) -> Evaluated:
     """Scores of `model` on the validation clips, and its predictions."""
     inputs, targets = data.val
     predictions = predict(model, inputs)
-    return video_metrics(predictions, targets), predictions
+    return Evaluated(video_metrics(predictions, targets), predictions)
 
 
 def inference_ms(model: nn.Module, inputs: Tensor) -> float:
@@ -163,11 +170,10 @@ def example_clips(
 
 
 # What happens to the balls during the predicted frames, read from the true frames alone (the data
-# files hold no trajectories). A bright pixel is one above CONTACT_LEVEL. A ball touches a wall when
-# a border pixel is bright: its centre is then within about one radius of the wall, where it
-# bounces. Two balls in contact (centres closer than about 2.1 radii) merge into one bright
+# files hold no trajectories). A bright pixel is a ball's body (BALL_BODY_LEVEL). A ball touches a
+# wall when a border pixel is bright: its centre is then within about one radius of the wall, where
+# it bounces. Two balls in contact (centres closer than about 2.1 radii) merge into one bright
 # region, so a frame with fewer bright regions than balls shows a collision.
-CONTACT_LEVEL = 0.5
 EVENTS = ("free flight", "wall bounce", "collision")
 
 
@@ -178,11 +184,11 @@ def clip_events(frames: np.ndarray | Tensor, ball_counts: np.ndarray) -> np.ndar
     else "wall bounce" if some frame has a bright border pixel, else "free flight".
     """
     frames = frames.numpy() if isinstance(frames, Tensor) else np.asarray(frames)
-    bright = frames > CONTACT_LEVEL
+    bright = frames > BALL_BODY_LEVEL
     border = bright[..., 0, :] | bright[..., -1, :] | bright[..., :, 0] | bright[..., :, -1]
     at_wall = border.any(axis=(1, 2))
     events = np.where(at_wall, EVENTS[1], EVENTS[0]).astype(object)
     for i, (clip, n) in enumerate(zip(frames, np.asarray(ball_counts), strict=True)):
-        if n > 1 and (count_blobs(clip, CONTACT_LEVEL) < n).any():
+        if n > 1 and (count_blobs(clip, BALL_BODY_LEVEL) < n).any():
             events[i] = EVENTS[2]
     return events

@@ -1,5 +1,5 @@
 from lib.counting.ablation import SECONDARY_ROW, ablation_rows
-from lib.settings import HANDOUT_PART1, ROBUST_PART1
+from lib.counting.recipes import HANDOUT_PART1, ROBUST_PART1
 
 RANGE, OTHER = (0.5, 2.0), (0.6, 1.6)
 

@@ -5,13 +5,15 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 from torch import nn
 
 from lib.metrics import VideoMetrics
 from lib.physics.identify import Settings
 from lib.report import video_tables
 from lib.report.tables import markdown_table
-from lib.video.ablation import Measured
+from lib.training.loop import TrainConfig
+from lib.video.ablation import Measured, Variant
 
 
 def metrics(mse, ssim, psnr):
@@ -178,3 +180,49 @@ def test_a_change_that_rounds_to_zero_prints_without_a_minus():
         [video_tables.ablation_row("tiny drop", 0.85, 18.0, measured=tiny)]
     )
     assert "+0.00 ± 0.20" in table and "-0.00" not in table
+
+
+def test_a_change_names_the_planned_budget_and_the_learning_rate_its_row_trains_with():
+    preview = TrainConfig(epochs=1, lr=4e-3)  # a quick preview trains fewer epochs than planned
+    final = Variant("t7-final", "final: {epochs} epochs, peak lr {lr}", object, preview)
+    assert video_tables.change_text(final, TrainConfig(epochs=120)) == (
+        "final: 120 epochs, peak lr 4\u00a0·\u00a010⁻³"
+    )
+    plain = Variant("t7-delta", "last frame + change output", object, preview)
+    assert video_tables.change_text(plain, TrainConfig(epochs=120)) == plain.change
+
+
+def test_an_unmet_goal_is_bold_in_the_goals_table():
+    table = video_tables.goals([("PSNR ≥ 30 dB", "31.2 dB", True), ("SSIM ≥ 0.99", "0.98", False)])
+    assert rows(table) == [["PSNR ≥ 30 dB", "31.2 dB", "yes"], ["SSIM ≥ 0.99", "0.98", "**no**"]]
+
+
+def test_clip_groups_are_the_ball_counts_present_then_every_event():
+    counts = np.array([1, 3, 3, 1])
+    events = np.array(["collision", "free flight", "collision", "wall bounce"])
+    groups = video_tables.clip_groups(counts, events)
+    assert [label for label, _ in groups] == [
+        "1 ball",
+        "3 balls",
+        "free flight",
+        "wall bounce",
+        "collision",
+    ]
+    assert [mask.tolist() for _, mask in groups][1] == [False, True, True, False]
+    assert groups[-1][1].tolist() == [True, False, True, False]
+
+
+def test_a_measured_row_averages_its_seeds():
+    variant = Variant("t7-loss", "loss", object, TrainConfig(epochs=1), expected_db=0.6)
+    measured = Measured(psnr=30.0, delta=0.5, band=0.2, seeds=2)
+    row = video_tables.measured_row("loss", variant, measured, "helps", [0.5, 0.75], [2.0, 4.0])
+    assert row == video_tables.ablation_row("loss", 0.625, 30.0, 3.0, 0.6, measured, "helps")
+
+
+def test_the_psnr_of_the_mean_mse_per_group_leaves_out_empty_groups_and_caps():
+    psnr = np.array([10.0, 20.0, np.inf, np.inf])
+    groups = [("a", np.array([1, 1, 0, 0], bool)), ("b", np.array([0, 0, 1, 1], bool))]
+    groups.append(("empty", np.zeros(4, bool)))
+    by_group = video_tables.psnr_of_mean_mse_by_group(psnr, groups)
+    # MSEs 0.1 and 0.01: mean 0.055, 12.6 dB; exact clips sit at the cap.
+    assert by_group == pytest.approx({"a": -10 * np.log10(0.055), "b": 100.0})

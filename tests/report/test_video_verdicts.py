@@ -235,3 +235,13 @@ def test_times_less_or_more():
 )
 def test_failures_predicted_as_a_mean_of_futures(n_below, n_averaged, word):
     assert verdicts.averaged_failures(n_below, n_averaged) == word
+
+
+def test_identification_values_round_the_errors_up_and_name_them_with_a_prefix():
+    values = verdicts.identification_values((0.01234, 0.0211, False), prefix="other_")
+    assert values == {
+        "other_radius_error": "1.24%",
+        "other_wall_error": "0.022",
+        "other_substeps_exact": "wrong",
+    }
+    assert verdicts.identification_values((0.0, 0.0, True))["substeps_exact"] == "exact"

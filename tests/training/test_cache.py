@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from lib.counting.models import baseline_cnn
 from lib.training import cache as cache_module
 from lib.training.cache import cache_key, train_cached
-from lib.training.loop import TrainConfig
+from lib.training.loop import TrainConfig, TrainingRun
 
 
 def right_class(logits, classes):
@@ -35,7 +35,7 @@ ONE_EPOCH = TrainConfig(epochs=1)
 
 def train(tmp_path, config=ONE_EPOCH, data=None, loss=F.cross_entropy):
     train_split, val_split = data or tiny_data()
-    return train_cached(
+    run = TrainingRun(
         "tiny",
         baseline_cnn,
         train_split,
@@ -43,8 +43,8 @@ def train(tmp_path, config=ONE_EPOCH, data=None, loss=F.cross_entropy):
         config,
         loss,
         metrics={"accuracy": right_class},
-        cache_dir=tmp_path,
     )
+    return train_cached(run, tmp_path)
 
 
 def forbid_training(monkeypatch):
@@ -168,15 +168,15 @@ import torch
 import torch.nn.functional as F
 from lib.training.cache import train_cached
 from lib.counting.models import baseline_cnn
-from lib.training.loop import TrainConfig
+from lib.training.loop import TrainConfig, TrainingRun
 
 generator = torch.Generator().manual_seed(3)
 images = torch.rand(600, 1, 32, 32, generator=generator)
 classes = torch.arange(600) % 3
-run = train_cached("killed", baseline_cnn, (images[:500], classes[:500]),
-                   (images[500:], classes[500:]),
-                   TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle"),
-                   F.cross_entropy, cache_dir=Path(sys.argv[1]))
+config = TrainConfig(epochs=int(sys.argv[2]), batch_size=4, schedule="onecycle")
+run = train_cached(TrainingRun("killed", baseline_cnn, (images[:500], classes[:500]),
+                               (images[500:], classes[500:]), config, F.cross_entropy),
+                   Path(sys.argv[1]))
 print("loaded" if run.from_cache else "trained")
 if len(sys.argv) > 3:
     torch.save(run.model.state_dict(), sys.argv[3])
@@ -246,9 +246,10 @@ def keys_of_a_partial_and_the_physics_fit() -> str:
     from lib.physics.predictor import physics_fit_key
     from lib.training.precision import in_bfloat16
     from lib.video.models import rollout_unet
+    from lib.video.unet import UNetConfig
 
     data = (torch.zeros(2, 5, 8, 8), torch.zeros(2, 5, 8, 8))
-    build = functools.partial(in_bfloat16, rollout_unet, widths=(4, 8, 16))
+    build = functools.partial(in_bfloat16, rollout_unet, config=UNetConfig(widths=(4, 8, 16)))
     run = cache_key("x", build, data, data, TrainConfig(epochs=1), F.mse_loss, None, None)
     return f"{run} {physics_fit_key('physics', data[0], 5)}"
 

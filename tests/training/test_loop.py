@@ -4,7 +4,7 @@ import torch.nn.functional as F
 
 from lib.counting.models import baseline_cnn
 from lib.training import loop as train_module
-from lib.training.loop import TrainConfig, evaluate, fit, predict
+from lib.training.loop import TrainConfig, TrainingRun, evaluate, fit, predict
 from lib.training.seeding import set_seed
 
 
@@ -25,6 +25,12 @@ def tiny_problem(n=24):
     )
 
 
+def run(config, **options):
+    """The tiny problem trained with `config` and cross-entropy."""
+    train, val = tiny_problem()
+    return TrainingRun("tiny", baseline_cnn, train, val, config, F.cross_entropy, **options)
+
+
 def fresh_model():
     set_seed(0)
     return baseline_cnn()
@@ -32,15 +38,10 @@ def fresh_model():
 
 @pytest.mark.slow
 def test_fit_records_history_per_epoch_and_learns():
-    train, val = tiny_problem()
-    history, seconds = fit(
-        fresh_model(),
-        train,
-        val,
-        TrainConfig(epochs=6, batch_size=4),
-        F.cross_entropy,
-        metrics={"accuracy": right_class},
+    fitted = fit(
+        fresh_model(), run(TrainConfig(epochs=6, batch_size=4), metrics={"accuracy": right_class})
     )
+    history, seconds = fitted.history, fitted.train_seconds
     assert set(history) == {"train_loss", "train_accuracy", "val_loss", "val_accuracy"}
     assert all(len(values) == 6 for values in history.values())
     assert history["train_loss"][-1] < history["train_loss"][0]
@@ -48,10 +49,9 @@ def test_fit_records_history_per_epoch_and_learns():
 
 
 def test_resumed_run_matches_uninterrupted_run_bit_for_bit(tmp_path, monkeypatch):
-    train, val = tiny_problem()
-    config = TrainConfig(epochs=3, batch_size=4, schedule="onecycle", seed=7)
+    tiny = run(TrainConfig(epochs=3, batch_size=4, schedule="onecycle", seed=7))
     reference = fresh_model()
-    expected_history, _ = fit(reference, train, val, config, F.cross_entropy)
+    expected_history = fit(reference, tiny).history
 
     # Kill the run during epoch 3: after its training steps, before its checkpoint.
     real_evaluate, calls = train_module.evaluate, []
@@ -65,12 +65,12 @@ def test_resumed_run_matches_uninterrupted_run_bit_for_bit(tmp_path, monkeypatch
     checkpoint = tmp_path / "checkpoint.pt"
     monkeypatch.setattr(train_module, "evaluate", dying_evaluate)
     with pytest.raises(KeyboardInterrupt):
-        fit(fresh_model(), train, val, config, F.cross_entropy, checkpoint_path=checkpoint)
+        fit(fresh_model(), tiny, checkpoint_path=checkpoint)
     monkeypatch.setattr(train_module, "evaluate", real_evaluate)
     assert torch.load(checkpoint, weights_only=True)["epoch"] == 2
 
     resumed = fresh_model()
-    history, _ = fit(resumed, train, val, config, F.cross_entropy, checkpoint_path=checkpoint)
+    history = fit(resumed, tiny, checkpoint_path=checkpoint).history
     assert history == expected_history
     for expected, actual in zip(
         reference.state_dict().values(), resumed.state_dict().values(), strict=True
@@ -79,32 +79,16 @@ def test_resumed_run_matches_uninterrupted_run_bit_for_bit(tmp_path, monkeypatch
 
 
 def test_unreadable_checkpoint_restarts_from_epoch_one(tmp_path, capsys):
-    train, val = tiny_problem()
     checkpoint = tmp_path / "checkpoint.pt"
     checkpoint.write_bytes(b"not a checkpoint")
-    history, _ = fit(
-        fresh_model(),
-        train,
-        val,
-        TrainConfig(epochs=1),
-        F.cross_entropy,
-        checkpoint_path=checkpoint,
-    )
+    history = fit(fresh_model(), run(TrainConfig(epochs=1)), checkpoint_path=checkpoint).history
     assert len(history["train_loss"]) == 1
     assert "unreadable checkpoint" in capsys.readouterr().err
 
 
 def test_checkpoint_is_written_after_every_epoch(tmp_path):
-    train, val = tiny_problem()
     checkpoint = tmp_path / "checkpoint.pt"
-    fit(
-        fresh_model(),
-        train,
-        val,
-        TrainConfig(epochs=2),
-        F.cross_entropy,
-        checkpoint_path=checkpoint,
-    )
+    fit(fresh_model(), run(TrainConfig(epochs=2)), checkpoint_path=checkpoint)
     state = torch.load(checkpoint, weights_only=True)
     assert state["epoch"] == 2 and len(state["history"]["val_loss"]) == 2
     assert not list(tmp_path.glob("*.partial"))
@@ -122,3 +106,8 @@ def test_evaluate_weights_batches_by_size():
 def test_config_rejects_bad_values(bad):
     with pytest.raises(ValueError):
         TrainConfig(**{"epochs": 1, **bad})
+
+
+def test_a_run_counts_its_optimiser_steps():
+    tiny = run(TrainConfig(epochs=3, batch_size=5))  # 16 training images: 4 batches, the last of 1
+    assert (tiny.steps_per_epoch, tiny.steps) == (4, 12)

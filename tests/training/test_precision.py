@@ -9,12 +9,14 @@ from lib.training.precision import (
     native_bfloat16,
     training_precision,
 )
-from lib.video.models import VideoUNet
+from lib.video.unet import UNet, UNetConfig
 
 
 def test_wrapped_model_returns_float32_close_to_the_float32_model():
     torch.manual_seed(0)
-    wrapped = in_bfloat16(VideoUNet, output="delta", head="wide", skip="concat", coords=True)
+    wrapped = in_bfloat16(
+        UNet, config=UNetConfig(output="delta", head="wide", skip="concat", coords=True)
+    )
     frames = torch.rand(2, 5, 32, 32)
     outputs = wrapped(frames)
     assert outputs.dtype == torch.float32 and outputs.shape == (2, 5, 32, 32)

@@ -13,8 +13,9 @@ from lib.counting.models import baseline_cnn
 from lib.counting.workflow import correct, cross_entropy
 from lib.settings import BALL_COUNTS
 from lib.training import side_by_side
-from lib.training.loop import TrainConfig
-from lib.training.side_by_side import TrainingRun, train_side_by_side
+from lib.training.cache import train_cached
+from lib.training.loop import TrainConfig, TrainingRun
+from lib.training.side_by_side import train_side_by_side
 
 
 def tiny_runs(seeds, samples=40, epochs=1, batch_size=32):
@@ -50,7 +51,7 @@ def test_runs_trained_in_the_pool_equal_runs_trained_one_after_the_other(tmp_pat
     assert [run.config.seed for run in in_pool] == [0, 1, 2]
     assert not any(run.from_cache for run in in_pool)  # trained by the workers in this call
     assert all(run.from_cache for run in train_side_by_side(runs, tmp_path / "pool"))
-    one_after_the_other = [run.train(tmp_path / "here") for run in runs]
+    one_after_the_other = [train_cached(run, tmp_path / "here") for run in runs]
     assert not any(run.from_cache for run in one_after_the_other)
     for a, b in zip(in_pool, one_after_the_other, strict=True):
         assert_same_weights(a, b)
@@ -74,7 +75,7 @@ def test_pooled_runs_use_no_more_threads_than_there_are_cores(tmp_path, monkeypa
     def record_pool(runs, cache_dir, workers):
         pools.append(([run.config.seed for run in runs], workers))
         for run in runs:
-            run.train(cache_dir)
+            train_cached(run, cache_dir)
 
     monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
     one_thread = tiny_runs([0, 1, 2])
@@ -93,7 +94,7 @@ def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
     def record_pool(runs, cache_dir, workers):
         handed.extend(run.config.epochs for run in runs)
         for run in runs:
-            run.train(cache_dir)
+            train_cached(run, cache_dir)
 
     monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
     runs = [
@@ -142,6 +143,6 @@ def test_a_killed_pool_resumes_to_the_weights_of_an_uninterrupted_training(
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 1)  # resumed in this process
     resumed = train_side_by_side(slow_runs(), cache_dir)
     assert capsys.readouterr().err.count("resuming after epoch") == 2
-    uninterrupted = [run.train(tmp_path / "reference") for run in slow_runs()]
+    uninterrupted = [train_cached(run, tmp_path / "reference") for run in slow_runs()]
     for a, b in zip(resumed, uninterrupted, strict=True):
         assert_same_weights(a, b)

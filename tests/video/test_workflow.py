@@ -9,12 +9,14 @@ from torch import nn
 from lib.data.blobs import count_blobs
 from lib.data.simulate import render
 from lib.metrics import VideoMetrics
+from lib.settings import BALL_BODY_LEVEL
 from lib.video.workflow import (
-    CONTACT_LEVEL,
     EVENTS,
+    VideoData,
     ball_count_groups,
     beats_at_every_step,
     clip_events,
+    evaluate_predictor,
     example_clips,
     inference_ms,
     scores_by_ball_count,
@@ -53,8 +55,8 @@ def test_free_flight_wall_and_collision_are_told_apart():
     events = clip_events(frames, np.array([1, 1, 2, 2]))
     assert list(events) == [EVENTS[0], EVENTS[1], EVENTS[0], EVENTS[2]]
     assert (
-        count_blobs(touching[0, 0], CONTACT_LEVEL) == 2
-        and count_blobs(touching[0, 1], CONTACT_LEVEL) == 1
+        count_blobs(touching[0, 0], BALL_BODY_LEVEL) == 2
+        and count_blobs(touching[0, 1], BALL_BODY_LEVEL) == 1
     )
 
 
@@ -96,3 +98,20 @@ def test_scores_by_ball_count_average_each_predictor_over_the_clips_of_each_coun
 
 def test_inference_ms_is_per_clip():
     assert 0 < inference_ms(nn.Conv2d(5, 5, 1), torch.zeros(8, 5, 32, 32)) < 1000
+
+
+def test_a_predictor_is_scored_on_the_validation_clips_by_name():
+    class LastFrame(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.unused = nn.Parameter(torch.zeros(1))  # predict() reads the device off one
+
+        def forward(self, x):
+            return x[:, -1:].expand(-1, 5, -1, -1)
+
+    clips = torch.rand(3, 10, 32, 32, generator=torch.Generator().manual_seed(0))
+    data = VideoData((clips[:, :5], clips[:, 5:]), (clips[:, :5], clips[:, 5:]), np.ones(3))
+    evaluated = evaluate_predictor(LastFrame(), data)
+    assert torch.equal(evaluated.predictions, clips[:, 4:5].expand(-1, 5, -1, -1))
+    expected = ((clips[:, 4:5] - clips[:, 5:]) ** 2).mean(dim=(1, 2, 3)).numpy()
+    np.testing.assert_allclose(evaluated.scores.mse, expected, rtol=1e-5)
