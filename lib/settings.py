@@ -7,6 +7,7 @@ each lives here once; tests/test_settings.py fails if a chapter or a bench scrip
 from __future__ import annotations
 
 import math
+from typing import Any
 
 # The course files and what their labels hold.
 PART1_TRAINING = "part1_bballs_training.npz"
@@ -21,14 +22,16 @@ N_SEEDS, N_SEEDS_QUICK = 5, 2
 # FrameLoss, the Task 7 network's options) live beside the code that uses them:
 # lib/counting/recipes.py and lib/video/recipes.py.
 # The handout's training settings: Task 2 (Part 1) and Task 6 (Part 2).
-HANDOUT_PART1_TRAINING = dict(epochs=5, batch_size=4, lr=1e-3)
-HANDOUT_PART2_TRAINING = dict(epochs=20, batch_size=4, lr=1e-3, seed=0)
+HANDOUT_PART1_TRAINING: dict[str, Any] = dict(epochs=5, batch_size=4, lr=1e-3)
+HANDOUT_PART2_TRAINING: dict[str, Any] = dict(epochs=20, batch_size=4, lr=1e-3, seed=0)
 
 # Task 7: the short budget of the ablation, and the final model's architecture, loss and budget.
-TASK7_SHORT_TRAINING = dict(epochs=10, batch_size=32, lr=2e-3, schedule="onecycle", seed=0)
-TASK7_FINAL_TRAINING = dict(TASK7_SHORT_TRAINING, epochs=120, lr=4e-3)
-TASK7_ARCHITECTURE = dict(output="delta", head="wide", skip="concat", coords=True)
-TASK7_LOSS_WEIGHTS = dict(mse=1.0, log_mse=5e-4)
+TASK7_SHORT_TRAINING: dict[str, Any] = dict(
+    epochs=10, batch_size=32, lr=2e-3, schedule="onecycle", seed=0
+)
+TASK7_FINAL_TRAINING: dict[str, Any] = dict(TASK7_SHORT_TRAINING, epochs=120, lr=4e-3)
+TASK7_ARCHITECTURE: dict[str, Any] = dict(output="delta", head="wide", skip="concat", coords=True)
+TASK7_LOSS_WEIGHTS: dict[str, Any] = dict(mse=1.0, log_mse=5e-4)
 # The roll-out side experiment's one-step network: narrower, as it runs five times per clip.
 TASK7_ROLLOUT_WIDTHS = (16, 32, 64)
 # One thread, like every training: beside a busy process two threads wait for each other and slow
@@ -71,7 +74,7 @@ MIN_BALL_RADIUS_PX = 2.0
 TEST_INFORMED_SCALE_RANGE = (0.6, 1.6)
 TARGET_ACCURACY = 0.97  # the mean test accuracy Task 4's final model should reach
 # Task 4's longer training, for the ablation's row and the final model.
-ROBUST_PART1_TRAINING = dict(HANDOUT_PART1_TRAINING, epochs=15, schedule="onecycle")
+ROBUST_PART1_TRAINING: dict[str, Any] = dict(HANDOUT_PART1_TRAINING, epochs=15, schedule="onecycle")
 
 # Part 2 thresholds: the rules that turn Task 6 and Task 7's numbers into words.
 PSNR_CAP = 100.0  # dB; an exact clip (MSE 0, PSNR +inf) counts as this in a mean of per-clip PSNRs

@@ -235,7 +235,8 @@ class UNet(nn.Module):
         self.memory_format = (
             torch.channels_last if config.channels_last else torch.contiguous_format
         )
-        self.to(memory_format=self.memory_format)
+        # torch accepts memory_format here, although its type stubs do not list it.
+        self.to(memory_format=self.memory_format)  # type: ignore[call-overload]
 
     def forward(self, frames: Tensor) -> Tensor:
         x = (
