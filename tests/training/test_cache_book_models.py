@@ -18,13 +18,14 @@ import torch
 from lib import settings
 from lib.counting import ablation as counting_ablation
 from lib.counting.models import baseline_cnn
+from lib.counting.recipes import HANDOUT_PART1, ROBUST_PART1
 from lib.counting.workflow import CountingData, counter_run
 from lib.physics import predictor
 from lib.training import cache_keys
-from lib.training.side_by_side import TrainingRun
+from lib.training.cache import run_key as cache_run_key
+from lib.training.loop import TrainingRun
 from lib.video import ablation as video_ablation
-from lib.video.augment import SymmetryAugment
-from lib.video.unet import UNet
+from lib.video import recipes as video_recipes
 from lib.video.workflow import VideoData, predictor_run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +38,9 @@ def counting_runs() -> list[TrainingRun]:
     images = torch.zeros(4, 1, 32, 32)
     counts = torch.tensor([1, 2, 3, 1])
     data = CountingData((images, counts), (images, counts), (images, counts))
-    config = settings.HANDOUT_PART1
+    config = HANDOUT_PART1
     rows = counting_ablation.ablation_rows(
-        config, settings.ROBUST_PART1, (0.7, 1.4), settings.TEST_INFORMED_SCALE_RANGE
+        config, ROBUST_PART1, (0.7, 1.4), settings.TEST_INFORMED_SCALE_RANGE
     )
     return [counter_run("baseline-cnn", baseline_cnn, data, config)] + [
         counter_run(name, build, data, config, augment=augment)
@@ -54,27 +55,26 @@ def video_data() -> VideoData:
 
 def task6_runs() -> list[TrainingRun]:
     """Chapter 4's U-Nets, one per way of joining the skips."""
-    config = settings.HANDOUT_PART2
     return [
-        predictor_run(f"unet-{mode}", functools.partial(UNet, skip_mode=mode), video_data(), config)
+        predictor_run(
+            f"unet-{mode}",
+            video_recipes.handout_unet(mode),
+            video_data(),
+            video_recipes.HANDOUT_PART2,
+        )
         for mode in ("add", "concat", "none")
     ]
 
 
 def task7_runs() -> list[TrainingRun]:
     """Chapter 5's ablation rows and side experiments, in both precisions a build may choose."""
-    task7 = {
-        "augment": SymmetryAugment(),
-        "architecture": settings.TASK7_ARCHITECTURE,
-        "loss": settings.TASK7_LOSS,
-    }
-    short, final = settings.TASK7_SHORT, settings.TASK7_FINAL
+    short, final = video_recipes.TASK7_SHORT, video_recipes.TASK7_FINAL
     variants = [
         variant
         for precision in ("float32", "bfloat16")
         for variant in [
-            *video_ablation.ablation_variants(short, final, precision, **task7, threads=1),
-            *video_ablation.side_variants(short, final, precision, **task7),
+            *video_recipes.ablation_variants(short, final, precision),
+            *video_recipes.side_variants(short, final, precision),
         ]
     ]
     return [video_ablation.training_run(variant, video_data()) for variant in variants]
@@ -86,7 +86,7 @@ RUNS = [run for runs in BOOK.values() for run in runs]
 
 def run_key(run: TrainingRun, sources, monkeypatch) -> str:
     monkeypatch.setattr(cache_keys, "lib_sources", lambda: sources)
-    return run.entry(Path("cache")).name  # the key as the cache uses it: in the entry's path
+    return cache_run_key(run)
 
 
 def physics_key(sources, monkeypatch) -> str:
