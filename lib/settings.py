@@ -97,3 +97,9 @@ GATE_RUN_MIN = 20  # ... and of at least this many
 FUTURE_TOLERANCE = 0.01
 RADIUS_GOAL = 0.01  # the identified radius should be within this share of the simulator's
 WALL_GOAL_SHARE = 0.01  # and every wall within this share of the frame
+
+# The physics-informed predictor (lib/physics): thresholds and limits. Plain values only.
+# A clip whose input the physics reproduces this closely (MSE; rounding of float32 frames is far
+# below) is kept by any gate that keeps the best-reproduced clips: thresholds chosen on training
+# clips otherwise fall between rounding errors (3.05e-29 against 3.2e-29) and drop exact clips.
+EXACT_REPRODUCTION_MSE = 1e-12

@@ -38,6 +38,7 @@ from lib.physics.render import render_balls
 from lib.physics.state import fit_states
 from lib.physics.tracking import order_balls_and_radii
 from lib.settings import (
+    EXACT_REPRODUCTION_MSE,
     FUTURE_TOLERANCE,
     GATE_RUN_MIN,
     GATE_RUN_SHARE,
@@ -100,18 +101,15 @@ class PhysicsModel:
     problem: str = ""  # why nothing was identified ("" when the settings were)
 
     def predict(self, inputs: Tensor, n_out: int) -> PhysicsPrediction:
-        """`predict_physics` with the identified settings; without them, nothing fitted on any
-        clip."""
-        if self.settings is not None:
+        """`predict_physics` with the identified settings; without them, or where the prediction
+        itself fails (`refusal`), nothing fitted on any clip: every clip goes to the network."""
+        if self.settings is None:
+            return _nothing_fitted(inputs, n_out, f"settings not identified: {self.problem}")
+        _check_finite(inputs)
+        try:
             return predict_physics(inputs, self.settings, n_out)
-        n_clips = len(inputs)
-        return PhysicsPrediction(
-            inputs[:, -1:].repeat(1, n_out, 1, 1).float(),
-            torch.full((n_clips,), -1),
-            torch.full((n_clips,), -1),
-            torch.full((n_clips,), float("inf"), dtype=torch.float64),
-            [f"settings not identified: {self.problem}"] * n_clips,
-        )
+        except Exception as error:  # the network takes over: see `refusal`
+            return _nothing_fitted(inputs, n_out, f"physics failed: {refusal(error)}")
 
 
 @dataclass(frozen=True)
@@ -125,9 +123,7 @@ class HybridPrediction:
 
 def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPrediction:
     """Frames (N, n_out, H, W) after inputs (N, T, H, W), with each clip's self-check."""
-    if not torch.isfinite(inputs).all():
-        bad = torch.nonzero(~torch.isfinite(inputs).flatten(1).all(1)).flatten().tolist()
-        raise ValueError(f"clips {bad[:10]} hold NaN or infinite pixels")
+    _check_finite(inputs)
     n_clips, n_frames, height, width = inputs.shape
     frames = inputs[:, -1:].repeat(1, n_out, 1, 1).float()
     reproduction = torch.full((n_clips,), float("inf"), dtype=torch.float64)
@@ -186,7 +182,9 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
     best, before the first run in which more than MAX_BAD_SHARE of the clips were predicted worse
     than GOOD_MSE (the targets are known on training clips). Failures no self-check can see
     (an input reproduced exactly, a future bounce mistimed) are spread over the runs, so they do
-    not tighten the gate; inputs the physics did not explain form runs of their own.
+    not tighten the gate; inputs the physics did not explain form runs of their own. Where the
+    best run passed, the threshold is at least EXACT_REPRODUCTION_MSE, so that no clip
+    reproduced to rounding is dropped.
     """
     error = (prediction.frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
     # Clips with a problem go to the network whatever the threshold: they do not choose it.
@@ -200,6 +198,8 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
         if not torch.isfinite(scores[chunk]).all() or bad[chunk].double().mean() > MAX_BAD_SHARE:
             break
         threshold = float(scores[chunk][-1])
+    if threshold > float("-inf"):
+        threshold = max(threshold, EXACT_REPRODUCTION_MSE)
     return Gate(threshold)
 
 
@@ -215,12 +215,25 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
     n_identify = min(IDENTIFICATION_CLIPS, 2 * len(train_clips) // 3)
     try:
         settings = identify_settings(train_clips[:n_identify])
-    except IdentificationError as error:
-        return PhysicsModel(None, Gate(float("-inf")), time.perf_counter() - started, str(error))
-    held_out = train_clips[n_identify : n_identify + GATE_CLIPS]
-    prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
-    gate = choose_gate(prediction, held_out[:, n_input:])
+        held_out = train_clips[n_identify : n_identify + GATE_CLIPS]
+        prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
+        gate = choose_gate(prediction, held_out[:, n_input:])
+    except Exception as error:  # the network takes over: see `refusal`
+        seconds = time.perf_counter() - started
+        return PhysicsModel(None, Gate(float("-inf")), seconds, refusal(error))
     return PhysicsModel(settings, gate, time.perf_counter() - started)
+
+
+def refusal(error: Exception) -> str:
+    """One line saying why the physics refused. Any failure of the physics (a measurement the
+    rules do not allow, and equally a numerical failure no one foresaw) sends every clip to the
+    network instead of stopping the book; an unforeseen one is named by its type and first line.
+    """
+    if isinstance(error, IdentificationError):
+        return str(error)
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    # torch raises private subclasses (_LinAlgError): the public name reads better
+    return f"unforeseen {type(error).__name__.lstrip('_')} in the physics: {first_line}"
 
 
 def fit_physics_model_cached(
@@ -300,6 +313,25 @@ def reason_counts(reasons: list[str]) -> dict[str, int]:
         sorted(
             ((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])
         )
+    )
+
+
+def _check_finite(inputs: Tensor) -> None:
+    """Bad input is the caller's error, not the physics' failure: it is raised, not refused."""
+    if not torch.isfinite(inputs).all():
+        bad = torch.nonzero(~torch.isfinite(inputs).flatten(1).all(1)).flatten().tolist()
+        raise ValueError(f"clips {bad[:10]} hold NaN or infinite pixels")
+
+
+def _nothing_fitted(inputs: Tensor, n_out: int, problem: str) -> PhysicsPrediction:
+    """The last input frame repeated, every clip sent to the network for `problem`."""
+    n_clips = len(inputs)
+    return PhysicsPrediction(
+        inputs[:, -1:].repeat(1, n_out, 1, 1).float(),
+        torch.full((n_clips,), -1),
+        torch.full((n_clips,), -1),
+        torch.full((n_clips,), float("inf"), dtype=torch.float64),
+        [problem] * n_clips,
     )
 
 

@@ -50,3 +50,28 @@ def test_a_step_that_would_make_the_fit_worse_is_refused_and_damped():
 def test_no_problems_give_empty_results():
     fitted, sse = levenberg_marquardt(decay, torch.zeros(0, 2), torch.zeros(0, 9))
     assert fitted.shape == (0, 2) and sse.shape == (0,)
+
+
+def test_a_singular_problem_keeps_its_start_and_does_not_stop_the_others():
+    """A problem whose parameters have no effect (a zero Jacobian: a ball fitted outside the frame)
+    makes its damped normal matrix singular; it keeps its start, its neighbour is still solved."""
+
+    def flat_where_data_is_zero(params, data):
+        residuals, jacobian = decay(params, data)
+        return residuals, torch.where(data[:, :1, None] == 0, 0.0, jacobian)
+
+    truth = torch.tensor([2.0, -0.5], dtype=torch.float64)
+    data = torch.stack([truth[0] * torch.exp(truth[1] * TIMES), torch.zeros_like(TIMES)])
+    start = torch.tensor([[1.0, 0.0], [1.0, 0.0]], dtype=torch.float64)
+    fitted, sse = levenberg_marquardt(flat_where_data_is_zero, start, data, iterations=100)
+    torch.testing.assert_close(fitted[0], truth, atol=1e-7, rtol=0)
+    torch.testing.assert_close(fitted[1], start[1])
+    assert torch.isfinite(sse).all()
+
+
+def test_a_nan_start_stays_nan_without_raising():
+    start = torch.tensor([[float("nan"), 0.0], [1.0, 0.0]], dtype=torch.float64)
+    data = (2.0 * torch.exp(-0.5 * TIMES)).expand(2, -1)
+    fitted, _ = levenberg_marquardt(decay, start, data, iterations=100)
+    assert fitted[0].isnan().any()
+    torch.testing.assert_close(fitted[1], torch.tensor([2.0, -0.5], dtype=torch.float64))
