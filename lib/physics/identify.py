@@ -17,7 +17,11 @@
   velocity and leaves the ball where it crossed. Where it also puts the ball back on the wall
   ("hold"), the furthest tracked centre toward each wall lies on it (a bounce on a frame's last
   sub-step), and the line through the positions after a bounce reaches it on the sub-step grid.
-  The rule whose bounces fall on a grid more often wins (reflect on a tie).
+  The rule whose bounces fall on a grid more often wins (reflect on a tie). A ball held on the
+  wall after crossing it had crossed before it was put there: the line before the bounce reaches
+  the wall before the sub-step the line after leaves it. Where the wall is checked one move ahead
+  ("next_hold"), the ball is put there before it reaches it: the line before reaches the wall
+  later. The majority of the bounces on the grid decides.
 - Collision rule (and, for balls of their own radii, the mass rule: equal, or in proportion to
   the area): lib/physics/rules.py, on tracked clips in which balls meet.
 """
@@ -48,6 +52,9 @@ FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or k
 GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
 # Early exits, so that clips of other physics fail fast and say what was measured:
 TIME_LIMIT = 60.0  # seconds; past this, evidence still missing (a wall never bounced off) fails
+# ... and past this, identification fails whatever it has found: a file that perceives slowly must
+# not hold the book up (the book's 2000 clips take about a minute on one core)
+GIVE_UP_SECONDS = 900.0
 CHECK_CLIPS = 10  # clips perceived before the evidence is first checked ...
 CHUNK_CLIPS = 200  # ... and then after each further chunk of this many
 MAX_CHANGING_SHARE = 0.25  # clips whose ball count changes between frames: 0 on the book's clips
@@ -83,6 +90,9 @@ class Settings:
     on_grid_share: float  # share of those bounces on the chosen sub-step grid
     wall_rule: str = "reflect"  # one of motion.WALL_RULES
     other_wall_rule_grid_share: float = 0.0  # share of bounces on the best grid under the other
+    # Where the ball is held on the wall: share of the bounces on the grid put there before the
+    # ball reached it (next_hold when more than half)
+    wall_ahead_share: float = 0.0
     collision_rule: str = "approaching"  # one of motion.COLLISION_RULES
     # Tracked clips in which balls meet, that the collision rules were compared on.
     rule_clips: int = 0
@@ -117,14 +127,17 @@ class Settings:
         return self.radius_rule == "per_ball"
 
 
-def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings:
+def identify_settings(
+    clips: Tensor, time_limit: float = TIME_LIMIT, give_up: float = GIVE_UP_SECONDS
+) -> Settings:
     """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts.
 
     The clips are perceived in chunks; after each, the evidence so far is checked. A measurement
     that contradicts the assumed rules (ball counts that change within clips, wall bounces off
     every sub-step grid, bounces off one wall at different positions) stops at once; too little
-    evidence (no bounce off some wall yet) stops once `time_limit` seconds have passed. Either
-    way the IdentificationError says what was measured on how many clips.
+    evidence (no bounce off some wall yet) stops once `time_limit` seconds have passed, and any
+    identification once `give_up` seconds have. Each way the IdentificationError says what was
+    measured on how many clips.
     """
     if clips.shape[1] < 4:
         raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
@@ -135,10 +148,11 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
     while done < len(clips):
         elapsed = time.perf_counter() - started
         size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
-        if not size:
+        if not size or elapsed > give_up:
+            found = "the walls and sub-steps were settled" if settled else missing
             raise IdentificationError(
-                f"{missing} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
-                f"the {time_limit:g} s allowed)"
+                f"{found} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
+                f"the {give_up if size else time_limit:g} s allowed)"
             )
         evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT, own_radii))
         done += len(clips[done : done + size])
@@ -148,34 +162,37 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
             settled, missing = None, str(error)
     if settled is None:
         raise IdentificationError(missing)
-    walls, substeps, bounces, on_grid, wall_rule, other_share = settled
-    rules = Rules(look.radius, (walls[0], walls[2]), (walls[1], walls[3]), substeps, wall_rule)
+    walls = settled.walls
+    rules = Rules(
+        look.radius, (walls[0], walls[2]), (walls[1], walls[3]), settled.substeps, settled.wall_rule
+    )
     choice = choose_collision_rule(
         evidence.meetings, rules, evidence.meeting_radii if own_radii else None
     )
     return Settings(
-        look.radius,
-        look.sharpness,
-        walls,
-        substeps,
-        evidence.max_balls,
-        look_frames,
-        bounces,
-        on_grid,
-        wall_rule,
-        other_share,
-        choice.collision_rule,
-        choice.clips,
-        choice.unexplained_share,
-        choice.runner_up,
-        choice.runner_up_unexplained_share,
-        sizes.rule,
-        sizes.one_radius_mse,
-        sizes.own_radius_mse,
-        sizes.radii_seen,
-        choice.mass_rule,
-        choice.mass_runner_up,
-        choice.mass_runner_up_unexplained_share,
+        radius=look.radius,
+        sharpness=look.sharpness,
+        walls=walls,
+        substeps=settled.substeps,
+        max_balls=evidence.max_balls,
+        look_frames=look_frames,
+        bounces=settled.bounces,
+        on_grid_share=settled.on_grid_share,
+        wall_rule=settled.wall_rule,
+        other_wall_rule_grid_share=settled.other_wall_rule_grid_share,
+        wall_ahead_share=settled.wall_ahead_share,
+        collision_rule=choice.collision_rule,
+        rule_clips=choice.clips,
+        unexplained_share=choice.unexplained_share,
+        runner_up=choice.runner_up,
+        runner_up_unexplained_share=choice.runner_up_unexplained_share,
+        radius_rule=sizes.rule,
+        one_radius_mse=sizes.one_radius_mse,
+        own_radius_mse=sizes.own_radius_mse,
+        radii_seen=sizes.radii_seen,
+        mass_rule=choice.mass_rule,
+        mass_runner_up=choice.mass_runner_up,
+        mass_runner_up_unexplained_share=choice.mass_runner_up_unexplained_share,
     )
 
 
@@ -244,11 +261,8 @@ class _Evidence:
                 )
             )
 
-    def settle(
-        self, look: BallLook
-    ) -> tuple[tuple[float, float, float, float], int, int, float, str, float]:
-        """Walls, sub-steps, bounces used and their share on the grid, the wall rule and the other
-        rule's best grid share, from the evidence so far."""
+    def settle(self, look: BallLook) -> _Settled:
+        """Walls, sub-steps and wall rule from the evidence so far."""
         if self.changing > MAX_CHANGING_SHARE * self.n_clips:
             raise IdentificationError(
                 f"the ball count read from the frames changes within {self.changing} of "
@@ -273,12 +287,38 @@ class _Evidence:
         wall_rule = "hold" if best_share["hold"] > best_share["reflect"] else "reflect"
         other = "reflect" if wall_rule == "hold" else "hold"
         substeps, on_grid = _substeps(times[wall_rule], where)
+        ahead_share = 0.0
         if wall_rule == "reflect":
             walls = _walls(bounces, substeps, on_grid, where)
         else:
             walls = _held_walls(bounces, on_grid, held, where)
-        n_bounces, share = int(len(bounces["time"])), float(on_grid.double().mean())
-        return walls, substeps, n_bounces, share, wall_rule, best_share[other]
+            ahead_share = _ahead_share(bounces, held, times["hold"], on_grid)
+            wall_rule = "next_hold" if ahead_share > 0.5 else "hold"
+        return _Settled(
+            walls=walls,
+            substeps=substeps,
+            bounces=int(len(bounces["time"])),
+            on_grid_share=float(on_grid.double().mean()),
+            wall_rule=wall_rule,
+            other_wall_rule_grid_share=best_share[other],
+            wall_ahead_share=ahead_share,
+        )
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """What the wall bounces settle: walls (pixels: x low, x high, y low, y high), sub-steps,
+    the bounces used and their share on the grid, the wall rule, the other rule's best grid share
+    (reflect against the two that hold the ball on the wall), and, for those, the share of the
+    bounces on the grid whose ball was put on the wall before it reached it."""
+
+    walls: tuple[float, float, float, float]
+    substeps: int
+    bounces: int
+    on_grid_share: float
+    wall_rule: str
+    other_wall_rule_grid_share: float
+    wall_ahead_share: float
 
 
 @dataclass(frozen=True)
@@ -410,6 +450,7 @@ def _wall_bounces(
         "speed": move.abs(),
         "time": time,
         "position": start + move * time,
+        "start": start,
         "end": end,
         "radius": radii[ball],
     }
@@ -422,6 +463,20 @@ def _held_times(bounces: dict[str, Tensor], held: Tensor) -> Tensor:
     edge = held[bounces["axis"], (bounces["direction"] > 0).long()]
     wall = edge - bounces["direction"] * bounces["radius"]
     return 1 - (wall - bounces["end"]) * bounces["direction"] / bounces["speed"]
+
+
+def _ahead_share(
+    bounces: dict[str, Tensor], held: Tensor, held_times: Tensor, on_grid: Tensor
+) -> float:
+    """Of the bounces on the grid, the share whose line before the bounce reaches the centre's
+    place on the wall (one radius inside the furthest edge `held`) after the time the line after
+    leaves it (`held_times`): the ball was put on the wall before it reached it."""
+    edge = held[bounces["axis"], (bounces["direction"] > 0).long()]
+    wall = edge - bounces["direction"] * bounces["radius"]
+    move = bounces["direction"] * bounces["speed"]
+    reached = (wall - bounces["start"]) / move
+    late = (reached > held_times + GRID_TOLERANCE)[on_grid]
+    return float(late.double().mean()) if len(late) else 0.0
 
 
 def _grid_shares(times: Tensor) -> list[float]:
