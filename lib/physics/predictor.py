@@ -22,6 +22,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
+from lib import settings as settings_module
 from lib.physics import (
     identify,
     least_squares,
@@ -40,16 +41,14 @@ from lib.physics.tracking import order_balls_and_radii
 from lib.settings import (
     EXACT_REPRODUCTION_MSE,
     FUTURE_TOLERANCE,
+    GATE_CLIPS,
     GATE_RUN_MIN,
     GATE_RUN_SHARE,
     GOOD_MSE,
+    IDENTIFICATION_CLIPS,
     MAX_BAD_SHARE,
 )
 from lib.training.cache import code_digest, entry_path, tensor_digest
-
-# Training clips the settings are identified on (more place the walls better).
-IDENTIFICATION_CLIPS = 2000
-GATE_CLIPS = 1000  # further training clips the gate is chosen on
 
 
 @dataclass(frozen=True)
@@ -182,9 +181,11 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
     best, before the first run in which more than MAX_BAD_SHARE of the clips were predicted worse
     than GOOD_MSE (the targets are known on training clips). Failures no self-check can see
     (an input reproduced exactly, a future bounce mistimed) are spread over the runs, so they do
-    not tighten the gate; inputs the physics did not explain form runs of their own. Where the
-    best run passed, the threshold is at least EXACT_REPRODUCTION_MSE, so that no clip
-    reproduced to rounding is dropped.
+    not tighten the gate; inputs the physics did not explain form runs of their own.
+
+    Where the best run was right, the threshold is at least EXACT_REPRODUCTION_MSE, so that no
+    clip reproduced to rounding is dropped. For that run a mean of several futures (a crowded box)
+    is not wrong: it is never within GOOD_MSE, yet no sign that the rules are.
     """
     error = (prediction.frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
     # Clips with a problem go to the network whatever the threshold: they do not choose it.
@@ -198,7 +199,11 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
         if not torch.isfinite(scores[chunk]).all() or bad[chunk].double().mean() > MAX_BAD_SHARE:
             break
         threshold = float(scores[chunk][-1])
-    if threshold > float("-inf"):
+    n_futures = prediction.n_futures
+    if n_futures is None:
+        n_futures = torch.ones(len(prediction.problems), dtype=torch.int64)
+    wrong = bad[:run] & (n_futures[kept][order][:run] == 1)
+    if torch.isfinite(scores[:run]).all() and wrong.double().mean() <= MAX_BAD_SHARE:
         threshold = max(threshold, EXACT_REPRODUCTION_MSE)
     return Gate(threshold)
 
@@ -240,9 +245,11 @@ def fit_physics_model_cached(
     train_clips: Tensor, n_input: int, cache_dir: Path = Path("cache"), name: str = "physics"
 ) -> tuple[PhysicsModel, bool]:
     """`fit_physics_model` stored as JSON under cache_dir/name/<key>/, keyed by the clips' bytes,
-    `n_input` and the source of every physics module; returns the model and whether it was
-    cached."""
+    `n_input` and the source of every physics module and of lib.settings; returns the model and
+    whether it was cached."""
+    # The physics' thresholds live in lib.settings: a change there refits too.
     modules = (
+        settings_module,
         identify,
         least_squares,
         motion,

@@ -142,6 +142,11 @@ def test_clips_reproduced_to_rounding_pass_a_gate_chosen_between_rounding_errors
     assert gate.threshold == EXACT_REPRODUCTION_MSE and gate.passes(prediction).all()
     frames[:20] = 0.5
     assert choose_gate(prediction, torch.zeros(n, 1, 2, 2)).threshold == float("-inf")
+    # ... unless those are means of several futures, never within 40 dB yet no failure of the rules
+    averaged = PhysicsPrediction(
+        frames, torch.ones(n), torch.zeros(n), scores, [""] * n, torch.full((n,), 2)
+    )
+    assert choose_gate(averaged, torch.zeros(n, 1, 2, 2)).threshold == EXACT_REPRODUCTION_MSE
 
 
 def test_the_fitted_model_is_cached_by_data(monkeypatch, tmp_path):
