@@ -7,12 +7,14 @@ own (`radii`), and have masses in proportion to their areas (`mass_rule` "area")
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 SIZE = 32  # pixels a side
+FIT_DRAWS = 1000  # start positions drawn for a clip's balls before one ball is left out
 # Balls this large, fast and coarsely stepped between near walls meet while overlapping often
 # enough (7% of clips) for the overlapping rule to show.
 CROWDED = dict(radius=4.0, sharpness=6.0, walls=(4.0, 28.0, 4.0, 28.0), substeps=2, speed=6.0)
@@ -115,10 +117,16 @@ def _hold_ahead(x, v, low, high, substeps) -> tuple[np.ndarray, np.ndarray]:
 
 def _starts(n_clips, present, low, high, radii, rng) -> np.ndarray:
     """Start positions (N, 3, 2) inside the walls (N, 3, 2), the present balls of radii (N, 3)
-    apart, redrawn until so."""
+    apart, redrawn until so. In a box too crowded for that (large balls between near walls), a
+    clip whose balls found no room in FIT_DRAWS draws loses its last ball (`present` changes)."""
     x = np.empty((n_clips, 3, 2))
     pending = np.arange(n_clips)
-    while len(pending):
+    for draw in itertools.count(1):
+        if not len(pending):
+            break
+        if draw % FIT_DRAWS == 0:
+            last = present[pending].sum(1) - 1
+            present[pending, last] = last == 0  # one ball always fits
         span = high[pending] - low[pending]
         x[pending] = low[pending] + rng.uniform(0, 1, (len(pending), 3, 2)) * span
         apart = np.ones(len(pending), dtype=bool)
