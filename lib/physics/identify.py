@@ -42,32 +42,27 @@ from lib.physics.perception import fit_centres, perceive
 from lib.physics.render import BallLook, render_with_gradients
 from lib.physics.rules import choose_collision_rule, meeting_clips
 from lib.physics.tracking import order_balls_and_radii
-
-LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
-INLIER_FACTOR = 10.0  # frames fitting within this factor of the median residual are one ball
-BALL_LIMIT = 5  # perception tries up to this many balls per training frame
-MAX_SUBSTEPS = 12
-GRID_TOLERANCE = 1e-3  # a bounce time within this (in frames) of a sub-step lies on the grid
-FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or kept) to this
-GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
-# Early exits, so that clips of other physics fail fast and say what was measured:
-TIME_LIMIT = 60.0  # seconds; past this, evidence still missing (a wall never bounced off) fails
-# ... and past this, identification fails whatever it has found: a file that perceives slowly must
-# not hold the book up (the book's 2000 clips take about a minute on one core)
-GIVE_UP_SECONDS = 900.0
-CHECK_CLIPS = 10  # clips perceived before the evidence is first checked ...
-CHUNK_CLIPS = 200  # ... and then after each further chunk of this many
-MAX_CHANGING_SHARE = 0.25  # clips whose ball count changes between frames: 0 on the book's clips
-JUDGE_BOUNCES = 20  # bounces needed before their grid or wall positions can contradict the rules
-MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's clips
-LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
-WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
-RULE_CLIPS = 400  # tracked clips in which balls meet that the collision rules are compared on
-# Balls have radii of their own when one radius leaves this factor more residual on the lone
-# balls than each ball's own, and more than this share of a ball's energy (float32 frames of one
-# radius: the same residual both ways; radii 1% apart: about 5e-4 of the energy).
-RADIUS_RESIDUAL_FACTOR = 10.0
-RADIUS_RESIDUAL_SHARE = 1e-4
+from lib.settings import (
+    BALL_LIMIT,
+    CHECK_CLIPS,
+    CHUNK_CLIPS,
+    EVIDENCE_SECONDS,
+    FLIP_TOLERANCE,
+    GIVE_UP_SECONDS,
+    GRID_SHARE_MARGIN,
+    GRID_TOLERANCE,
+    INLIER_FACTOR,
+    JUDGE_BOUNCES,
+    LOOK_FRAMES,
+    LOOK_RESIDUAL_SHARE,
+    MAX_CHANGING_SHARE,
+    MAX_SUBSTEPS,
+    MIN_GRID_SHARE,
+    RADIUS_RESIDUAL_FACTOR,
+    RADIUS_RESIDUAL_SHARE,
+    RULE_CLIPS,
+    WALL_SPREAD_LIMIT,
+)
 
 
 class IdentificationError(ValueError):
@@ -128,7 +123,7 @@ class Settings:
 
 
 def identify_settings(
-    clips: Tensor, time_limit: float = TIME_LIMIT, give_up: float = GIVE_UP_SECONDS
+    clips: Tensor, time_limit: float = EVIDENCE_SECONDS, give_up: float = GIVE_UP_SECONDS
 ) -> Settings:
     """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts.
 
@@ -144,24 +139,7 @@ def identify_settings(
     started = time.perf_counter()
     look, look_frames, sizes = fit_ball_look_and_radius_rule(clips)
     own_radii = sizes.rule == "per_ball"
-    evidence, done, settled, missing = _Evidence(look.radius, own_radii), 0, None, ""
-    while done < len(clips):
-        elapsed = time.perf_counter() - started
-        size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
-        if not size or elapsed > give_up:
-            found = "the walls and sub-steps were settled" if settled else missing
-            raise IdentificationError(
-                f"{found} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
-                f"the {give_up if size else time_limit:g} s allowed)"
-            )
-        evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT, own_radii))
-        done += len(clips[done : done + size])
-        try:
-            settled = evidence.settle(look)
-        except _TooLittle as error:
-            settled, missing = None, str(error)
-    if settled is None:
-        raise IdentificationError(missing)
+    evidence, settled = _gather_evidence(clips, look, own_radii, started, time_limit, give_up)
     walls = settled.walls
     rules = Rules(
         look.radius, (walls[0], walls[2]), (walls[1], walls[3]), settled.substeps, settled.wall_rule
@@ -194,6 +172,37 @@ def identify_settings(
         mass_runner_up=choice.mass_runner_up,
         mass_runner_up_unexplained_share=choice.mass_runner_up_unexplained_share,
     )
+
+
+def _gather_evidence(
+    clips: Tensor,
+    look: BallLook,
+    own_radii: bool,
+    started: float,
+    time_limit: float,
+    give_up: float,
+) -> tuple[_Evidence, _Settled]:
+    """Perceive the clips chunk by chunk, checking the evidence after each (see
+    `identify_settings`): the evidence of all clips and what it settles."""
+    evidence, done, settled, missing = _Evidence(look.radius, own_radii), 0, None, ""
+    while done < len(clips):
+        elapsed = time.perf_counter() - started
+        size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
+        if not size or elapsed > give_up:
+            found = "the walls and sub-steps were settled" if settled else missing
+            raise IdentificationError(
+                f"{found} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
+                f"the {give_up if size else time_limit:g} s allowed)"
+            )
+        evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT, own_radii))
+        done += len(clips[done : done + size])
+        try:
+            settled = evidence.settle(look)
+        except _TooLittle as error:
+            settled, missing = None, str(error)
+    if settled is None:
+        raise IdentificationError(missing)
+    return evidence, settled
 
 
 def _chunk(done: int, elapsed: float, time_limit: float) -> int:
@@ -344,7 +353,25 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
     fitted again with the one (median) radius leave RADIUS_RESIDUAL_FACTOR times the residual of
     their own radii, and more than RADIUS_RESIDUAL_SHARE of a ball's energy, where radii differ."""
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
-    # One region brighter than half the frame's maximum, diagonal neighbours joined.
+    images = _one_blob_frames(frames)
+    params, sse = _fit_lone_balls(images)
+    inliers = sse <= INLIER_FACTOR * sse.median()
+    radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
+    energy = _ball_energy(radius, sharpness, frames.shape[1], frames.shape[2])
+    if sse.median() > LOOK_RESIDUAL_SHARE * energy:
+        raise IdentificationError(
+            f"the assumed renderer exp(-(d/r)^p) does not fit the {len(images)} training frames "
+            f"that show one blob: median residual {float(sse.median() / energy):.0%} of a "
+            f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
+        )
+    look = BallLook(float(radius), float(sharpness))
+    sizes = _radius_choice(images[inliers], look, params[inliers], sse[inliers], energy)
+    return look, int(inliers.sum()), sizes
+
+
+def _one_blob_frames(frames: Tensor) -> Tensor:
+    """Up to LOOK_FRAMES frames (F, H, W) showing one region brighter than half the frame's
+    maximum, diagonal neighbours joined."""
     one_blob = [
         i
         for i, frame in enumerate(frames.numpy())
@@ -352,7 +379,12 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
     ][:LOOK_FRAMES]
     if not one_blob:
         raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
-    images = frames[one_blob]
+    return frames[one_blob]
+
+
+def _fit_lone_balls(images: Tensor) -> tuple[Tensor, Tensor]:
+    """Each image (F, H, W) fitted with one ball, its centre, radius and rim sharpness free:
+    parameters (F, 4) as x, y, radius, sharpness, and the sums of squares (F,)."""
     # Each blob's centroid and radius from its area, and a Gaussian rim to start.
     start = torch.cat(
         [
@@ -374,41 +406,32 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
         )
         return (rendered - data).flatten(1), jacobian
 
-    params, sse = levenberg_marquardt(model, start, images, iterations=100)
-    inliers = sse <= INLIER_FACTOR * sse.median()
-    energy = (
-        render_with_gradients(
-            start.new_tensor([[[frames.shape[2] / 2, frames.shape[1] / 2]]]),
-            params[inliers, 2].median(),
-            params[inliers, 3].median(),
-            frames.shape[1],
-            frames.shape[2],
-        )[0]
-        .pow(2)
-        .sum()
-    )
-    if sse.median() > LOOK_RESIDUAL_SHARE * energy:
-        raise IdentificationError(
-            f"the assumed renderer exp(-(d/r)^p) does not fit the {len(images)} training frames "
-            f"that show one blob: median residual {float(sse.median() / energy):.0%} of a "
-            f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
-        )
-    radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
-    look = BallLook(float(radius), float(sharpness))
-    _, one_sse = fit_centres(images[inliers], look, params[inliers, None, :2])
-    own_sse = sse[inliers]
+    return levenberg_marquardt(model, start, images, iterations=100)
+
+
+def _ball_energy(radius: Tensor, sharpness: Tensor, height: int, width: int) -> Tensor:
+    """Sum of squared pixels of one ball of this look in the middle of the frame."""
+    centre = torch.tensor([[[width / 2, height / 2]]], dtype=torch.float64)
+    return render_with_gradients(centre, radius, sharpness, height, width)[0].pow(2).sum()
+
+
+def _radius_choice(
+    images: Tensor, look: BallLook, params: Tensor, own_sse: Tensor, energy: Tensor
+) -> RadiusChoice:
+    """One radius or each ball its own, from the lone balls `images` (F, H, W) fitted with their
+    own radii (`params` (F, 4), `own_sse`) and again with the look's one radius."""
+    _, one_sse = fit_centres(images, look, params[:, None, :2])
     own_radii = bool(
         one_sse.mean() > RADIUS_RESIDUAL_FACTOR * own_sse.mean() + RADIUS_RESIDUAL_SHARE * energy
     )
-    pixels = frames.shape[1] * frames.shape[2]
-    lone_radii = params[inliers, 2].abs()
-    sizes = RadiusChoice(
+    pixels = images.shape[1] * images.shape[2]
+    lone_radii = params[:, 2].abs()
+    return RadiusChoice(
         "per_ball" if own_radii else "one",
         float(one_sse.mean() / pixels),
         float(own_sse.mean() / pixels),
         (float(lone_radii.min()), float(lone_radii.max())),
     )
-    return look, int(inliers.sum()), sizes
 
 
 def _centroids(images: Tensor) -> Tensor:
