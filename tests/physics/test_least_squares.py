@@ -52,21 +52,22 @@ def test_no_problems_give_empty_results():
     assert fitted.shape == (0, 2) and sse.shape == (0,)
 
 
-def test_a_singular_problem_keeps_its_start_and_does_not_stop_the_others():
-    """A problem whose parameters have no effect (a zero Jacobian: a ball fitted outside the frame)
-    makes its damped normal matrix singular; it keeps its start, its neighbour is still solved."""
+def test_twin_parameters_whose_damping_underflows_do_not_raise():
+    """Two parameters with one effect (two balls fitted on one spot) make the normal matrix
+    singular but for the damping, which shrinks with every accepted step: after about 28 it is
+    below float64's resolution and the system is singular (torch.linalg.solve raised here). The
+    Jacobian claims ten times the true slope, so every step goes a tenth of the way and is
+    accepted; the fit keeps improving and nothing is raised."""
 
-    def flat_where_data_is_zero(params, data):
-        residuals, jacobian = decay(params, data)
-        return residuals, torch.where(data[:, :1, None] == 0, 0.0, jacobian)
+    def twins(params, data):
+        residuals = params[:, :1] + params[:, 1:2] - data
+        return residuals, torch.full((len(params), data.shape[1], 2), 10.0, dtype=params.dtype)
 
-    truth = torch.tensor([2.0, -0.5], dtype=torch.float64)
-    data = torch.stack([truth[0] * torch.exp(truth[1] * TIMES), torch.zeros_like(TIMES)])
-    start = torch.tensor([[1.0, 0.0], [1.0, 0.0]], dtype=torch.float64)
-    fitted, sse = levenberg_marquardt(flat_where_data_is_zero, start, data, iterations=100)
-    torch.testing.assert_close(fitted[0], truth, atol=1e-7, rtol=0)
-    torch.testing.assert_close(fitted[1], start[1])
-    assert torch.isfinite(sse).all()
+    data = torch.ones(2, 3, dtype=torch.float64)
+    start = torch.zeros(2, 2, dtype=torch.float64)
+    fitted, sse = levenberg_marquardt(twins, start, data, iterations=100)
+    assert (sse < 0.01 * twins(start, data)[0].pow(2).sum(-1)).all()
+    assert torch.isfinite(fitted).all()
 
 
 def test_a_nan_start_stays_nan_without_raising():
