@@ -6,14 +6,18 @@ exponent 4, walls inside the frame, 3 sub-steps), split as the book splits its f
 physics model is fitted on the training clips and predicts the validation clips. The table
 gives the variant identified, the runner-up collision rule and the share of the compared clips'
 frames it leaves unexplained, the share of validation clips at 40 dB or more, the share of the
-clips the gate keeps that are exact (MSE < 1e-8), how many of the others the predictor averaged
+clips the gate keeps that are exact (MSE < 1e-8) and of the exact clips that it keeps, how many
+of the others the predictor averaged
 (several numberings of the balls reproduce the input and foresee different futures: the mean of
 those futures, never exact, the least expected error), and seconds (CPU seconds) to fit and
 predict.
 The overlapping rule is also run with larger, faster balls between nearer walls, where balls
-meet while overlapping more often; and balls of their own radii (2 to 3.5 px) with equal masses
-or masses in proportion to their areas (the radius and mass rules identified, and the other mass
-rule's unexplained share).
+meet while overlapping more often; balls of their own radii (2 to 3.5 px, and 2.5 to 6.5 px: 0.8
+to 2 box units of the course's 10-unit box on 32 px) with equal masses or masses in proportion to
+their areas (the radius and mass rules identified, and the other mass rule's unexplained share);
+and STOVE's billiards environment (Kossen et al., ICLR 2020) at its defaults, the tests' own
+implementation of its rules: walls checked one move ahead, collisions where the next positions
+overlap, radius 3.2 px, rim exponent 8, 5 sub-steps.
 
     python -m bench.physics_rules [--clips 1500]
 """
@@ -30,7 +34,7 @@ import torch
 from lib.data.course_files import split_train_val
 from lib.physics.predictor import fit_physics_model
 from lib.report.provenance import cpu_name
-from tests.physics.variant_clips import CROWDED, Variant, clips
+from tests.physics.variant_clips import CROWDED, STOVE_BILLIARDS, Variant, clips
 
 N_INPUT = 5
 VARIANTS = [
@@ -42,6 +46,10 @@ VARIANTS = [
     Variant(radii=(2.0, 3.5)),
     Variant(radii=(2.0, 3.5), mass_rule="area"),
     Variant(wall_rule="hold", collision_rule="next_overlap", radii=(2.0, 3.5), mass_rule="area"),
+    Variant(radii=(2.5, 6.5)),
+    Variant(radii=(2.5, 6.5), mass_rule="area"),
+    Variant(wall_rule="next_hold", collision_rule="next_overlap", radii=(2.5, 6.5)),
+    Variant(**STOVE_BILLIARDS),
 ]
 
 
@@ -51,11 +59,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     print(
-        "| file: walls, collisions, masses (radius, speed px) | identified "
+        "| file: walls, collisions, masses (radius, speed px; sub-steps) | identified "
         "| runner-up (unexplained) | other mass rule (unexplained) | clips compared "
-        "| validation clips >= 40 dB | kept clips exact | others: mean of futures | seconds (CPU) |"
+        "| validation clips >= 40 dB | kept clips exact | exact clips kept "
+        "| others: mean of futures | seconds (CPU) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for variant in VARIANTS:
         frames = clips(args.clips, variant, args.seed).numpy()
         (train, _), (val, _) = split_train_val(frames, np.zeros(len(frames), int))
@@ -67,11 +76,11 @@ def main() -> None:
         radius = "{:g}-{:g}".format(*variant.radii) if variant.radii else f"{variant.radius:g}"
         name = (
             f"{variant.wall_rule}, {variant.collision_rule}, {variant.mass_rule} "
-            f"({radius}, {variant.speed:g})"
+            f"({radius}, {variant.speed:g}; {variant.substeps})"
         )
         settings = model.settings
         if settings is None:
-            print(f"| {name} | not identified: {model.problem} | | | | | | | {times} |")
+            print(f"| {name} | not identified: {model.problem} | | | | | | | | {times} |")
             continue
         mse = (prediction.frames.double() - val[:, N_INPUT:].double()).pow(2).mean(dim=(1, 2, 3))
         kept = model.gate.passes(prediction)
@@ -86,6 +95,7 @@ def main() -> None:
             f"| {settings.rule_clips} "
             f"| {float((mse <= 1e-4).double().mean()):.4f} "
             f"| {int((kept & exact).sum())} / {int(kept.sum())} "
+            f"| {int((kept & exact).sum())} / {int(exact.sum())} "
             f"| {int((kept & ~exact & averaged).sum())} / {int((kept & ~exact).sum())} | {times} |"
         )
     print(

@@ -95,3 +95,47 @@ GATE_RUN_MIN = 20  # ... and of at least this many
 FUTURE_TOLERANCE = 0.01
 RADIUS_GOAL = 0.01  # the identified radius should be within this share of the simulator's
 WALL_GOAL_SHARE = 0.01  # and every wall within this share of the frame
+
+# The physics-informed predictor (lib/physics): thresholds and limits. Plain values only.
+# A clip whose input the physics reproduces this closely (MSE; rounding of float32 frames is far
+# below) is kept by any gate that keeps the best-reproduced clips: thresholds chosen on training
+# clips otherwise fall between rounding errors (3.05e-29 against 3.2e-29) and drop exact clips.
+EXACT_REPRODUCTION_MSE = 1e-12
+# Training clips the settings are identified on (more place the walls better).
+IDENTIFICATION_CLIPS = 2000
+GATE_CLIPS = 1000  # further training clips the gate is chosen on
+# Identification (lib.physics.identify):
+LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
+INLIER_FACTOR = 10.0  # frames fitting within this factor of the median residual are one ball
+BALL_LIMIT = 5  # perception tries up to this many balls per training frame
+MAX_SUBSTEPS = 12  # sub-step counts tried: 1 to this
+GRID_TOLERANCE = 1e-3  # a bounce time within this (in frames) of a sub-step lies on the grid
+FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or kept) to this
+GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
+# Early exits of identification, so that clips of other physics fail fast and say what was
+# measured:
+EVIDENCE_SECONDS = 60.0  # past this, evidence still missing (a wall never bounced off) fails
+# ... and past this, identification fails whatever it has found: a file that perceives slowly must
+# not hold the book up (the book's 2000 clips take about a minute on one core)
+GIVE_UP_SECONDS = 900.0
+CHECK_CLIPS = 10  # clips perceived before the evidence is first checked ...
+CHUNK_CLIPS = 200  # ... and then after each further chunk of this many
+MAX_CHANGING_SHARE = 0.25  # clips whose ball count changes between frames: 0 on the book's clips
+JUDGE_BOUNCES = 20  # bounces needed before their grid or wall positions can contradict the rules
+MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's clips
+LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
+WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
+RULE_CLIPS = 400  # tracked clips in which balls meet that the collision rules are compared on
+# Balls have radii of their own when one radius leaves this factor more residual on the lone
+# balls than each ball's own, and more than this share of a ball's energy (float32 frames of one
+# radius: the same residual both ways; radii 1% apart: about 5e-4 of the energy).
+RADIUS_RESIDUAL_FACTOR = 10.0
+RADIUS_RESIDUAL_SHARE = 1e-4
+# A ball must explain this share of one ball's energy (sum of squared pixels) to be counted,
+# so a spurious extra ball fitted into noise or a rendering mismatch does not pay.
+BALL_PENALTY_SHARE = 0.05
+# A candidate that reproduces every tracked centre to this many pixels explains the clip.
+POSITION_TOLERANCE = 1e-3
+# A radius differing by 0.01 px costs as much as a centre 1 px away: radii are measured to far
+# better than 0.01 px, and balls whose radii differ by less are told apart by their paths.
+RADIUS_WEIGHT = 100.0

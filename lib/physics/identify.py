@@ -17,7 +17,11 @@
   velocity and leaves the ball where it crossed. Where it also puts the ball back on the wall
   ("hold"), the furthest tracked centre toward each wall lies on it (a bounce on a frame's last
   sub-step), and the line through the positions after a bounce reaches it on the sub-step grid.
-  The rule whose bounces fall on a grid more often wins (reflect on a tie).
+  The rule whose bounces fall on a grid more often wins (reflect on a tie). A ball held on the
+  wall after crossing it had crossed before it was put there: the line before the bounce reaches
+  the wall before the sub-step the line after leaves it. Where the wall is checked one move ahead
+  ("next_hold"), the ball is put there before it reaches it: the line before reaches the wall
+  later. The majority of the bounces on the grid decides.
 - Collision rule (and, for balls of their own radii, the mass rule: equal, or in proportion to
   the area): lib/physics/rules.py, on tracked clips in which balls meet.
 """
@@ -38,29 +42,27 @@ from lib.physics.perception import fit_centres, perceive
 from lib.physics.render import BallLook, render_with_gradients
 from lib.physics.rules import choose_collision_rule, meeting_clips
 from lib.physics.tracking import order_balls_and_radii
-
-LOOK_FRAMES = 400  # one-blob frames fitted for the ball's look; more changes the medians little
-INLIER_FACTOR = 10.0  # frames fitting within this factor of the median residual are one ball
-BALL_LIMIT = 5  # perception tries up to this many balls per training frame
-MAX_SUBSTEPS = 12
-GRID_TOLERANCE = 1e-3  # a bounce time within this (in frames) of a sub-step lies on the grid
-FLIP_TOLERANCE = 1e-3  # pixels per frame: a velocity component is flipped (or kept) to this
-GRID_SHARE_MARGIN = 0.02  # a sub-step count within this share of the best one's grid share ties
-# Early exits, so that clips of other physics fail fast and say what was measured:
-TIME_LIMIT = 60.0  # seconds; past this, evidence still missing (a wall never bounced off) fails
-CHECK_CLIPS = 10  # clips perceived before the evidence is first checked ...
-CHUNK_CLIPS = 200  # ... and then after each further chunk of this many
-MAX_CHANGING_SHARE = 0.25  # clips whose ball count changes between frames: 0 on the book's clips
-JUDGE_BOUNCES = 20  # bounces needed before their grid or wall positions can contradict the rules
-MIN_GRID_SHARE = 0.5  # bounces on the best sub-step grid: 100% on the book's clips
-LOOK_RESIDUAL_SHARE = 0.05  # of one ball's energy: the look must fit one-blob frames better
-WALL_SPREAD_LIMIT = 0.5  # px two bounces off one wall may disagree on it: < 0 on the book's clips
-RULE_CLIPS = 400  # tracked clips in which balls meet that the collision rules are compared on
-# Balls have radii of their own when one radius leaves this factor more residual on the lone
-# balls than each ball's own, and more than this share of a ball's energy (float32 frames of one
-# radius: the same residual both ways; radii 1% apart: about 5e-4 of the energy).
-RADIUS_RESIDUAL_FACTOR = 10.0
-RADIUS_RESIDUAL_SHARE = 1e-4
+from lib.settings import (
+    BALL_LIMIT,
+    CHECK_CLIPS,
+    CHUNK_CLIPS,
+    EVIDENCE_SECONDS,
+    FLIP_TOLERANCE,
+    GIVE_UP_SECONDS,
+    GRID_SHARE_MARGIN,
+    GRID_TOLERANCE,
+    INLIER_FACTOR,
+    JUDGE_BOUNCES,
+    LOOK_FRAMES,
+    LOOK_RESIDUAL_SHARE,
+    MAX_CHANGING_SHARE,
+    MAX_SUBSTEPS,
+    MIN_GRID_SHARE,
+    RADIUS_RESIDUAL_FACTOR,
+    RADIUS_RESIDUAL_SHARE,
+    RULE_CLIPS,
+    WALL_SPREAD_LIMIT,
+)
 
 
 class IdentificationError(ValueError):
@@ -83,6 +85,9 @@ class Settings:
     on_grid_share: float  # share of those bounces on the chosen sub-step grid
     wall_rule: str = "reflect"  # one of motion.WALL_RULES
     other_wall_rule_grid_share: float = 0.0  # share of bounces on the best grid under the other
+    # Where the ball is held on the wall: share of the bounces on the grid put there before the
+    # ball reached it (next_hold when more than half)
+    wall_ahead_share: float = 0.0
     collision_rule: str = "approaching"  # one of motion.COLLISION_RULES
     # Tracked clips in which balls meet, that the collision rules were compared on.
     rule_clips: int = 0
@@ -117,28 +122,77 @@ class Settings:
         return self.radius_rule == "per_ball"
 
 
-def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings:
+def identify_settings(
+    clips: Tensor, time_limit: float = EVIDENCE_SECONDS, give_up: float = GIVE_UP_SECONDS
+) -> Settings:
     """Settings from training clips (N, T, H, W), T >= 4: look, walls and sub-steps, ball counts.
 
     The clips are perceived in chunks; after each, the evidence so far is checked. A measurement
     that contradicts the assumed rules (ball counts that change within clips, wall bounces off
     every sub-step grid, bounces off one wall at different positions) stops at once; too little
-    evidence (no bounce off some wall yet) stops once `time_limit` seconds have passed. Either
-    way the IdentificationError says what was measured on how many clips.
+    evidence (no bounce off some wall yet) stops once `time_limit` seconds have passed, and any
+    identification once `give_up` seconds have. Each way the IdentificationError says what was
+    measured on how many clips.
     """
     if clips.shape[1] < 4:
         raise ValueError(f"identification needs clips of at least 4 frames, got {clips.shape[1]}")
     started = time.perf_counter()
     look, look_frames, sizes = fit_ball_look_and_radius_rule(clips)
     own_radii = sizes.rule == "per_ball"
+    evidence, settled = _gather_evidence(clips, look, own_radii, started, time_limit, give_up)
+    walls = settled.walls
+    rules = Rules(
+        look.radius, (walls[0], walls[2]), (walls[1], walls[3]), settled.substeps, settled.wall_rule
+    )
+    choice = choose_collision_rule(
+        evidence.meetings, rules, evidence.meeting_radii if own_radii else None
+    )
+    return Settings(
+        radius=look.radius,
+        sharpness=look.sharpness,
+        walls=walls,
+        substeps=settled.substeps,
+        max_balls=evidence.max_balls,
+        look_frames=look_frames,
+        bounces=settled.bounces,
+        on_grid_share=settled.on_grid_share,
+        wall_rule=settled.wall_rule,
+        other_wall_rule_grid_share=settled.other_wall_rule_grid_share,
+        wall_ahead_share=settled.wall_ahead_share,
+        collision_rule=choice.collision_rule,
+        rule_clips=choice.clips,
+        unexplained_share=choice.unexplained_share,
+        runner_up=choice.runner_up,
+        runner_up_unexplained_share=choice.runner_up_unexplained_share,
+        radius_rule=sizes.rule,
+        one_radius_mse=sizes.one_radius_mse,
+        own_radius_mse=sizes.own_radius_mse,
+        radii_seen=sizes.radii_seen,
+        mass_rule=choice.mass_rule,
+        mass_runner_up=choice.mass_runner_up,
+        mass_runner_up_unexplained_share=choice.mass_runner_up_unexplained_share,
+    )
+
+
+def _gather_evidence(
+    clips: Tensor,
+    look: BallLook,
+    own_radii: bool,
+    started: float,
+    time_limit: float,
+    give_up: float,
+) -> tuple[_Evidence, _Settled]:
+    """Perceive the clips chunk by chunk, checking the evidence after each (see
+    `identify_settings`): the evidence of all clips and what it settles."""
     evidence, done, settled, missing = _Evidence(look.radius, own_radii), 0, None, ""
     while done < len(clips):
         elapsed = time.perf_counter() - started
         size = CHUNK_CLIPS if settled else _chunk(done, elapsed, time_limit)
-        if not size:
+        if not size or elapsed > give_up:
+            found = "the walls and sub-steps were settled" if settled else missing
             raise IdentificationError(
-                f"{missing} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
-                f"the {time_limit:g} s allowed)"
+                f"{found} (stopped after {done} of {len(clips)} clips: {elapsed:.0f} s, "
+                f"the {give_up if size else time_limit:g} s allowed)"
             )
         evidence.add(perceive(clips[done : done + size], look, BALL_LIMIT, own_radii))
         done += len(clips[done : done + size])
@@ -148,35 +202,7 @@ def identify_settings(clips: Tensor, time_limit: float = TIME_LIMIT) -> Settings
             settled, missing = None, str(error)
     if settled is None:
         raise IdentificationError(missing)
-    walls, substeps, bounces, on_grid, wall_rule, other_share = settled
-    rules = Rules(look.radius, (walls[0], walls[2]), (walls[1], walls[3]), substeps, wall_rule)
-    choice = choose_collision_rule(
-        evidence.meetings, rules, evidence.meeting_radii if own_radii else None
-    )
-    return Settings(
-        look.radius,
-        look.sharpness,
-        walls,
-        substeps,
-        evidence.max_balls,
-        look_frames,
-        bounces,
-        on_grid,
-        wall_rule,
-        other_share,
-        choice.collision_rule,
-        choice.clips,
-        choice.unexplained_share,
-        choice.runner_up,
-        choice.runner_up_unexplained_share,
-        sizes.rule,
-        sizes.one_radius_mse,
-        sizes.own_radius_mse,
-        sizes.radii_seen,
-        choice.mass_rule,
-        choice.mass_runner_up,
-        choice.mass_runner_up_unexplained_share,
-    )
+    return evidence, settled
 
 
 def _chunk(done: int, elapsed: float, time_limit: float) -> int:
@@ -244,11 +270,8 @@ class _Evidence:
                 )
             )
 
-    def settle(
-        self, look: BallLook
-    ) -> tuple[tuple[float, float, float, float], int, int, float, str, float]:
-        """Walls, sub-steps, bounces used and their share on the grid, the wall rule and the other
-        rule's best grid share, from the evidence so far."""
+    def settle(self, look: BallLook) -> _Settled:
+        """Walls, sub-steps and wall rule from the evidence so far."""
         if self.changing > MAX_CHANGING_SHARE * self.n_clips:
             raise IdentificationError(
                 f"the ball count read from the frames changes within {self.changing} of "
@@ -273,12 +296,38 @@ class _Evidence:
         wall_rule = "hold" if best_share["hold"] > best_share["reflect"] else "reflect"
         other = "reflect" if wall_rule == "hold" else "hold"
         substeps, on_grid = _substeps(times[wall_rule], where)
+        ahead_share = 0.0
         if wall_rule == "reflect":
             walls = _walls(bounces, substeps, on_grid, where)
         else:
             walls = _held_walls(bounces, on_grid, held, where)
-        n_bounces, share = int(len(bounces["time"])), float(on_grid.double().mean())
-        return walls, substeps, n_bounces, share, wall_rule, best_share[other]
+            ahead_share = _ahead_share(bounces, held, times["hold"], on_grid)
+            wall_rule = "next_hold" if ahead_share > 0.5 else "hold"
+        return _Settled(
+            walls=walls,
+            substeps=substeps,
+            bounces=int(len(bounces["time"])),
+            on_grid_share=float(on_grid.double().mean()),
+            wall_rule=wall_rule,
+            other_wall_rule_grid_share=best_share[other],
+            wall_ahead_share=ahead_share,
+        )
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """What the wall bounces settle: walls (pixels: x low, x high, y low, y high), sub-steps,
+    the bounces used and their share on the grid, the wall rule, the other rule's best grid share
+    (reflect against the two that hold the ball on the wall), and, for those, the share of the
+    bounces on the grid whose ball was put on the wall before it reached it."""
+
+    walls: tuple[float, float, float, float]
+    substeps: int
+    bounces: int
+    on_grid_share: float
+    wall_rule: str
+    other_wall_rule_grid_share: float
+    wall_ahead_share: float
 
 
 @dataclass(frozen=True)
@@ -304,7 +353,25 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
     fitted again with the one (median) radius leave RADIUS_RESIDUAL_FACTOR times the residual of
     their own radii, and more than RADIUS_RESIDUAL_SHARE of a ball's energy, where radii differ."""
     frames = clips.reshape(-1, *clips.shape[2:]).to(torch.float64)
-    # One region brighter than half the frame's maximum, diagonal neighbours joined.
+    images = _one_blob_frames(frames)
+    params, sse = _fit_lone_balls(images)
+    inliers = sse <= INLIER_FACTOR * sse.median()
+    radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
+    energy = _ball_energy(radius, sharpness, frames.shape[1], frames.shape[2])
+    if sse.median() > LOOK_RESIDUAL_SHARE * energy:
+        raise IdentificationError(
+            f"the assumed renderer exp(-(d/r)^p) does not fit the {len(images)} training frames "
+            f"that show one blob: median residual {float(sse.median() / energy):.0%} of a "
+            f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
+        )
+    look = BallLook(float(radius), float(sharpness))
+    sizes = _radius_choice(images[inliers], look, params[inliers], sse[inliers], energy)
+    return look, int(inliers.sum()), sizes
+
+
+def _one_blob_frames(frames: Tensor) -> Tensor:
+    """Up to LOOK_FRAMES frames (F, H, W) showing one region brighter than half the frame's
+    maximum, diagonal neighbours joined."""
     one_blob = [
         i
         for i, frame in enumerate(frames.numpy())
@@ -312,7 +379,12 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
     ][:LOOK_FRAMES]
     if not one_blob:
         raise IdentificationError("no training frame shows a single ball: cannot measure the balls")
-    images = frames[one_blob]
+    return frames[one_blob]
+
+
+def _fit_lone_balls(images: Tensor) -> tuple[Tensor, Tensor]:
+    """Each image (F, H, W) fitted with one ball, its centre, radius and rim sharpness free:
+    parameters (F, 4) as x, y, radius, sharpness, and the sums of squares (F,)."""
     # Each blob's centroid and radius from its area, and a Gaussian rim to start.
     start = torch.cat(
         [
@@ -334,41 +406,32 @@ def fit_ball_look_and_radius_rule(clips: Tensor) -> tuple[BallLook, int, RadiusC
         )
         return (rendered - data).flatten(1), jacobian
 
-    params, sse = levenberg_marquardt(model, start, images, iterations=100)
-    inliers = sse <= INLIER_FACTOR * sse.median()
-    energy = (
-        render_with_gradients(
-            start.new_tensor([[[frames.shape[2] / 2, frames.shape[1] / 2]]]),
-            params[inliers, 2].median(),
-            params[inliers, 3].median(),
-            frames.shape[1],
-            frames.shape[2],
-        )[0]
-        .pow(2)
-        .sum()
-    )
-    if sse.median() > LOOK_RESIDUAL_SHARE * energy:
-        raise IdentificationError(
-            f"the assumed renderer exp(-(d/r)^p) does not fit the {len(images)} training frames "
-            f"that show one blob: median residual {float(sse.median() / energy):.0%} of a "
-            f"ball's energy ({LOOK_RESIDUAL_SHARE:.0%} allowed)"
-        )
-    radius, sharpness = params[inliers, 2].median(), params[inliers, 3].median()
-    look = BallLook(float(radius), float(sharpness))
-    _, one_sse = fit_centres(images[inliers], look, params[inliers, None, :2])
-    own_sse = sse[inliers]
+    return levenberg_marquardt(model, start, images, iterations=100)
+
+
+def _ball_energy(radius: Tensor, sharpness: Tensor, height: int, width: int) -> Tensor:
+    """Sum of squared pixels of one ball of this look in the middle of the frame."""
+    centre = torch.tensor([[[width / 2, height / 2]]], dtype=torch.float64)
+    return render_with_gradients(centre, radius, sharpness, height, width)[0].pow(2).sum()
+
+
+def _radius_choice(
+    images: Tensor, look: BallLook, params: Tensor, own_sse: Tensor, energy: Tensor
+) -> RadiusChoice:
+    """One radius or each ball its own, from the lone balls `images` (F, H, W) fitted with their
+    own radii (`params` (F, 4), `own_sse`) and again with the look's one radius."""
+    _, one_sse = fit_centres(images, look, params[:, None, :2])
     own_radii = bool(
         one_sse.mean() > RADIUS_RESIDUAL_FACTOR * own_sse.mean() + RADIUS_RESIDUAL_SHARE * energy
     )
-    pixels = frames.shape[1] * frames.shape[2]
-    lone_radii = params[inliers, 2].abs()
-    sizes = RadiusChoice(
+    pixels = images.shape[1] * images.shape[2]
+    lone_radii = params[:, 2].abs()
+    return RadiusChoice(
         "per_ball" if own_radii else "one",
         float(one_sse.mean() / pixels),
         float(own_sse.mean() / pixels),
         (float(lone_radii.min()), float(lone_radii.max())),
     )
-    return look, int(inliers.sum()), sizes
 
 
 def _centroids(images: Tensor) -> Tensor:
@@ -410,6 +473,7 @@ def _wall_bounces(
         "speed": move.abs(),
         "time": time,
         "position": start + move * time,
+        "start": start,
         "end": end,
         "radius": radii[ball],
     }
@@ -422,6 +486,20 @@ def _held_times(bounces: dict[str, Tensor], held: Tensor) -> Tensor:
     edge = held[bounces["axis"], (bounces["direction"] > 0).long()]
     wall = edge - bounces["direction"] * bounces["radius"]
     return 1 - (wall - bounces["end"]) * bounces["direction"] / bounces["speed"]
+
+
+def _ahead_share(
+    bounces: dict[str, Tensor], held: Tensor, held_times: Tensor, on_grid: Tensor
+) -> float:
+    """Of the bounces on the grid, the share whose line before the bounce reaches the centre's
+    place on the wall (one radius inside the furthest edge `held`) after the time the line after
+    leaves it (`held_times`): the ball was put on the wall before it reached it."""
+    edge = held[bounces["axis"], (bounces["direction"] > 0).long()]
+    wall = edge - bounces["direction"] * bounces["radius"]
+    move = bounces["direction"] * bounces["speed"]
+    reached = (wall - bounces["start"]) / move
+    late = (reached > held_times + GRID_TOLERANCE)[on_grid]
+    return float(late.double().mean()) if len(late) else 0.0
 
 
 def _grid_shares(times: Tensor) -> list[float]:

@@ -46,9 +46,12 @@ def _solve(model: Model, params: Tensor, data: Tensor, iterations: int) -> tuple
         # Marquardt's scaling by the diagonal, floored for parameters that have no effect.
         diagonal = torch.diagonal(normal, dim1=1, dim2=2)
         scale = diagonal + 1e-9 * diagonal.amax(-1, keepdim=True) + torch.finfo(params.dtype).tiny
-        step = torch.linalg.solve(
+        # A singular system (a parameter with no effect, a NaN start) must not raise: its step
+        # is zero, which is never better, so that problem stops where it is.
+        step, info = torch.linalg.solve_ex(
             normal + torch.diag_embed(damping[active, None] * scale), -gradient
         )
+        step = torch.where((info[:, None] == 0) & step.isfinite(), step, 0.0)
         trial = params[active] + step
         trial_residuals, trial_jacobian = model(trial, data[active])
         trial_sse = trial_residuals.pow(2).sum(-1)

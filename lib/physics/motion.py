@@ -3,7 +3,10 @@
 Between two frames every ball makes `substeps` straight moves of v / substeps. After each move a
 ball whose centre lies within one radius of a wall gets that velocity component pointed away
 from the wall (`wall_rule` "reflect": the ball stays where the move took it; "hold": it is also
-put back on the wall, one radius from it). Then pairs of balls exchange their velocity
+put back on the wall, one radius from it). `wall_rule` "next_hold" (the billiards environment of
+STOVE, Kossen et al. 2020) looks one move ahead instead: a ball whose next move would bring its
+centre within one radius of a wall, or onto that line, is put on the wall and that velocity
+component reversed. Then pairs of balls exchange their velocity
 components along the line of centres (an elastic collision of equal masses) where
 `collision_rule` says they collide: "approaching", closer than two radii and approaching;
 "overlapping", closer than two radii, also while already separating (so an overlapping pair can
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-WALL_RULES = ("reflect", "hold")
+WALL_RULES = ("reflect", "hold", "next_hold")
 COLLISION_RULES = ("approaching", "overlapping", "next_overlap")
 RADIUS_RULES = ("one", "per_ball")
 MASS_RULES = ("equal", "area")
@@ -86,6 +89,12 @@ def _bounce_off_walls(
     radius = rules.radius if radii is None else radii[..., None]
     low = torch.tensor(rules.low_walls, dtype=x.dtype) + radius
     high = torch.tensor(rules.high_walls, dtype=x.dtype) - radius
+    if rules.wall_rule == "next_hold":
+        ahead = x + v / rules.substeps
+        at_low = ahead <= low
+        at_high = ~at_low & (ahead >= high)
+        x = torch.where(at_low, low, torch.where(at_high, high, x))
+        return x, torch.where(at_low | at_high, -v, v)
     v = torch.where(x < low, v.abs(), v)
     v = torch.where(x > high, -v.abs(), v)
     if rules.wall_rule == "hold":

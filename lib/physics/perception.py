@@ -17,10 +17,8 @@ from torch import Tensor
 
 from lib.physics.least_squares import levenberg_marquardt
 from lib.physics.render import BallLook, render_balls, render_with_gradients, render_with_radii
+from lib.settings import BALL_PENALTY_SHARE
 
-# A ball must explain this share of one ball's energy (sum of squared pixels) to be counted,
-# so a spurious extra ball fitted into noise or a rendering mismatch does not pay.
-BALL_PENALTY_SHARE = 0.05
 KMEANS_ITERATIONS = 6
 
 

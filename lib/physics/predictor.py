@@ -26,17 +26,16 @@ from lib.physics.render import render_balls
 from lib.physics.state import fit_states
 from lib.physics.tracking import order_balls_and_radii
 from lib.settings import (
+    EXACT_REPRODUCTION_MSE,
     FUTURE_TOLERANCE,
+    GATE_CLIPS,
     GATE_RUN_MIN,
     GATE_RUN_SHARE,
     GOOD_MSE,
+    IDENTIFICATION_CLIPS,
     MAX_BAD_SHARE,
 )
 from lib.training.cache_keys import entry_path, result_key
-
-# Training clips the settings are identified on (more place the walls better).
-IDENTIFICATION_CLIPS = 2000
-GATE_CLIPS = 1000  # further training clips the gate is chosen on
 
 
 @dataclass(frozen=True)
@@ -88,18 +87,15 @@ class PhysicsModel:
     problem: str = ""  # why nothing was identified ("" when the settings were)
 
     def predict(self, inputs: Tensor, n_out: int) -> PhysicsPrediction:
-        """`predict_physics` with the identified settings; without them, nothing fitted on any
-        clip."""
-        if self.settings is not None:
+        """`predict_physics` with the identified settings; without them, or where the prediction
+        itself fails (`refusal`), nothing fitted on any clip: every clip goes to the network."""
+        if self.settings is None:
+            return _nothing_fitted(inputs, n_out, f"settings not identified: {self.problem}")
+        _check_finite(inputs)
+        try:
             return predict_physics(inputs, self.settings, n_out)
-        n_clips = len(inputs)
-        return PhysicsPrediction(
-            inputs[:, -1:].repeat(1, n_out, 1, 1).float(),
-            torch.full((n_clips,), -1),
-            torch.full((n_clips,), -1),
-            torch.full((n_clips,), float("inf"), dtype=torch.float64),
-            [f"settings not identified: {self.problem}"] * n_clips,
-        )
+        except Exception as error:  # the network takes over: see `refusal`
+            return _nothing_fitted(inputs, n_out, f"physics failed: {refusal(error)}")
 
 
 @dataclass(frozen=True)
@@ -113,9 +109,7 @@ class HybridPrediction:
 
 def predict_physics(inputs: Tensor, settings: Settings, n_out: int) -> PhysicsPrediction:
     """Frames (N, n_out, H, W) after inputs (N, T, H, W), with each clip's self-check."""
-    if not torch.isfinite(inputs).all():
-        bad = torch.nonzero(~torch.isfinite(inputs).flatten(1).all(1)).flatten().tolist()
-        raise ValueError(f"clips {bad[:10]} hold NaN or infinite pixels")
+    _check_finite(inputs)
     n_clips, n_frames, height, width = inputs.shape
     frames = inputs[:, -1:].repeat(1, n_out, 1, 1).float()
     reproduction = torch.full((n_clips,), float("inf"), dtype=torch.float64)
@@ -175,6 +169,10 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
     than GOOD_MSE (the targets are known on training clips). Failures no self-check can see
     (an input reproduced exactly, a future bounce mistimed) are spread over the runs, so they do
     not tighten the gate; inputs the physics did not explain form runs of their own.
+
+    Where the best run was right, the threshold is at least EXACT_REPRODUCTION_MSE, so that no
+    clip reproduced to rounding is dropped. For that run a mean of several futures (a crowded box)
+    is not wrong: it is never within GOOD_MSE, yet no sign that the rules are.
     """
     error = (prediction.frames.double() - targets.double()).pow(2).mean(dim=(1, 2, 3))
     # Clips with a problem go to the network whatever the threshold: they do not choose it.
@@ -188,6 +186,12 @@ def choose_gate(prediction: PhysicsPrediction, targets: Tensor) -> Gate:
         if not torch.isfinite(scores[chunk]).all() or bad[chunk].double().mean() > MAX_BAD_SHARE:
             break
         threshold = float(scores[chunk][-1])
+    n_futures = prediction.n_futures
+    if n_futures is None:
+        n_futures = torch.ones(len(prediction.problems), dtype=torch.int64)
+    wrong = bad[:run] & (n_futures[kept][order][:run] == 1)
+    if torch.isfinite(scores[:run]).all() and wrong.double().mean() <= MAX_BAD_SHARE:
+        threshold = max(threshold, EXACT_REPRODUCTION_MSE)
     return Gate(threshold)
 
 
@@ -203,11 +207,12 @@ def fit_physics_model(train_clips: Tensor, n_input: int) -> PhysicsModel:
     n_identify = min(IDENTIFICATION_CLIPS, 2 * len(train_clips) // 3)
     try:
         settings = identify_settings(train_clips[:n_identify])
-    except IdentificationError as error:
-        return PhysicsModel(None, Gate(float("-inf")), time.perf_counter() - started, str(error))
-    held_out = train_clips[n_identify : n_identify + GATE_CLIPS]
-    prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
-    gate = choose_gate(prediction, held_out[:, n_input:])
+        held_out = train_clips[n_identify : n_identify + GATE_CLIPS]
+        prediction = predict_physics(held_out[:, :n_input], settings, held_out.shape[1] - n_input)
+        gate = choose_gate(prediction, held_out[:, n_input:])
+    except Exception as error:  # the network takes over: see `refusal`
+        seconds = time.perf_counter() - started
+        return PhysicsModel(None, Gate(float("-inf")), seconds, refusal(error))
     return PhysicsModel(settings, gate, time.perf_counter() - started)
 
 
@@ -215,6 +220,18 @@ def physics_fit_key(name: str, train_clips: Tensor, n_input: int) -> str:
     """The physics fit's cache key, as a model's (lib/training/cache_keys.py): the clips' bytes,
     `n_input` and every lib module this module imports, transitively, settings included."""
     return result_key(name, [fit_physics_model], [train_clips], {"n_input": n_input})
+
+
+def refusal(error: Exception) -> str:
+    """One line saying why the physics refused. Any failure of the physics (a measurement the
+    rules do not allow, and equally a numerical failure no one foresaw) sends every clip to the
+    network instead of stopping the book; an unforeseen one is named by its type and first line.
+    """
+    if isinstance(error, IdentificationError):
+        return str(error)
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    # torch raises private subclasses (_LinAlgError): the public name reads better
+    return f"unforeseen {type(error).__name__.lstrip('_')} in the physics: {first_line}"
 
 
 def fit_physics_model_cached(
@@ -277,6 +294,25 @@ def reason_counts(reasons: list[str]) -> dict[str, int]:
         sorted(
             ((kind, kinds.count(kind)) for kind in set(kinds)), key=lambda item: (-item[1], item[0])
         )
+    )
+
+
+def _check_finite(inputs: Tensor) -> None:
+    """Bad input is the caller's error, not the physics' failure: it is raised, not refused."""
+    if not torch.isfinite(inputs).all():
+        bad = torch.nonzero(~torch.isfinite(inputs).flatten(1).all(1)).flatten().tolist()
+        raise ValueError(f"clips {bad[:10]} hold NaN or infinite pixels")
+
+
+def _nothing_fitted(inputs: Tensor, n_out: int, problem: str) -> PhysicsPrediction:
+    """The last input frame repeated, every clip sent to the network for `problem`."""
+    n_clips = len(inputs)
+    return PhysicsPrediction(
+        inputs[:, -1:].repeat(1, n_out, 1, 1).float(),
+        torch.full((n_clips,), -1),
+        torch.full((n_clips,), -1),
+        torch.full((n_clips,), float("inf"), dtype=torch.float64),
+        [problem] * n_clips,
     )
 
 

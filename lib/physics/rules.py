@@ -20,7 +20,8 @@ import torch
 from torch import Tensor
 
 from lib.physics.motion import COLLISION_RULES, MASS_RULES, Rules
-from lib.physics.state import POSITION_TOLERANCE, fit_states
+from lib.physics.state import fit_states
+from lib.settings import POSITION_TOLERANCE
 
 
 @dataclass(frozen=True)

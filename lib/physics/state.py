@@ -30,9 +30,7 @@ import torch
 from torch import Tensor
 
 from lib.physics.motion import Rules, roll_out
-
-# A candidate that reproduces every tracked centre to this many pixels explains the clip.
-POSITION_TOLERANCE = 1e-3
+from lib.settings import POSITION_TOLERANCE
 
 
 @dataclass(frozen=True)

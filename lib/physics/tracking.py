@@ -7,9 +7,7 @@ import itertools
 import torch
 from torch import Tensor
 
-# A radius differing by 0.01 px costs as much as a centre 1 px away: radii are measured to far
-# better than 0.01 px, and balls whose radii differ by less are told apart by their paths.
-RADIUS_WEIGHT = 100.0
+from lib.settings import RADIUS_WEIGHT
 
 
 def order_balls(centres: Tensor, n_balls: int) -> Tensor:

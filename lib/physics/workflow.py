@@ -7,10 +7,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from lib.data.simulate import Physics, simulate_clips
 from lib.metrics import VideoMetrics, video_metrics
@@ -23,7 +24,14 @@ from lib.physics.predictor import (
     fit_physics_model_cached,
 )
 from lib.training.loop import predict
-from lib.video.workflow import VideoData
+
+
+class TrainValClips(Protocol):
+    """Part 2's clips as (inputs, targets) pairs of (N, T, H, W) tensors: lib.video's VideoData
+    is one, and the physics needs nothing else of it."""
+
+    train: tuple[Tensor, Tensor]
+    val: tuple[Tensor, Tensor]
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class PhysicsRun:
     predict_seconds: float
 
 
-def run_physics(data: VideoData, cache_dir: Path, name: str = "physics") -> PhysicsRun:
+def run_physics(data: TrainValClips, cache_dir: Path, name: str = "physics") -> PhysicsRun:
     """Identify on the training clips (inputs and targets joined into whole clips), predict the
     validation inputs' future frames."""
     clips = torch.cat(data.train, dim=1)
@@ -57,29 +65,6 @@ def pixels_per_unit(simulated: dict) -> float:
     """The simulator's box spans the frame: pixels per box unit of a file it made (its manifest
     entry)."""
     return simulated["resolution"] / simulated["physics"]["box_size"]
-
-
-RADIUS_RULE_NAMES = {"one": "one", "per_ball": "per ball"}
-
-
-def radius_text(settings: Settings) -> str:
-    """The one radius, or the range of the lone balls' own radii."""
-    if settings.radius_rule == "one":
-        return f"{settings.radius:.3f}"
-    low, high = settings.radii_seen
-    return f"{low:.3f} to {high:.3f}"
-
-
-def mass_evidence(settings: Settings) -> str:
-    """How well the chosen mass rule and the other reproduce the clips where balls meet."""
-    if not settings.mass_runner_up:
-        return "not compared: one radius"
-    if not settings.rule_clips:
-        return "no clip where balls meet"
-    return (
-        f"{settings.unexplained_share:.2%} / {settings.mass_runner_up_unexplained_share:.2%}, "
-        f"{settings.mass_runner_up}"
-    )
 
 
 def settings_errors(settings: Settings | None, simulated: dict) -> tuple[float, float, bool] | None:

@@ -11,8 +11,8 @@ import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
 from lib.metrics import VideoMetrics, capped_psnr_summary
-from lib.physics.workflow import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.model_summary import count_parameters
+from lib.report.physics_words import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.words import balls, power_of_ten
 from lib.settings import PSNR_CAP
 from lib.training.loop import TrainConfig

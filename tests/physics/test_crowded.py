@@ -15,8 +15,8 @@ import torch
 from lib.physics.identify import Settings
 from lib.physics.motion import Rules
 from lib.physics.predictor import predict_physics
-from lib.physics.state import POSITION_TOLERANCE, fit_states
-from lib.settings import FUTURE_TOLERANCE
+from lib.physics.state import fit_states
+from lib.settings import FUTURE_TOLERANCE, POSITION_TOLERANCE
 from tests.physics.variant_clips import CROWDED, Variant, draw, simulate
 
 N_IN, N_OUT = 5, 5

@@ -152,3 +152,41 @@ def test_balls_of_their_own_radii_turning_at_one_centre_position_are_refused_fas
     assert time.perf_counter() - started < 60
     assert_one_line(str(error.value))
     assert "are not consistent with one wall position" in str(error.value)
+
+
+def test_an_unforeseen_failure_in_identification_or_the_gate_is_a_one_line_refusal(monkeypatch):
+    import lib.physics.predictor as predictor
+
+    clips = draw(reflected(30, np.zeros(30), np.full(30, 32.0), substeps=2))
+
+    def singular(*args, **kwargs):
+        raise torch.linalg.LinAlgError("The solver failed because the input matrix is singular.\n")
+
+    for stage in ("identify_settings", "predict_physics", "choose_gate"):
+        with monkeypatch.context() as patched:
+            patched.setattr(predictor, stage, singular)
+            model = fit_physics_model(clips, 5)
+        assert model.settings is None
+        assert model.problem == (
+            "unforeseen LinAlgError in the physics: The solver failed because the input matrix "
+            "is singular."
+        )
+
+
+def test_a_failing_prediction_sends_every_clip_to_the_network_with_its_reason(monkeypatch):
+    import lib.physics.predictor as predictor
+    from lib.physics.predictor import Gate, PhysicsModel
+
+    model = fit_physics_model(draw(reflected(60, np.zeros(60), np.full(60, 32.0), substeps=2)), 5)
+    assert model.settings is not None
+    inputs = draw(reflected(4, np.zeros(4), np.full(4, 32.0), substeps=2))[:, :5]
+    monkeypatch.setattr(predictor, "predict_physics", lambda *args: 1 / 0)
+    prediction = PhysicsModel(model.settings, Gate(1.0), 0.0).predict(inputs, 5)
+    assert (
+        prediction.problems
+        == ["physics failed: unforeseen ZeroDivisionError in the physics: division by zero"] * 4
+    )
+    assert not Gate(1.0).passes(prediction).any()
+    inputs[0, 0, 0, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"clips \[0\] hold NaN"):
+        model.predict(inputs, 5)

@@ -50,3 +50,29 @@ def test_a_step_that_would_make_the_fit_worse_is_refused_and_damped():
 def test_no_problems_give_empty_results():
     fitted, sse = levenberg_marquardt(decay, torch.zeros(0, 2), torch.zeros(0, 9))
     assert fitted.shape == (0, 2) and sse.shape == (0,)
+
+
+def test_twin_parameters_whose_damping_underflows_do_not_raise():
+    """Two parameters with one effect (two balls fitted on one spot) make the normal matrix
+    singular but for the damping, which shrinks with every accepted step: after about 28 it is
+    below float64's resolution and the system is singular (torch.linalg.solve raised here). The
+    Jacobian claims ten times the true slope, so every step goes a tenth of the way and is
+    accepted; the fit keeps improving and nothing is raised."""
+
+    def twins(params, data):
+        residuals = params[:, :1] + params[:, 1:2] - data
+        return residuals, torch.full((len(params), data.shape[1], 2), 10.0, dtype=params.dtype)
+
+    data = torch.ones(2, 3, dtype=torch.float64)
+    start = torch.zeros(2, 2, dtype=torch.float64)
+    fitted, sse = levenberg_marquardt(twins, start, data, iterations=100)
+    assert (sse < 0.01 * twins(start, data)[0].pow(2).sum(-1)).all()
+    assert torch.isfinite(fitted).all()
+
+
+def test_a_nan_start_stays_nan_without_raising():
+    start = torch.tensor([[float("nan"), 0.0], [1.0, 0.0]], dtype=torch.float64)
+    data = (2.0 * torch.exp(-0.5 * TIMES)).expand(2, -1)
+    fitted, _ = levenberg_marquardt(decay, start, data, iterations=100)
+    assert fitted[0].isnan().any()
+    torch.testing.assert_close(fitted[1], torch.tensor([2.0, -0.5], dtype=torch.float64))

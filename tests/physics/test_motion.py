@@ -36,6 +36,24 @@ def test_sub_steps_turn_the_ball_within_the_frame():
     torch.testing.assert_close(two[0, :, 0, 0], torch.tensor([8.6, 7.1], dtype=torch.float64))
 
 
+def test_a_wall_checked_one_move_ahead_holds_the_ball_on_it_a_move_early():
+    """STOVE's billiards ("next_hold"): from x = 6.5 at 1.5 the move lands at 8, whose next move
+    would reach 9.5, past 10 - 1: the ball is put on the line (9) and turned: 9, then 7.5. The
+    plain "hold" lets it cross first: 8, then 9.5 put back to 9, then 7.5."""
+    positions, velocities, present = state((6.5, 5.0, 1.5, 0.0))
+    ahead = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 1, wall_rule="next_hold")
+    frames, after = roll_out(positions, velocities, present, ahead, n_frames=3)
+    torch.testing.assert_close(
+        frames[0, :, 0, 0], torch.tensor([9.0, 7.5, 6.0], dtype=torch.float64)
+    )
+    torch.testing.assert_close(after[0, 0], torch.tensor([-1.5, 0.0], dtype=torch.float64))
+    held = Rules(1.0, (0.0, 0.0), (10.0, 10.0), 1, wall_rule="hold")
+    frames, _ = roll_out(positions, velocities, present, held, n_frames=3)
+    torch.testing.assert_close(
+        frames[0, :, 0, 0], torch.tensor([8.0, 9.0, 7.5], dtype=torch.float64)
+    )
+
+
 def test_a_head_on_elastic_collision_exchanges_the_velocities():
     """A from x = 2 at 1, B from x = 6 at -0.5: 3 and 5.5 (2.5 apart), then 4 and 5 (1 apart,
     closing at 1.5): they exchange velocities, so A goes back at -0.5 to 3.5, B on at 1 to 6."""

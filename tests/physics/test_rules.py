@@ -9,7 +9,7 @@ import torch
 
 from lib.physics.identify import identify_settings
 from lib.physics.predictor import predict_physics
-from tests.physics.variant_clips import CROWDED, Variant, clips
+from tests.physics.variant_clips import CROWDED, STOVE_BILLIARDS, Variant, clips
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,8 @@ from tests.physics.variant_clips import CROWDED, Variant, clips
         Variant(
             wall_rule="hold", collision_rule="next_overlap", radii=(1.8, 3.2), mass_rule="area"
         ),
+        Variant(**STOVE_BILLIARDS),
+        Variant(wall_rule="next_hold", radii=(2.5, 6.5), mass_rule="area"),
     ],
     ids=lambda variant: (
         f"{variant.wall_rule}-{variant.collision_rule}-r{variant.radii or variant.radius}"

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from lib.physics.motion import Rules, roll_out
-from lib.physics.state import POSITION_TOLERANCE, fit_states
+from lib.physics.state import fit_states
+from lib.settings import POSITION_TOLERANCE
 
 BOX = Rules(radius=1.0, low_walls=(0.0, 0.0), high_walls=(10.0, 10.0), substeps=1)
 

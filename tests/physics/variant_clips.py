@@ -7,22 +7,38 @@ own (`radii`), and have masses in proportion to their areas (`mass_rule` "area")
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 SIZE = 32  # pixels a side
+FIT_DRAWS = 1000  # start positions drawn for a clip's balls before one ball is left out
 # Balls this large, fast and coarsely stepped between near walls meet while overlapping often
 # enough (7% of clips) for the overlapping rule to show.
 CROWDED = dict(radius=4.0, sharpness=6.0, walls=(4.0, 28.0, 4.0, 28.0), substeps=2, speed=6.0)
+# STOVE's billiards environment (Kossen et al., ICLR 2020; repository jlko/STOVE) at its
+# defaults in pixels: radius 1 of a 10-unit box on 32 px, rim exp(-(d/r)^8), 5 sub-steps, speed
+# 0.5 units a frame; walls checked one move ahead, collisions where the next positions overlap.
+STOVE_BILLIARDS = dict(
+    wall_rule="next_hold",
+    collision_rule="next_overlap",
+    radius=3.2,
+    sharpness=8.0,
+    walls=(0.0, 32.0, 0.0, 32.0),
+    substeps=5,
+    speed=1.6,
+)
 
 
 @dataclass(frozen=True)
 class Variant:
     """A generator's rules and constants, in pixels."""
 
-    wall_rule: str = "reflect"  # or "hold": the ball is also put back one radius from the wall
+    # or "hold": the ball is also put back one radius from the wall; or "next_hold" (STOVE's
+    # billiards): a ball whose next move would reach the wall is put on it, velocity reversed
+    wall_rule: str = "reflect"
     collision_rule: str = "approaching"  # or "overlapping", "next_overlap"
     radius: float = 2.5
     sharpness: float = 4.0  # the rim exponent p
@@ -56,7 +72,10 @@ def simulate(
         frames.append(np.where(present[..., None], x, np.nan))
         for _ in range(variant.substeps):
             x = x + v / variant.substeps
-            v = np.where(x < low, np.abs(v), np.where(x > high, -np.abs(v), v))
+            if variant.wall_rule == "next_hold":
+                x, v = _hold_ahead(x, v, low, high, variant.substeps)
+            else:
+                v = np.where(x < low, np.abs(v), np.where(x > high, -np.abs(v), v))
             if variant.wall_rule == "hold":
                 x = np.clip(x, low, high)
             for i in range(3):
@@ -86,12 +105,28 @@ def simulate(
     return np.stack(frames, axis=1), np.where(present, r, np.nan)
 
 
+def _hold_ahead(x, v, low, high, substeps) -> tuple[np.ndarray, np.ndarray]:
+    """STOVE's billiards walls, in this file's words: per axis, where the next move would take
+    the centre to a wall's line or past it, the ball is placed on that line and turned around."""
+    landing = x + v / substeps
+    low_hit = landing <= low
+    high_hit = (landing >= high) & ~low_hit
+    placed = np.where(low_hit, low, np.where(high_hit, high, x))
+    return placed, np.where(low_hit | high_hit, -v, v)
+
+
 def _starts(n_clips, present, low, high, radii, rng) -> np.ndarray:
     """Start positions (N, 3, 2) inside the walls (N, 3, 2), the present balls of radii (N, 3)
-    apart, redrawn until so."""
+    apart, redrawn until so. In a box too crowded for that (large balls between near walls), a
+    clip whose balls found no room in FIT_DRAWS draws loses its last ball (`present` changes)."""
     x = np.empty((n_clips, 3, 2))
     pending = np.arange(n_clips)
-    while len(pending):
+    for draw in itertools.count(1):
+        if not len(pending):
+            break
+        if draw % FIT_DRAWS == 0:
+            last = present[pending].sum(1) - 1
+            present[pending, last] = last == 0  # one ball always fits
         span = high[pending] - low[pending]
         x[pending] = low[pending] + rng.uniform(0, 1, (len(pending), 3, 2)) * span
         apart = np.ones(len(pending), dtype=bool)
