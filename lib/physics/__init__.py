@@ -7,5 +7,5 @@ variants), `identify` (the generator's settings from training clips), `rules` (t
 mass rules, chosen by roll-outs), `state` (positions and velocities fitted through the rules),
 `predictor` (roll-out, the mean of the futures where the input allows several, self-check, gate,
 hybrid with a learned network), `ceiling` (the best any predictor can do on files this project
-simulated), `workflow` (chapter 5's use of it all).
+simulated), `workflow` (chapter 6's use of it all).
 """

@@ -1,4 +1,4 @@
-"""The identified physics settings in the words of chapter 5's settings table."""
+"""The identified physics settings in the words of chapter 6's settings table."""
 
 from __future__ import annotations
 
