@@ -8,7 +8,7 @@ Every augmentation here changes how the balls look, never how many there are:
   and apart from each other, as in the simulator. It warps the pixels that are there (bilinear
   resampling) and assumes nothing about how a ball is drawn, so it also works on the real files.
 - `random_dihedral` applies one of the 8 flips and quarter turns of the square to each image,
-  numbered as `lib.video.augment.dihedral` numbers them (the book's one convention).
+  numbered as `lib.data.symmetries.dihedral` numbers them (the book's one convention).
 
 `count_preserving` combines them and is what a chapter passes as the `augment` of
 `lib.counting.workflow.counter_run` (through `functools.partial`, so that the cache key records the
@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from scipy import ndimage
 from torch import Tensor
 
-from lib.video.augment import N_DIHEDRAL, dihedral
+from lib.data.symmetries import N_DIHEDRAL, dihedral
 
 # Settings are default arguments rather than module constants: the model cache keys a function
 # by its source, so a changed default retrains what depends on it.
