@@ -67,6 +67,24 @@ def radii(radius_low: float, radius_high: float) -> str:
 
 # Chapter 3 ----------------------------------------------------------------------------------------
 
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+def left_out_cells(left_out: Sequence[tuple[int, float]]) -> str:
+    """The size probe's cells (lib.counting.diagnosis.size_probe) that were left out, named as
+    the text lists them ('the two-ball images of radius 2.4 and the three-ball images of radius
+    2.3 to 2.4'); 'nothing' when there are none."""
+    if not left_out:
+        return "nothing"
+    by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
+    return listed(
+        [
+            f"the {NUMBER_WORDS[count]}-ball images of radius "
+            + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
+            for count, radii in sorted(by_count.items())
+        ]
+    )
+
 
 def miscounts_follow_size(over_sizes: np.ndarray, under_sizes: np.ndarray) -> bool:
     """Whether over-counted images hold larger balls and under-counted ones smaller balls than

@@ -194,3 +194,10 @@ def test_flips_bring_edge_news_only_where_training_balls_keep_away():
     assert verdicts.edge_news(4, 1)
     assert not verdicts.edge_news(0, 0)
     assert not verdicts.edge_news(1, 3)
+
+
+def test_left_out_cells_are_named_in_one_clause():
+    assert verdicts.left_out_cells([]) == "nothing"
+    assert verdicts.left_out_cells([(3, 2.3), (2, 2.4), (3, 2.4)]) == (
+        "the two-ball images of radius 2.4 and the three-ball images of radius 2.3 to 2.4"
+    )
