@@ -461,3 +461,38 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
         + [f"{label}\n{k + 1}" for k in range(n_out)]
     )
     return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)
+
+
+def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str, Sequence[float]]):
+    """Task 4's diagnosis: per table of lib.counting.size_sweep.sweep_scores, the accuracy
+    against the factor the balls were scaled by (log scale), one line per number of balls, with
+    a dashed line at 1 (the training size as rendered); then one panel of the validation accuracy
+    over the epochs, one line per model."""
+    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False)
+    axes = axes[0]
+    for ax, (title, table) in zip(axes, by_size.items(), strict=False):
+        for i, (count, rows) in enumerate(table.groupby("count")):
+            ax.plot(
+                rows.factor,
+                rows.accuracy,
+                marker="o",
+                markersize=2.5,
+                color=sns.color_palette()[i],
+                label=f"{count}",
+            )
+        ax.set_xscale("log")
+        ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
+        ax.set(title=title, xlabel="balls scaled by", ylim=(0, 1.02))
+        ax.set_xticks(sorted(table.factor.unique())[::2], minor=False)
+        ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
+        ax.xaxis.set_minor_locator(plt.NullLocator())
+    axes[0].set_ylabel("accuracy")
+    legend_below(fig, axes[0], title="balls in the image")
+    epoch_ax = axes[-1]
+    for i, (label, accuracy) in enumerate(by_epoch.items()):
+        epoch_ax.plot(
+            range(1, len(accuracy) + 1), accuracy, color=sns.color_palette()[3 + i], label=label
+        )
+    epoch_ax.set(title="validation, as rendered", xlabel="epoch", ylim=(0, 1.02))
+    epoch_ax.legend(loc="lower right", frameon=False)
+    return fig
