@@ -85,7 +85,9 @@ TARGET_SECOND_SHIFT = 0.95
 # The size augmentation leaves this share of every batch as rendered: a network shown only
 # resampled balls never sees a ball as the renderer draws it (chapter 3's diagnosis).
 RENDERED_SHARE = 0.5
-SIZE_SWEEP_STEPS = 7  # factors of the size sweep (lib.counting.size_sweep), odd so 1 is one
+# The size sweep's factors (lib.counting.size_sweep): even, so every one is resampled; the sweep
+# adds 1, the images as rendered.
+SIZE_SWEEP_STEPS = 8
 # The second shift: its number of images, their mix of 1, 2 and 3 balls (another mix than the
 # course files' even one, more of the harder, many-ball images) and its seed.
 SECOND_SHIFT_IMAGES = 300

@@ -2,10 +2,11 @@
 see where a counter trained with it fails, from the training file alone.
 
 `size_sweep` rescales every ball of the validation images by one factor at a time, on a log grid
-over the augmentation's range, keeping the images whose balls still have room at that factor
-(inside the frame, apart), as the augmentation does; `sweep_scores` then gives per factor and
-number of balls how many images had room, how many still show their balls as separate bright
-regions (countable by eye), and the accuracy of a set of models.
+over the augmentation's range plus 1 (the images as rendered), keeping the images whose balls
+still have room at that factor (inside the frame, apart), as the augmentation does;
+`sweep_scores` then gives per factor and number of balls how many images had room, how many still
+show their balls as separate bright regions (countable by eye), and the accuracy of a set of
+models.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class SizeSweep:
 
 def sweep_factors(scale_range: tuple[float, float], steps: int) -> np.ndarray:
     """`steps` factors spaced evenly on the log scale from one end of `scale_range` to the other,
-    rounded to two decimals; 1 (the training size) is among them when `steps` is odd."""
-    return np.round(np.exp(np.linspace(*np.log(scale_range), steps)), 2)
+    rounded to two decimals, and 1: the images as rendered, next to their resampled neighbours."""
+    grid = np.round(np.exp(np.linspace(*np.log(scale_range), steps)), 2)
+    return np.unique(np.append(grid, 1.0))
 
 
 def size_sweep(images: Tensor, counts: Tensor, factors: Sequence[float]) -> SizeSweep:
@@ -47,8 +49,13 @@ def size_sweep(images: Tensor, counts: Tensor, factors: Sequence[float]) -> Size
     kept_images, kept_counts, kept_factors = [], [], []
     for factor in factors:
         room = room_to_rescale(images, factor)
-        # One factor for every ball: the range (factor, factor) leaves nothing to draw.
-        rescaled = rescale_balls(images[room], torch.Generator(), (factor, factor))
+        # One factor for every ball: the range (factor, factor) leaves nothing to draw. At 1 the
+        # images stay as rendered, not resampled.
+        rescaled = (
+            images[room]
+            if factor == 1
+            else rescale_balls(images[room], torch.Generator(), (factor, factor))
+        )
         kept_images.append(rescaled)
         kept_counts.append(counts[room].numpy())
         kept_factors.append(np.full(int(room.sum()), factor))
@@ -81,3 +88,21 @@ def sweep_scores(sweep: SizeSweep, models: Sequence[nn.Module], body_level: floa
     )
     scores.insert(3, "room", scores["images"] / scores["count"].map(sweep.offered))
     return scores
+
+
+def landmarks(factors: np.ndarray) -> dict[str, float]:
+    """The factors of a sweep the text quotes: both ends ('low', 'high'), 1 ('one', the images
+    as rendered) and its resampled neighbours ('below', 'above')."""
+    return {
+        "low": float(factors.min()),
+        "below": float(factors[factors < 1].max()),
+        "one": 1.0,
+        "above": float(factors[factors > 1].min()),
+        "high": float(factors.max()),
+    }
+
+
+def least(scores: pd.DataFrame, factor: float, column: str) -> float:
+    """The smallest value of `column` over the numbers of balls at `factor` (of
+    `sweep_scores`)."""
+    return float(scores.loc[scores.factor == factor, column].min())

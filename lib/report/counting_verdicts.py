@@ -223,6 +223,16 @@ def spans_beyond(radius_ranges: dict[int, tuple[float, float]], span: tuple[floa
     return bool(low < span[0] and high > span[1])
 
 
+def rendered_dip(sweep_table: pd.DataFrame) -> bool:
+    """Whether a model counts the images as rendered (factor 1 of a size sweep,
+    lib.counting.size_sweep.sweep_scores) worse than both their nearest resampled neighbours,
+    averaged over the numbers of balls."""
+    by_factor = sweep_table.groupby("factor").accuracy.mean()
+    at = list(by_factor.index).index(1.0)
+    neighbours = by_factor.iloc[max(at - 1, 0) : at + 2].drop(1.0)
+    return bool(len(neighbours) and by_factor[1.0] < neighbours.min())
+
+
 def error_kinds(confusion: np.ndarray) -> str:
     """'none', 'single' (one error), 'one' (several errors, all the same miscount) or 'several'
     kinds of error in a confusion matrix summed over seeds."""

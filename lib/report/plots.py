@@ -465,25 +465,35 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
 
 def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str, Sequence[float]]):
     """Task 4's diagnosis: per table of lib.counting.size_sweep.sweep_scores, the accuracy
-    against the factor the balls were scaled by (log scale), one line per number of balls, with
-    a dashed line at 1 (the training size as rendered); then one panel of the validation accuracy
-    over the epochs, one line per model."""
+    against the factor the balls were resampled by (log scale), one line per number of balls,
+    and a star at 1 (the images as rendered, on the dashed line); then one panel of the
+    validation accuracy over the epochs, one line per model."""
     fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False)
     axes = axes[0]
     for ax, (title, table) in zip(axes, by_size.items(), strict=False):
         for i, (count, rows) in enumerate(table.groupby("count")):
+            resampled, rendered = rows[rows.factor != 1], rows[rows.factor == 1]
+            colour = sns.color_palette()[i]
             ax.plot(
-                rows.factor,
-                rows.accuracy,
+                resampled.factor,
+                resampled.accuracy,
                 marker="o",
                 markersize=2.5,
-                color=sns.color_palette()[i],
+                color=colour,
                 label=f"{count}",
+            )
+            ax.plot(
+                rendered.factor,
+                rendered.accuracy,
+                marker="*",
+                markersize=7,
+                color=colour,
+                linestyle="none",
             )
         ax.set_xscale("log")
         ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
         ax.set(title=title, xlabel="balls scaled by", ylim=(0, 1.02))
-        ax.set_xticks(sorted(table.factor.unique())[::2], minor=False)
+        ax.set_xticks(sorted(table.factor.unique())[::3], minor=False)
         ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
         ax.xaxis.set_minor_locator(plt.NullLocator())
     axes[0].set_ylabel("accuracy")

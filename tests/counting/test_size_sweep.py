@@ -1,14 +1,15 @@
 import numpy as np
+import pandas as pd
 import torch
 from torch import nn
 
-from lib.counting.size_sweep import size_sweep, sweep_factors, sweep_scores
+from lib.counting.size_sweep import landmarks, least, size_sweep, sweep_factors, sweep_scores
 from tests.counting.test_augment import ball_images
 
 
-def test_sweep_factors_are_log_spaced_and_hold_one_for_a_symmetric_odd_grid():
-    factors = sweep_factors((0.5, 2.0), 5)
-    np.testing.assert_allclose(factors, [0.5, 0.71, 1.0, 1.41, 2.0])
+def test_sweep_factors_are_log_spaced_and_hold_one_once():
+    np.testing.assert_allclose(sweep_factors((0.5, 2.0), 5), [0.5, 0.71, 1.0, 1.41, 2.0])
+    np.testing.assert_allclose(sweep_factors((0.5, 2.0), 4), [0.5, 0.79, 1.0, 1.26, 2.0])
 
 
 def images_of_one_and_two_balls():
@@ -22,6 +23,7 @@ def test_a_sweep_keeps_only_the_images_with_room_at_each_factor():
     assert sweep.factors.tolist() == [1.0, 1.0, 2.5]  # the pair has no room at 2.5
     assert sweep.counts.tolist() == [1, 2, 1]
     assert sweep.offered == {1: 1, 2: 1}
+    assert torch.equal(sweep.images[:2], images)  # at 1: as rendered
     # the single ball really grew: its brightness by about the factor squared
     ratio = sweep.images[2].sum() / images[0].sum()
     assert 0.9 * 2.5**2 < ratio < 1.1 * 2.5**2
@@ -44,3 +46,18 @@ def test_sweep_scores_give_room_separation_and_accuracy_per_factor_and_count():
     assert rows[(1.0, 1)].accuracy == 1.0 and rows[(1.0, 2)].accuracy == 0.0
     assert rows[(1.0, 2)].room == 1.0 and rows[(2.5, 1)].room == 1.0
     assert rows[(1.0, 2)].separate == 1.0
+
+
+def test_landmarks_are_the_ends_one_and_its_neighbours():
+    assert landmarks(np.array([0.5, 0.79, 1.0, 1.26, 2.0])) == {
+        "low": 0.5,
+        "below": 0.79,
+        "one": 1.0,
+        "above": 1.26,
+        "high": 2.0,
+    }
+
+
+def test_least_is_the_worst_count_at_a_factor():
+    scores = pd.DataFrame({"factor": [1.0, 1.0, 2.0], "count": [1, 2, 1], "room": [1.0, 0.4, 0.2]})
+    assert least(scores, 1.0, "room") == 0.4

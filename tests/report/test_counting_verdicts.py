@@ -238,3 +238,19 @@ def test_the_second_shift_spans_beyond_the_test_radii_only_on_both_sides():
     assert verdicts.spans_beyond(ranges, (0.8, 1.8))
     assert not verdicts.spans_beyond(ranges, (0.5, 1.8))
     assert not verdicts.spans_beyond(ranges, (0.8, 2.6))
+
+
+def sweep_table(accuracy_by_factor):
+    return pd.DataFrame(
+        [
+            {"factor": f, "count": c, "accuracy": a}
+            for f, a in accuracy_by_factor.items()
+            for c in (1, 2)
+        ]
+    )
+
+
+def test_a_rendered_dip_is_a_lower_accuracy_at_one_than_at_both_neighbours():
+    assert verdicts.rendered_dip(sweep_table({0.5: 1.0, 0.9: 0.99, 1.0: 0.9, 1.1: 0.98, 2: 0.8}))
+    assert not verdicts.rendered_dip(sweep_table({0.9: 0.99, 1.0: 0.95, 1.1: 0.94}))
+    assert not verdicts.rendered_dip(sweep_table({0.5: 1.0, 1.0: 1.0, 2.0: 1.0}))
