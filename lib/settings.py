@@ -88,6 +88,13 @@ RENDERED_SHARE = 0.5
 # The size sweep's factors (lib.counting.size_sweep): even, so every one is resampled; the sweep
 # adds 1, the images as rendered.
 SIZE_SWEEP_STEPS = 8
+# Chapter 2 groups the test images by brightness per ball relative to the training balls'
+# (lib.counting.workflow.errors_by_size): name, (lower, upper] bounds.
+SIZE_GROUPS = {
+    "smaller (< 0.8×)": (0.0, 0.8),
+    "similar (0.8–1.2×)": (0.8, 1.2),
+    "larger (> 1.2×)": (1.2, math.inf),
+}
 # The second shift: its number of images, their mix of 1, 2 and 3 balls (another mix than the
 # course files' even one, more of the harder, many-ball images) and its seed.
 SECOND_SHIFT_IMAGES = 300
