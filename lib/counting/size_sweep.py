@@ -28,11 +28,13 @@ from lib.training.loop import predict
 @dataclass
 class SizeSweep:
     """Rescaled images (N, 1, H, W), their numbers of balls and the factor each was scaled by;
-    `offered` counts the images of each number of balls that every factor started from."""
+    `tried` lists every factor, `offered` counts the images of each number of balls that every
+    factor started from."""
 
     images: Tensor
     counts: np.ndarray
     factors: np.ndarray
+    tried: np.ndarray
     offered: dict[int, int]
 
 
@@ -64,14 +66,15 @@ def size_sweep(images: Tensor, counts: Tensor, factors: Sequence[float]) -> Size
         torch.cat(kept_images),
         np.concatenate(kept_counts),
         np.concatenate(kept_factors),
+        np.asarray(factors, dtype=float),
         dict(zip(values.tolist(), totals.tolist(), strict=True)),
     )
 
 
 def sweep_scores(sweep: SizeSweep, models: Sequence[nn.Module], body_level: float) -> pd.DataFrame:
-    """Per (factor, number of balls): the share of the offered images that had room, the share
-    of those whose balls stay separate regions brighter than `body_level`, and the accuracy of
-    `models` pooled over the models."""
+    """Per (factor tried, number of balls): the share of the offered images that had room, the
+    share of those whose balls stay separate regions brighter than `body_level`, and the accuracy
+    of `models` pooled over the models (both NaN where no image had room)."""
     predicted = np.stack([predicted_counts(predict(m, sweep.images)).numpy() for m in models])
     table = pd.DataFrame(
         {
@@ -81,18 +84,23 @@ def sweep_scores(sweep: SizeSweep, models: Sequence[nn.Module], body_level: floa
             "accuracy": (predicted == sweep.counts).mean(axis=0),
         }
     )
+    every_cell = pd.MultiIndex.from_product([sweep.tried, list(sweep.offered)])
     scores = (
         table.groupby(["factor", "count"])
         .agg(images=("count", "size"), separate=("separate", "mean"), accuracy=("accuracy", "mean"))
+        .reindex(every_cell.set_names(["factor", "count"]))
+        .fillna({"images": 0})
         .reset_index()
     )
     scores.insert(3, "room", scores["images"] / scores["count"].map(sweep.offered))
     return scores
 
 
-def landmarks(factors: np.ndarray) -> dict[str, float]:
-    """The factors of a sweep the text quotes: both ends ('low', 'high'), 1 ('one', the images
-    as rendered) and its resampled neighbours ('below', 'above')."""
+def landmarks(scores: pd.DataFrame) -> dict[str, float]:
+    """The factors of a sweep (`sweep_scores`) the text quotes, among those at which some image
+    had room: both ends ('low', 'high'), 1 ('one', the images as rendered) and its resampled
+    neighbours ('below', 'above')."""
+    factors = scores.factor[scores.images > 0].unique()
     return {
         "low": float(factors.min()),
         "below": float(factors[factors < 1].max()),
