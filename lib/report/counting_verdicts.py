@@ -233,6 +233,15 @@ def rendered_dip(sweep_table: pd.DataFrame) -> bool:
     return bool(len(neighbours) and by_factor[1.0] < neighbours.min())
 
 
+def room_at(least_room: float) -> str:
+    """How many images of a size sweep had room at a factor, from the smallest share over the
+    numbers of balls: 'every image has room' or 'as few as 40% of the images of one count have
+    room'."""
+    if least_room == 1:
+        return "every image has room"
+    return f"as few as {least_room:.0%} of the images of one count have room"
+
+
 def error_kinds(confusion: np.ndarray) -> str:
     """'none', 'single' (one error), 'one' (several errors, all the same miscount) or 'several'
     kinds of error in a confusion matrix summed over seeds."""

@@ -468,8 +468,12 @@ def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str
     against the factor the balls were resampled by (log scale), one line per number of balls,
     and a star at 1 (the images as rendered, on the dashed line); then one panel of the
     validation accuracy over the epochs, one line per model."""
-    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False)
+    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False, sharey=True)
     axes = axes[0]
+    shown = [t.accuracy.to_numpy() for t in by_size.values()]
+    lowest = np.nanmin(
+        np.concatenate(shown + [np.asarray(a, dtype=float) for a in by_epoch.values()])
+    )
     for ax, (title, table) in zip(axes, by_size.items(), strict=False):
         for i, (count, rows) in enumerate(table.groupby("count")):
             resampled, rendered = rows[rows.factor != 1], rows[rows.factor == 1]
@@ -492,8 +496,8 @@ def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str
             )
         ax.set_xscale("log")
         ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
-        ax.set(title=title, xlabel="balls scaled by", ylim=(0, 1.02))
-        ax.set_xticks(sorted(table.factor.unique())[::3], minor=False)
+        ax.set(title=title, xlabel="balls scaled by")
+        ax.set_xticks([table.factor.min(), 1, table.factor.max()], minor=False)
         ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
         ax.xaxis.set_minor_locator(plt.NullLocator())
     axes[0].set_ylabel("accuracy")
@@ -503,6 +507,9 @@ def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str
         epoch_ax.plot(
             range(1, len(accuracy) + 1), accuracy, color=sns.color_palette()[3 + i], label=label
         )
-    epoch_ax.set(title="validation, as rendered", xlabel="epoch", ylim=(0, 1.02))
+    # One accuracy scale for every panel, from just below the lowest value shown.
+    epoch_ax.set(
+        title="validation, as rendered", xlabel="epoch", ylim=(max(lowest - 0.05, 0), 1.01)
+    )
     epoch_ax.legend(loc="lower right", frameon=False)
     return fig

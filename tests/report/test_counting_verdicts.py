@@ -254,3 +254,8 @@ def test_a_rendered_dip_is_a_lower_accuracy_at_one_than_at_both_neighbours():
     assert verdicts.rendered_dip(sweep_table({0.5: 1.0, 0.9: 0.99, 1.0: 0.9, 1.1: 0.98, 2: 0.8}))
     assert not verdicts.rendered_dip(sweep_table({0.9: 0.99, 1.0: 0.95, 1.1: 0.94}))
     assert not verdicts.rendered_dip(sweep_table({0.5: 1.0, 1.0: 1.0, 2.0: 1.0}))
+
+
+def test_room_at_a_factor_in_words():
+    assert verdicts.room_at(1.0) == "every image has room"
+    assert verdicts.room_at(0.4) == "as few as 40% of the images of one count have room"
