@@ -511,5 +511,5 @@ def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str
     epoch_ax.set(
         title="validation, as rendered", xlabel="epoch", ylim=(max(lowest - 0.05, 0), 1.01)
     )
-    epoch_ax.legend(loc="lower right", frameon=False)
+    epoch_ax.legend(loc="best", frameon=False)
     return fig
