@@ -1,5 +1,6 @@
 """Part 1, Task 4: the ablation's rows (each change alone, then all together), trained over seeds
-and scored on the validation split, the rescaled validation split and the test file."""
+and scored on the validation split, the rescaled validation split, the test file and a second,
+simulated shift."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from lib.training.side_by_side import train_side_by_side
 RESCALED_VAL_SEED = 2023  # the one fixed draw of the rescaled validation split
 
 
+# Rows the chapter names: the diagnosed recipe, the final model, the secondary comparison.
+ALL_RESCALED_ROW = "all changes, every image rescaled"
+FINAL_ROW = "all changes (final)"
 SECONDARY_ROW = "secondary: final, test-informed range"
 
 
@@ -25,20 +29,25 @@ def ablation_rows(
     baseline: TrainConfig,
     longer: TrainConfig,
     scale_range: tuple[float, float],
+    rendered_share: float,
     test_informed_range: tuple[float, float] | None = None,
 ) -> dict[str, tuple]:
     """Row name: (run name, model, augmentation, training settings); the baseline first, then
-    each change alone, then the final model (every change, the size augmentation drawing from
-    `scale_range`). With `test_informed_range`, a last, secondary row repeats the final model
-    with that range instead."""
-    size_augmentation = partial(count_preserving, scale_range=scale_range)
+    each change alone, then every change with the size augmentation rescaling every image (the
+    recipe chapter 3 diagnoses), then the final model: every change, the size augmentation
+    drawing from `scale_range` and leaving `rendered_share` of the images as rendered. With
+    `test_informed_range`, a last, secondary row repeats the final model with that range."""
+
+    def size_augmentation(size_range, share=rendered_share, flips=False):
+        return partial(count_preserving, scale_range=size_range, rendered_share=share, flips=flips)
+
     final_model = partial(counting_cnn, batch_norm=True, global_pool=True)
     rows = {
         "baseline": ("baseline-cnn", baseline_cnn, None, baseline),
         "size augmentation": (
             "cnn-size-augment",
             baseline_cnn,
-            size_augmentation,
+            size_augmentation(scale_range),
             baseline,
         ),
         "flips and quarter turns": (
@@ -60,10 +69,16 @@ def ablation_rows(
             baseline,
         ),
         "longer training, one-cycle": ("cnn-long-onecycle", baseline_cnn, None, longer),
-        "all changes (final)": (
+        ALL_RESCALED_ROW: (
+            "robust-cnn-all-rescaled",
+            final_model,
+            size_augmentation(scale_range, share=0.0, flips=True),
+            longer,
+        ),
+        FINAL_ROW: (
             "robust-cnn",
             final_model,
-            partial(count_preserving, scale_range=scale_range, flips=True),
+            size_augmentation(scale_range, flips=True),
             longer,
         ),
     }
@@ -71,7 +86,7 @@ def ablation_rows(
         rows[SECONDARY_ROW] = (
             "robust-cnn-test-range",
             final_model,
-            partial(count_preserving, scale_range=test_informed_range, flips=True),
+            size_augmentation(test_informed_range, flips=True),
             longer,
         )
     return rows
@@ -104,9 +119,9 @@ def rescaled_validation(data: CountingData, scale_range: tuple[float, float]):
     ), counts
 
 
-def row_scores(runs: dict, data: CountingData, rescaled_val) -> dict[str, dict]:
-    """Per row, per seed: validation and rescaled-validation accuracy, test evaluation and
-    accuracy, training seconds."""
+def row_scores(runs: dict, data: CountingData, rescaled_val, second_shift) -> dict[str, dict]:
+    """Per row, per seed: validation, rescaled-validation and second-shift accuracy (the last
+    two: (images, counts)), test evaluation and accuracy, training seconds."""
     scores = {}
     for row, row_runs in runs.items():
         test = [evaluate_counter(run.model, data.test) for run in row_runs]
@@ -114,6 +129,9 @@ def row_scores(runs: dict, data: CountingData, rescaled_val) -> dict[str, dict]:
             "val": [run.history["val_accuracy"][-1] for run in row_runs],
             "rescaled val": [
                 evaluate_counter(run.model, rescaled_val).accuracy for run in row_runs
+            ],
+            "second shift": [
+                evaluate_counter(run.model, second_shift).accuracy for run in row_runs
             ],
             "test": test,
             "test accuracy": [e.accuracy for e in test],

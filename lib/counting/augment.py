@@ -8,7 +8,7 @@ Every augmentation here changes how the balls look, never how many there are:
   and apart from each other, as in the simulator. It warps the pixels that are there (bilinear
   resampling) and assumes nothing about how a ball is drawn, so it also works on the real files.
 - `random_dihedral` applies one of the 8 flips and quarter turns of the square to each image,
-  numbered as `lib.video.augment.dihedral` numbers them (the book's one convention).
+  numbered as `lib.data.symmetries.dihedral` numbers them (the book's one convention).
 
 `count_preserving` combines them and is what a chapter passes as the `augment` of
 `lib.counting.workflow.counter_run` (through `functools.partial`, so that the cache key records the
@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from scipy import ndimage
 from torch import Tensor
 
-from lib.video.augment import N_DIHEDRAL, dihedral
+from lib.data.symmetries import N_DIHEDRAL, dihedral
 
 # Settings are default arguments rather than module constants: the model cache keys a function
 # by its source, so a changed default retrains what depends on it.
@@ -38,12 +38,20 @@ def count_preserving(
     generator: torch.Generator,
     *,
     scale_range: tuple[float, float] | None = None,
+    rendered_share: float = 0.0,
     flips: bool = False,
 ) -> tuple[Tensor, Tensor]:
-    """Per-ball rescaling (if `scale_range` is given), then a random flip or quarter turn (if
-    `flips`); the targets (counts) are returned unchanged."""
+    """Per-ball rescaling (if `scale_range` is given) of each image but a random
+    `rendered_share` of them, then a random flip or quarter turn (if `flips`); the targets
+    (counts) are returned unchanged.
+
+    Rescaling resamples the pixels, so a network that sees only rescaled images never sees a
+    ball as the renderer draws it; the images left as they are keep that look in every batch."""
     if scale_range is not None:
-        inputs = rescale_balls(inputs, generator, scale_range)
+        # Drawn for every image, so the draws of the rescaling do not depend on the share.
+        rendered = torch.rand(len(inputs), generator=generator) < rendered_share
+        rescaled = rescale_balls(inputs, generator, scale_range)
+        inputs = torch.where(rendered[:, None, None, None], inputs, rescaled)
     if flips:
         inputs = random_dihedral(inputs, generator)
     return inputs, targets
@@ -124,7 +132,7 @@ def rescale_balls(
         scales = torch.exp(
             low + (high - low) * torch.rand(max_draws, n, generator=generator, dtype=torch.float64)
         ).numpy()
-        accepted = next((s for s in scales if _fits(centres, radii * s, image.shape[-1])), None)
+        accepted = next((s for s in scales if fits(centres, radii * s, image.shape[-1])), None)
         if accepted is None:
             continue
         layers = torch.stack([image * torch.from_numpy(owner == k) for k in range(n)])
@@ -132,8 +140,19 @@ def rescale_balls(
     return result
 
 
-def _fits(centres: np.ndarray, radii: np.ndarray, size: int) -> bool:
-    """Every ball inside the frame and no two balls overlapping, the simulator's rules."""
+def room_to_rescale(images: Tensor, factor: float) -> Tensor:
+    """Per image (N, 1, H, W): whether its balls, each scaled by `factor` about its centre,
+    stay inside the frame and apart (what `rescale_balls` requires of a draw)."""
+    return torch.tensor(
+        [fits(*find_balls(image)[1:], image.shape[-1], factor) for image in images[:, 0].numpy()],
+        dtype=torch.bool,
+    )
+
+
+def fits(centres: np.ndarray, radii: np.ndarray, size: int, factor: float = 1.0) -> bool:
+    """Every ball (radii scaled by `factor`) inside the frame and no two balls overlapping, the
+    simulator's rules."""
+    radii = radii * factor
     inside = ((centres - radii[:, None] >= 0) & (centres + radii[:, None] <= size)).all()
     distances = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
     apart = distances >= radii[:, None] + radii[None]

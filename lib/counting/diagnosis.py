@@ -26,7 +26,6 @@ from lib.counting.workflow import predicted_counts
 from lib.data.blobs import count_blobs
 from lib.data.course_files import IMAGE_SIZE
 from lib.data.simulate import NoRoomError, Physics, simulate_clips
-from lib.report.words import listed
 from lib.settings import BALL_BODY_LEVEL, BALL_COUNTS
 from lib.training.loop import predict
 
@@ -35,7 +34,6 @@ from lib.training.loop import predict
 # r in pixels. Wall contact and overlaps clip a little of it; medians make that negligible.
 PROFILE_AREA = math.pi * math.gamma(1.25)
 PIXELS_PER_UNIT = IMAGE_SIZE / Physics().box_size
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
 
 def ball_brightness(radius: float | np.ndarray) -> float | np.ndarray:
@@ -134,21 +132,6 @@ def size_probe(radii: Sequence[float], per_cell: int, seed: int = 0) -> SizeProb
         np.concatenate(counts),
         np.concatenate(cell_radii),
         left_out,
-    )
-
-
-def left_out_cells(left_out: Sequence[tuple[int, float]]) -> str:
-    """The probe cells that were left out, named as the text lists them ('the two-ball images of
-    radius 2.4 and the three-ball images of radius 2.3 to 2.4'); 'nothing' when there are none."""
-    if not left_out:
-        return "nothing"
-    by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
-    return listed(
-        [
-            f"the {NUMBER_WORDS[count]}-ball images of radius "
-            + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
-            for count, radii in sorted(by_count.items())
-        ]
     )
 
 

@@ -14,7 +14,7 @@ from torch import Tensor, nn
 
 from lib.data.course_files import load_course_file, split_train_val
 from lib.metrics import confusion_matrix
-from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING
+from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING, SIZE_GROUPS
 from lib.training.loop import Augment, TrainConfig, TrainingRun, predict
 
 QUICK_SIZES = {"train": 64, "val": 32, "test": 64}  # a preview, not a result
@@ -104,13 +104,6 @@ def evaluate_counter(model: nn.Module, split: tuple[Tensor, Tensor]) -> Counting
         confusion_matrix(true, predicted, classes=BALL_COUNTS),
         predicted,
     )
-
-
-SIZE_GROUPS = {
-    "smaller (< 0.8×)": (0.0, 0.8),
-    "similar (0.8–1.2×)": (0.8, 1.2),
-    "larger (> 1.2×)": (1.2, np.inf),
-}
 
 
 def errors_by_size(

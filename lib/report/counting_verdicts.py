@@ -21,6 +21,10 @@ from lib.settings import (
     NOISE_SDS,
     SAME_SIZE_TOLERANCE,
     SIZE_SHIFT_TOLERANCE,
+    TARGET_ACCURACY,
+    TARGET_SECOND_SHIFT,
+    TARGET_SEED_SD,
+    TARGET_VAL_ACCURACY,
 )
 
 # Chapter 1 ----------------------------------------------------------------------------------------
@@ -66,6 +70,24 @@ def radii(radius_low: float, radius_high: float) -> str:
 
 
 # Chapter 3 ----------------------------------------------------------------------------------------
+
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+def left_out_cells(left_out: Sequence[tuple[int, float]]) -> str:
+    """The size probe's cells (lib.counting.diagnosis.size_probe) that were left out, named as
+    the text lists them ('the two-ball images of radius 2.4 and the three-ball images of radius
+    2.3 to 2.4'); 'nothing' when there are none."""
+    if not left_out:
+        return "nothing"
+    by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
+    return listed(
+        [
+            f"the {NUMBER_WORDS[count]}-ball images of radius "
+            + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
+            for count, radii in sorted(by_count.items())
+        ]
+    )
 
 
 def miscounts_follow_size(over_sizes: np.ndarray, under_sizes: np.ndarray) -> bool:
@@ -146,6 +168,78 @@ def target_met(final_test: Sequence[float], baseline_test: Sequence[float], bar:
     """Task 4's target: a mean test accuracy of at least `bar`, and a rise over the baseline's
     beyond the noise band (`change`)."""
     return bool(np.mean(final_test) >= bar and change(final_test, baseline_test) == "rise")
+
+
+def shortfalls(
+    test: Sequence[float],
+    baseline_test: Sequence[float],
+    val: Sequence[float],
+    second_shift: Sequence[float],
+) -> list[str]:
+    """Task 4's goals (lib.settings) that per-seed accuracies of the final model miss, each as a
+    clause that says by how much; empty when every goal is met. The goals: a mean test accuracy
+    of TARGET_ACCURACY and a rise beyond noise over the baseline (`target_met`), a seed standard
+    deviation on the test file of at most TARGET_SEED_SD, a mean unaugmented validation accuracy
+    of TARGET_VAL_ACCURACY and a mean second-shift accuracy of TARGET_SECOND_SHIFT."""
+    missed = []
+    for name, values, goal in (
+        ("test", test, TARGET_ACCURACY),
+        ("validation", val, TARGET_VAL_ACCURACY),
+        ("second-shift", second_shift, TARGET_SECOND_SHIFT),
+    ):
+        if np.mean(values) < goal:
+            gap = 100 * (goal - np.mean(values))
+            missed.append(f"the mean {name} accuracy is {gap:.1f} points short of {goal:.0%}")
+    if sample_sd(test) > TARGET_SEED_SD:
+        excess = 100 * (sample_sd(test) - TARGET_SEED_SD)
+        missed.append(
+            f"the seeds' test accuracies spread {excess:.1f} points more than the "
+            f"{100 * TARGET_SEED_SD:g} allowed"
+        )
+    if change(test, baseline_test) != "rise":
+        missed.append("the test accuracy does not rise beyond noise over the baseline's")
+    return missed
+
+
+def second_shift_radii(radius_ranges: dict[int, tuple[float, float]]) -> str:
+    """The second shift's radii (lib.counting.second_shift.SecondShift.radius_ranges) in words:
+    'from 0.55 to 2.60 box units', with the numbers of balls whose upper radius had to shrink:
+    'from 0.55 to 2.60 box units (three-ball images to 2.47, where the box had room)'."""
+    low = min(r[0] for r in radius_ranges.values())
+    high = max(r[1] for r in radius_ranges.values())
+    shrunk = [
+        f"{NUMBER_WORDS[count]}-ball images to {upper:.2f}"
+        for count, (_, upper) in sorted(radius_ranges.items())
+        if f"{upper:.2f}" != f"{high:.2f}"
+    ]
+    room = f" ({listed(shrunk)}, where the box had room)" if shrunk else ""
+    return f"from {low:.2f} to {high:.2f} box units{room}"
+
+
+def spans_beyond(radius_ranges: dict[int, tuple[float, float]], span: tuple[float, float]) -> bool:
+    """Whether the second shift's radii reach below and above `span` (the test file's radii)."""
+    low = min(r[0] for r in radius_ranges.values())
+    high = max(r[1] for r in radius_ranges.values())
+    return bool(low < span[0] and high > span[1])
+
+
+def rendered_dip(sweep_table: pd.DataFrame) -> bool:
+    """Whether a model counts the images as rendered (factor 1 of a size sweep,
+    lib.counting.size_sweep.sweep_scores) worse than both their nearest resampled neighbours,
+    averaged over the numbers of balls."""
+    by_factor = sweep_table.groupby("factor").accuracy.mean()
+    at = list(by_factor.index).index(1.0)
+    neighbours = by_factor.iloc[max(at - 1, 0) : at + 2].drop(1.0)
+    return bool(len(neighbours) and by_factor[1.0] < neighbours.min())
+
+
+def room_at(least_room: float) -> str:
+    """How many images of a size sweep had room at a factor, from the smallest share over the
+    numbers of balls: 'every image has room' or 'as few as 40% of the images of one count have
+    room'."""
+    if least_room == 1:
+        return "every image has room"
+    return f"as few as {least_room:.0%} of the images of one count have room"
 
 
 def error_kinds(confusion: np.ndarray) -> str:

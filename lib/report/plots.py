@@ -485,3 +485,55 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
         + [f"{label}\n{k + 1}" for k in range(n_out)]
     )
     return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)
+
+
+def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str, Sequence[float]]):
+    """Task 4's diagnosis: per table of lib.counting.size_sweep.sweep_scores, the accuracy
+    against the factor the balls were resampled by (log scale), one line per number of balls,
+    and a star at 1 (the images as rendered, on the dashed line); then one panel of the
+    validation accuracy over the epochs, one line per model."""
+    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False, sharey=True)
+    axes = axes[0]
+    shown = [t.accuracy.to_numpy() for t in by_size.values()]
+    lowest = np.nanmin(
+        np.concatenate(shown + [np.asarray(a, dtype=float) for a in by_epoch.values()])
+    )
+    for ax, (title, table) in zip(axes, by_size.items(), strict=False):
+        for i, (count, rows) in enumerate(table.groupby("count")):
+            resampled, rendered = rows[rows.factor != 1], rows[rows.factor == 1]
+            colour = sns.color_palette()[i]
+            ax.plot(
+                resampled.factor,
+                resampled.accuracy,
+                marker="o",
+                markersize=2.5,
+                color=colour,
+                label=f"{count}",
+            )
+            ax.plot(
+                rendered.factor,
+                rendered.accuracy,
+                marker="*",
+                markersize=7,
+                color=colour,
+                linestyle="none",
+            )
+        ax.set_xscale("log")
+        ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
+        ax.set(title=title, xlabel="balls scaled by")
+        ax.set_xticks([table.factor.min(), 1, table.factor.max()], minor=False)
+        ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
+        ax.xaxis.set_minor_locator(plt.NullLocator())
+    axes[0].set_ylabel("accuracy")
+    legend_below(fig, axes[0], title="balls in the image")
+    epoch_ax = axes[-1]
+    for i, (label, accuracy) in enumerate(by_epoch.items()):
+        epoch_ax.plot(
+            range(1, len(accuracy) + 1), accuracy, color=sns.color_palette()[3 + i], label=label
+        )
+    # One accuracy scale for every panel, from just below the lowest value shown.
+    epoch_ax.set(
+        title="validation, as rendered", xlabel="epoch", ylim=(max(lowest - 0.05, 0), 1.01)
+    )
+    epoch_ax.legend(loc="best", frameon=False)
+    return fig

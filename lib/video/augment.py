@@ -19,27 +19,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-N_DIHEDRAL = 8  # the symmetry group of the square: 4 rotations x (mirror or not)
-
-
-def dihedral(frames: Tensor, element: int) -> Tensor:
-    """Apply symmetry `element` (0-7) of the square to the last two dimensions of `frames`.
-
-    Element k = 4 m + q is a rotation by q quarter turns, preceded by a left-right flip if m = 1;
-    element 0 is the identity.
-    """
-    if not 0 <= element < N_DIHEDRAL:
-        raise ValueError(f"element must be in 0..{N_DIHEDRAL - 1}, got {element}")
-    if element >= 4:
-        frames = frames.flip(-1)
-    return torch.rot90(frames, element % 4, dims=(-2, -1))
-
-
-def inverse_dihedral(element: int) -> int:
-    """The element that undoes `element`: flips are their own inverse, rotations turn back."""
-    if element >= 4:
-        return element  # a flip followed by a rotation is a reflection: its own inverse
-    return (4 - element) % 4
+# The square's symmetries live below both Parts; Task 7's ensemble imports them from here too.
+from lib.data.symmetries import N_DIHEDRAL, dihedral, inverse_dihedral  # noqa: F401
 
 
 def time_reverse(inputs: Tensor, targets: Tensor) -> tuple[Tensor, Tensor]:

@@ -10,6 +10,7 @@ from lib.counting.augment import (
     find_balls,
     random_dihedral,
     rescale_balls,
+    room_to_rescale,
     training_scale_range,
 )
 from lib.data.simulate import render, simulate_clips
@@ -142,6 +143,32 @@ def test_count_preserving_returns_targets_unchanged_and_does_nothing_when_off():
     out, targets = count_preserving(images, labels, generator(), scale_range=(0.6, 1.6), flips=True)
     assert torch.equal(targets, labels) and not torch.equal(out, images)
     assert [blob_count(im, 0.9) for im in out] == labels.tolist()
+
+
+def test_a_rendered_share_leaves_that_share_of_the_images_as_they_were():
+    images, labels = simulated_batch(n=200)
+    untouched = [
+        (
+            count_preserving(images, labels, generator(), scale_range=(0.6, 1.6), rendered_share=s)[
+                0
+            ]
+            == images
+        )
+        .flatten(1)
+        .all(dim=1)
+        .float()
+        .mean()
+        for s in (0.0, 0.5, 1.0)
+    ]
+    assert untouched[0] < 0.05 and 0.4 < untouched[1] < 0.6 and untouched[2] == 1.0
+
+
+def test_room_to_rescale_says_which_images_a_factor_fits():
+    images = ball_images([[(5.0, 5.0, 1.2)], [(3.0, 3.0, 1.2), (7.0, 7.0, 1.2)]])
+    assert room_to_rescale(images, 1.0).tolist() == [True, True]
+    # 2.5 times: the single ball (radius 3 of 5 units to the walls) fits, the pair overlaps
+    assert room_to_rescale(images, 2.5).tolist() == [True, False]
+    assert room_to_rescale(images, 5.0).tolist() == [False, False]
 
 
 def test_training_scale_range_shrinks_the_median_ball_to_the_minimum_and_is_symmetric():

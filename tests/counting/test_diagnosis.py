@@ -10,7 +10,6 @@ from lib.counting.diagnosis import (
     brightness_counter,
     brightness_per_ball,
     edge_gap,
-    left_out_cells,
     probe_predictions,
     probe_radii,
     radius_from_brightness,
@@ -74,13 +73,6 @@ def test_size_probe_leaves_out_what_does_not_fit_and_nothing_else_changes():
     ]
     alone = size_probe([1.0], per_cell=3, seed=0)  # each cell draws from its own stream
     torch.testing.assert_close(probe.images[probe.radii == 1.0], alone.images)
-
-
-def test_left_out_cells_are_named_in_one_clause():
-    assert left_out_cells([]) == "nothing"
-    assert left_out_cells([(3, 2.3), (2, 2.4), (3, 2.4)]) == (
-        "the two-ball images of radius 2.4 and the three-ball images of radius 2.3 to 2.4"
-    )
 
 
 def test_images_the_rescaling_left_as_they_were_are_counted():

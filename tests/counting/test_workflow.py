@@ -5,7 +5,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from lib.counting.workflow import (
-    SIZE_GROUPS,
     correct,
     cross_entropy,
     errors_by_size,
@@ -13,7 +12,7 @@ from lib.counting.workflow import (
     load_counting_data,
     predicted_counts,
 )
-from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING
+from lib.settings import BALL_COUNTS, PART1_TEST, PART1_TRAINING, SIZE_GROUPS
 
 
 def images_of_brightness(*totals):

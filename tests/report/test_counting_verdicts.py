@@ -194,3 +194,68 @@ def test_flips_bring_edge_news_only_where_training_balls_keep_away():
     assert verdicts.edge_news(4, 1)
     assert not verdicts.edge_news(0, 0)
     assert not verdicts.edge_news(1, 3)
+
+
+def test_left_out_cells_are_named_in_one_clause():
+    assert verdicts.left_out_cells([]) == "nothing"
+    assert verdicts.left_out_cells([(3, 2.3), (2, 2.4), (3, 2.4)]) == (
+        "the two-ball images of radius 2.4 and the three-ball images of radius 2.3 to 2.4"
+    )
+
+
+def test_no_shortfall_when_every_goal_is_met():
+    assert verdicts.shortfalls([0.99, 1.0], [0.7, 0.75], [1.0, 1.0], [0.97, 0.98]) == []
+
+
+def test_each_missed_goal_says_by_how_much():
+    missed = verdicts.shortfalls([0.90, 1.0], [0.7, 0.75], [0.96, 0.98], [0.90, 0.90])
+    assert missed == [
+        "the mean test accuracy is 2.0 points short of 97%",
+        "the mean validation accuracy is 2.0 points short of 99%",
+        "the mean second-shift accuracy is 5.0 points short of 95%",
+        "the seeds' test accuracies spread 5.1 points more than the 2 allowed",
+    ]
+
+
+def test_a_final_model_within_noise_of_the_baseline_falls_short():
+    assert verdicts.shortfalls([0.98, 0.99], [0.97, 0.99], [1.0, 1.0], [1.0, 1.0]) == [
+        "the test accuracy does not rise beyond noise over the baseline's"
+    ]
+
+
+def test_second_shift_radii_name_the_counts_whose_largest_balls_found_no_room():
+    same = {1: (0.55, 2.6), 2: (0.55, 2.6), 3: (0.55, 2.6)}
+    assert verdicts.second_shift_radii(same) == "from 0.55 to 2.60 box units"
+    shrunk = {1: (0.55, 2.6), 2: (0.55, 2.5), 3: (0.55, 2.47)}
+    assert verdicts.second_shift_radii(shrunk) == (
+        "from 0.55 to 2.60 box units (two-ball images to 2.50 and three-ball images to 2.47,"
+        " where the box had room)"
+    )
+
+
+def test_the_second_shift_spans_beyond_the_test_radii_only_on_both_sides():
+    ranges = {1: (0.55, 2.6), 3: (0.55, 2.4)}
+    assert verdicts.spans_beyond(ranges, (0.8, 1.8))
+    assert not verdicts.spans_beyond(ranges, (0.5, 1.8))
+    assert not verdicts.spans_beyond(ranges, (0.8, 2.6))
+
+
+def sweep_table(accuracy_by_factor):
+    return pd.DataFrame(
+        [
+            {"factor": f, "count": c, "accuracy": a}
+            for f, a in accuracy_by_factor.items()
+            for c in (1, 2)
+        ]
+    )
+
+
+def test_a_rendered_dip_is_a_lower_accuracy_at_one_than_at_both_neighbours():
+    assert verdicts.rendered_dip(sweep_table({0.5: 1.0, 0.9: 0.99, 1.0: 0.9, 1.1: 0.98, 2: 0.8}))
+    assert not verdicts.rendered_dip(sweep_table({0.9: 0.99, 1.0: 0.95, 1.1: 0.94}))
+    assert not verdicts.rendered_dip(sweep_table({0.5: 1.0, 1.0: 1.0, 2.0: 1.0}))
+
+
+def test_room_at_a_factor_in_words():
+    assert verdicts.room_at(1.0) == "every image has room"
+    assert verdicts.room_at(0.4) == "as few as 40% of the images of one count have room"

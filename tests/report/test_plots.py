@@ -262,3 +262,21 @@ def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
 def test_an_outlier_bar_does_not_set_the_axis():
     low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
     assert -5 < low < -0.2 and 1.5 < high < 2
+
+
+def test_the_size_sweep_panels_share_one_scale_and_no_legend_covers_a_point():
+    factors = np.array([0.5, 0.7, 1.0, 1.4, 2.0])
+    sweep = pd.DataFrame(
+        {
+            "factor": np.tile(factors, 3),
+            "count": np.repeat([1, 2, 3], 5),
+            "accuracy": 0.9 + 0.1 * FILLED[:15],
+        }
+    )
+    rising = {"before": 1 - 0.6 * np.exp(-np.arange(15) / 3), "after": 1 - 0.6 / np.arange(1, 16)}
+    fig = plots.size_sweep_panels({"before": sweep, "after": sweep}, rising)
+    axes = fig.axes
+    assert len(axes) == 3 and len({ax.get_ylim() for ax in axes}) == 1
+    assert axes[0].get_ylim()[0] == pytest.approx(0.4 - 0.05, abs=0.01)
+    assert not points_under_legends(fig)
+    plt.close(fig)
