@@ -19,8 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-# The square's symmetries live below both Parts; Task 7's ensemble imports them from here too.
-from lib.data.symmetries import N_DIHEDRAL, dihedral, inverse_dihedral  # noqa: F401
+from lib.data.symmetries import N_DIHEDRAL, dihedral
 
 
 def time_reverse(inputs: Tensor, targets: Tensor) -> tuple[Tensor, Tensor]:

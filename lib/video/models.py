@@ -18,7 +18,7 @@ from dataclasses import replace
 import torch
 from torch import Tensor, nn
 
-from lib.video.augment import N_DIHEDRAL, dihedral, inverse_dihedral
+from lib.data.symmetries import N_DIHEDRAL, dihedral, inverse_dihedral
 from lib.video.unet import UNet, UNetConfig
 
 

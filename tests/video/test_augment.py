@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from lib.data.simulate import Physics, _advance_one_frame, render, simulate_trajectories
-from lib.video.augment import N_DIHEDRAL, SymmetryAugment, dihedral, inverse_dihedral, time_reverse
+from lib.data.symmetries import N_DIHEDRAL, dihedral
+from lib.video.augment import SymmetryAugment, time_reverse
 
 PHYSICS = Physics()
 BOX = PHYSICS.box_size
@@ -39,24 +40,6 @@ def simulated():
     radii[np.arange(3) >= counts[:, None]] = np.nan
     trajectories = simulate_trajectories(counts, 10, radii, rng)
     return trajectories, radii, counts
-
-
-def test_identity_and_group_laws():
-    frames, _ = random_clip()
-    assert torch.equal(dihedral(frames, 0), frames)
-    quarter = frames
-    for _ in range(4):
-        quarter = dihedral(quarter, 1)
-    assert torch.equal(quarter, frames)  # four quarter turns are the identity
-    images = {dihedral(frames, k).numpy().tobytes() for k in range(N_DIHEDRAL)}
-    assert len(images) == N_DIHEDRAL  # the 8 elements are 8 different maps
-    for k in range(N_DIHEDRAL):
-        assert torch.equal(dihedral(dihedral(frames, k), inverse_dihedral(k)), frames)
-
-
-def test_dihedral_rejects_unknown_elements():
-    with pytest.raises(ValueError):
-        dihedral(torch.zeros(1, 1, 4, 4), 8)
 
 
 @pytest.mark.parametrize("element", range(N_DIHEDRAL))

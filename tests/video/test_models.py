@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from lib.video.augment import dihedral
+from lib.data.symmetries import dihedral
 from lib.video.models import Rollout, SymmetryEnsemble, rollout_unet
 from lib.video.unet import UNet, UNetConfig
 
