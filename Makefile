@@ -75,8 +75,9 @@ $(VENV)/.installed: $(ENV_INPUTS)
 	$(VENV)/bin/python -m tools.prepare_python
 	@touch $@
 
+# An existing interpreter keeps the torch it has (a CUDA build on Colab and Kaggle).
 python-ready:
-	@$(PYTHON) -m tools.prepare_python
+	@$(PYTHON) -m tools.prepare_python --keep-torch
 
 # pip-tools in a throwaway venv resolves requirements.txt against pip's own index settings (so torch
 # is the wheel pip would take here) and writes every transitive pin. torch is left out of the lock

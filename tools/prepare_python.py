@@ -1,18 +1,21 @@
 """Make a Python interpreter ready for the book: check its version, install what it lacks.
 
     python -m tools.prepare_python                  check the version, then install
+    python -m tools.prepare_python --keep-torch     the same, keeping an installed torch
     python -m tools.prepare_python --check-version  only check the version
 
 Installs requirements.txt under the lock constraints.txt, then this project in editable mode (so
 that `import lib` works from any folder, `chapters/` included) unless it is installed already; when
-that install is another checkout's, a note says so. A torch that is already installed
-is kept exactly as it is, whatever its version or build (Colab's and Kaggle's CUDA builds): it is
-left out of the requirements and pinned to itself. When every requirement is already installed at
-its pinned version, nothing runs. A Python of another version, a Python without pip or a package
-that pip cannot install stops with one line; pip's own messages go to build/prepare_python.log.
+that install is another checkout's, a note says so. With --keep-torch (an existing interpreter:
+Colab's and Kaggle's CUDA builds, a conda environment), a torch that is already installed is kept
+exactly as it is, whatever its version or build: it is left out of the requirements and pinned to
+itself. The project's own .venv follows requirements.txt's torch pin instead. When every
+requirement is already installed at its pinned version, nothing runs. A Python of another
+version, a Python without pip or a package that pip cannot install stops with one line; pip's own
+messages go to build/prepare_python.log.
 
-Runs before any package of the book is installed, so it uses the standard library only, and
-runs on Python 3.8 and newer, so that an older supported-looking Python hears why it is refused.
+Runs before any package of the book is installed, so it uses the standard library only, and runs
+on Python 3.8 and newer, so that an older Python hears in one line why it is refused.
 """
 
 from __future__ import annotations
@@ -82,6 +85,14 @@ def installed_version(name: str) -> str | None:
         return None
 
 
+def satisfies(installed: str | None, pinned: str) -> bool:
+    """Whether an installed version meets `==pinned`, which (PEP 440) also admits a local build
+    of that release when the pin names none: ==2.13.0 admits 2.13.0+cpu."""
+    if installed is None:
+        return False
+    return installed == pinned or ("+" not in pinned and installed.split("+")[0] == pinned)
+
+
 def installed_checkout() -> Path | None:
     """The checkout this project is installed from (in editable mode), or None when it is not.
 
@@ -133,10 +144,14 @@ def pip(arguments: list[str], log) -> None:
         raise SystemExit(pip_error(result.stderr, sys.executable))
 
 
-def install() -> None:
-    torch_version = installed_version(TORCH)
+def install(keep_torch: bool) -> None:
+    torch_version = installed_version(TORCH) if keep_torch else None
     requirements = wanted(pins(REQUIREMENTS), torch_version)
-    missing = [name for name, version in requirements.items() if installed_version(name) != version]
+    missing = [
+        name
+        for name, version in requirements.items()
+        if not satisfies(installed_version(name), version)
+    ]
     checkout = installed_checkout()
     if checkout not in (None, ROOT):
         # Another checkout's lib stays what a kernel started outside it imports; make's own runs
@@ -154,10 +169,10 @@ def install() -> None:
             "or pick another Python with PYTHON=/path/to/python"
         )
     kept = f"; torch {torch_version} kept as it is" if torch_version else ""
-    project = " and this project (editable)" if checkout is None else ""
+    installing = [f"the pinned {', '.join(missing)}"] if missing else []
+    installing += ["this project (editable)"] if checkout is None else []
     print(
-        f"==> Installing {len(missing)} pinned packages ({', '.join(missing) or 'none'}){project} "
-        f"into {sys.executable}{kept}",
+        f"==> Installing {' and '.join(installing)} into {sys.executable}{kept}",
         file=sys.stderr,
         flush=True,
     )
@@ -175,12 +190,13 @@ def install() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check-version", action="store_true", help="only check the version")
+    parser.add_argument("--keep-torch", action="store_true", help="keep an installed torch")
     args = parser.parse_args(argv)
     problem = version_problem(sys.version_info[:2], sys.executable)
     if problem:
         raise SystemExit(problem)
     if not args.check_version:
-        install()
+        install(args.keep_torch)
 
 
 if __name__ == "__main__":

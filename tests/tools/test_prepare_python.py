@@ -66,12 +66,45 @@ def test_without_torch_the_pinned_torch_is_installed_under_the_lock_as_it_is():
     assert prepare_python.constraint_lines("numpy==2.4.6\n", None) == "numpy==2.4.6\n"
 
 
-def test_nothing_is_installed_when_every_pin_and_the_project_are_there(monkeypatch):
+@pytest.mark.parametrize("keep_torch", [False, True])
+def test_nothing_is_installed_when_every_pin_and_the_project_are_there(monkeypatch, keep_torch):
     pinned = prepare_python.pins(prepare_python.REQUIREMENTS)
-    monkeypatch.setattr(prepare_python, "installed_version", lambda name: pinned.get(name))
+    # The CPU wheel's local version meets the pin torch==2.13.0.
+    installed = {**pinned, "torch": pinned["torch"] + "+cpu"}
+    monkeypatch.setattr(prepare_python, "installed_version", installed.get)
     monkeypatch.setattr(prepare_python, "installed_checkout", lambda: prepare_python.ROOT)
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran"))
-    prepare_python.install()
+    prepare_python.install(keep_torch)
+
+
+@pytest.mark.parametrize("keep_torch, replaced", [(False, True), (True, False)])
+def test_an_installed_torch_of_another_version_is_replaced_only_without_keep_torch(
+    monkeypatch, capsys, keep_torch, replaced
+):
+    pinned = prepare_python.pins(prepare_python.REQUIREMENTS)
+    installed = {**pinned, "torch": "2.5.1+cu121"}
+    monkeypatch.setattr(prepare_python, "installed_version", installed.get)
+    monkeypatch.setattr(prepare_python, "installed_checkout", lambda: prepare_python.ROOT)
+    calls = []
+    monkeypatch.setattr(prepare_python, "pip", lambda arguments, log: calls.append(arguments))
+    prepare_python.install(keep_torch)
+    assert bool(calls) is replaced
+    if replaced:
+        assert "==> Installing the pinned torch into " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "installed, pinned, met",
+    [
+        ("2.13.0", "2.13.0", True),
+        ("2.13.0+cpu", "2.13.0", True),
+        ("2.13.1", "2.13.0", False),
+        ("2.13.0", "2.13.0+cpu", False),
+        (None, "1.0", False),
+    ],
+)
+def test_a_pin_admits_a_local_build_of_its_release(installed, pinned, met):
+    assert prepare_python.satisfies(installed, pinned) is met
 
 
 def test_another_checkouts_install_is_left_alone_and_a_note_says_how_to_switch(monkeypatch, capsys):
@@ -79,7 +112,7 @@ def test_another_checkouts_install_is_left_alone_and_a_note_says_how_to_switch(m
     monkeypatch.setattr(prepare_python, "installed_version", lambda name: pinned.get(name))
     monkeypatch.setattr(prepare_python, "installed_checkout", lambda: Path("/elsewhere"))
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran"))
-    prepare_python.install()
+    prepare_python.install(keep_torch=True)
     note = capsys.readouterr().err
     assert note.count("\n") == 1 and "comes from /elsewhere" in note
     assert f"pip install --no-deps -e {prepare_python.ROOT}" in note
