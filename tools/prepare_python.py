@@ -9,10 +9,11 @@ that `import lib` works from any folder, `chapters/` included) unless it is inst
 that install is another checkout's, a note says so. With --keep-torch (an existing interpreter:
 Colab's and Kaggle's CUDA builds, a conda environment), a torch that is already installed is kept
 exactly as it is, whatever its version or build: it is left out of the requirements and pinned to
-itself. The project's own .venv follows requirements.txt's torch pin instead. When every
-requirement is already installed at its pinned version, nothing runs. A Python of another
-version, a Python without pip or a package that pip cannot install stops with one line; pip's own
-messages go to build/prepare_python.log.
+itself. The project's own .venv follows requirements.txt's torch pin instead. Nothing runs when
+this interpreter was made ready from the same requirements.txt and constraints.txt (a stamp under
+build/environments/) and still has every requirement at its pin. A Python of another version, a
+Python without pip or a package that pip cannot install stops with one line; pip's own messages go
+to build/prepare_python.log.
 
 Runs before any package of the book is installed, so it uses the standard library only, and runs
 on Python 3.8 and newer, so that an older Python hears in one line why it is refused.
@@ -21,6 +22,7 @@ on Python 3.8 and newer, so that an older Python hears in one line why it is ref
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import subprocess
@@ -35,6 +37,7 @@ REQUIREMENTS = ROOT / "requirements.txt"
 CONSTRAINTS = ROOT / "constraints.txt"
 PYPROJECT = ROOT / "pyproject.toml"
 LOG = ROOT / "build" / "prepare_python.log"
+STAMPS = ROOT / "build" / "environments"
 PROJECT = "bouncing-balls"
 TORCH = "torch"
 
@@ -122,6 +125,21 @@ def constraint_lines(constraints: str, torch_version: str | None) -> str:
     return f"{constraints.rstrip()}\n{TORCH}=={torch_version}\n"
 
 
+def stamp(torch_version: str | None) -> Path:
+    """The file that says this interpreter was made ready from the current requirements and lock
+    (with this torch kept, if one is): a change to either, a transitive pin included, installs
+    again."""
+    digest = hashlib.sha256()
+    for part in (
+        sys.executable,
+        torch_version or "",
+        REQUIREMENTS.read_text(),
+        CONSTRAINTS.read_text(),
+    ):
+        digest.update(part.encode() + b"\0")
+    return STAMPS / digest.hexdigest()[:16]
+
+
 def pip_error(stderr: str, executable: str) -> str:
     """One line from what a failed pip printed: its first ERROR line, which names the package
     (the last one is often a generic "ResolutionImpossible"), and where the rest is."""
@@ -161,7 +179,8 @@ def install(keep_torch: bool) -> None:
             f"`{sys.executable} -m pip install --no-deps -e {ROOT}` makes it this checkout's",
             file=sys.stderr,
         )
-    if not missing and checkout is not None:
+    ready = stamp(torch_version)
+    if not missing and checkout is not None and ready.exists():
         return
     if subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True).returncode:
         raise SystemExit(
@@ -169,7 +188,7 @@ def install(keep_torch: bool) -> None:
             "or pick another Python with PYTHON=/path/to/python"
         )
     kept = f"; torch {torch_version} kept as it is" if torch_version else ""
-    installing = [f"the pinned {', '.join(missing)}"] if missing else []
+    installing = [f"the pinned {', '.join(missing)}"] if missing else ["the locked packages"]
     installing += ["this project (editable)"] if checkout is None else []
     print(
         f"==> Installing {' and '.join(installing)} into {sys.executable}{kept}",
@@ -185,6 +204,8 @@ def install(keep_torch: bool) -> None:
         pip(["install", "--quiet", "-r", str(requirement_file), "-c", str(constraint_file)], log)
         if checkout is None:
             pip(["install", "--quiet", "--no-deps", "--editable", str(ROOT)], log)
+    ready.parent.mkdir(parents=True, exist_ok=True)
+    ready.touch()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -66,31 +66,49 @@ def test_without_torch_the_pinned_torch_is_installed_under_the_lock_as_it_is():
     assert prepare_python.constraint_lines("numpy==2.4.6\n", None) == "numpy==2.4.6\n"
 
 
-@pytest.mark.parametrize("keep_torch", [False, True])
-def test_nothing_is_installed_when_every_pin_and_the_project_are_there(monkeypatch, keep_torch):
+@pytest.fixture
+def ready_interpreter(monkeypatch, tmp_path):
+    """This interpreter as prepare_python sees it: every requirement at its pin (torch as the CPU
+    wheel, whose local version meets torch==2.13.0), this checkout installed, no stamps yet."""
     pinned = prepare_python.pins(prepare_python.REQUIREMENTS)
-    # The CPU wheel's local version meets the pin torch==2.13.0.
     installed = {**pinned, "torch": pinned["torch"] + "+cpu"}
     monkeypatch.setattr(prepare_python, "installed_version", installed.get)
     monkeypatch.setattr(prepare_python, "installed_checkout", lambda: prepare_python.ROOT)
-    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran"))
+    monkeypatch.setattr(prepare_python, "STAMPS", tmp_path / "stamps")
+    calls = []
+    monkeypatch.setattr(prepare_python, "pip", lambda arguments, log: calls.append(arguments))
+    return installed, calls
+
+
+@pytest.mark.parametrize("keep_torch", [False, True])
+def test_pip_runs_once_for_a_lock_then_not_while_every_pin_is_there(ready_interpreter, keep_torch):
+    _, calls = ready_interpreter
+    prepare_python.install(keep_torch)  # a transitive pin may have changed: pip checks them all
+    assert len(calls) == 1
     prepare_python.install(keep_torch)
+    assert len(calls) == 1
+
+
+def test_a_changed_lock_runs_pip_again(ready_interpreter, monkeypatch, tmp_path):
+    _, calls = ready_interpreter
+    prepare_python.install(keep_torch=False)
+    changed = tmp_path / "constraints.txt"
+    changed.write_text(prepare_python.CONSTRAINTS.read_text() + "# a new transitive pin\n")
+    monkeypatch.setattr(prepare_python, "CONSTRAINTS", changed)
+    prepare_python.install(keep_torch=False)
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize("keep_torch, replaced", [(False, True), (True, False)])
 def test_an_installed_torch_of_another_version_is_replaced_only_without_keep_torch(
-    monkeypatch, capsys, keep_torch, replaced
+    ready_interpreter, capsys, keep_torch, replaced
 ):
-    pinned = prepare_python.pins(prepare_python.REQUIREMENTS)
-    installed = {**pinned, "torch": "2.5.1+cu121"}
-    monkeypatch.setattr(prepare_python, "installed_version", installed.get)
-    monkeypatch.setattr(prepare_python, "installed_checkout", lambda: prepare_python.ROOT)
-    calls = []
-    monkeypatch.setattr(prepare_python, "pip", lambda arguments, log: calls.append(arguments))
+    installed, calls = ready_interpreter
+    installed["torch"] = "2.5.1+cu121"
     prepare_python.install(keep_torch)
-    assert bool(calls) is replaced
-    if replaced:
-        assert "==> Installing the pinned torch into " in capsys.readouterr().err
+    message = capsys.readouterr().err
+    assert ("==> Installing the pinned torch into " in message) is replaced
+    assert ("torch 2.5.1+cu121 kept as it is" in message) is not replaced
 
 
 @pytest.mark.parametrize(
@@ -107,15 +125,16 @@ def test_a_pin_admits_a_local_build_of_its_release(installed, pinned, met):
     assert prepare_python.satisfies(installed, pinned) is met
 
 
-def test_another_checkouts_install_is_left_alone_and_a_note_says_how_to_switch(monkeypatch, capsys):
-    pinned = prepare_python.pins(prepare_python.REQUIREMENTS)
-    monkeypatch.setattr(prepare_python, "installed_version", lambda name: pinned.get(name))
+def test_another_checkouts_install_is_left_alone_and_a_note_says_how_to_switch(
+    ready_interpreter, monkeypatch, capsys
+):
+    _, calls = ready_interpreter
     monkeypatch.setattr(prepare_python, "installed_checkout", lambda: Path("/elsewhere"))
-    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("pip ran"))
     prepare_python.install(keep_torch=True)
-    note = capsys.readouterr().err
-    assert note.count("\n") == 1 and "comes from /elsewhere" in note
-    assert f"pip install --no-deps -e {prepare_python.ROOT}" in note
+    assert all("--editable" not in arguments for arguments in calls)
+    note = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(note) == 1 and "comes from /elsewhere" in note[0]
+    assert f"pip install --no-deps -e {prepare_python.ROOT}" in note[0]
 
 
 def test_this_checkout_is_the_one_installed_in_the_test_environment():
