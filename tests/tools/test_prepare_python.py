@@ -53,6 +53,20 @@ def test_a_real_older_python_is_refused_with_one_line_and_no_traceback(version):
     assert result.stderr.startswith(f"error: {interpreter} is Python {version}, ")
 
 
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_a_real_supported_python_passes_the_version_check_silently(version):
+    interpreter = python(version)
+    if interpreter is None:
+        pytest.skip(f"no Python {version} installed here")
+    result = subprocess.run(
+        [interpreter, "-m", "tools.prepare_python", "--check-version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
 def test_an_installed_torch_is_left_out_of_the_requirements_and_pinned_to_itself():
     requirements = {"torch": "2.13.0", "numpy": "2.4.6"}
     assert prepare_python.wanted(requirements, "2.5.1+cu121") == {"numpy": "2.4.6"}
