@@ -11,8 +11,12 @@
 #   make clean            remove build outputs (executed chapters, PDFs), keep trained models
 #   make clean-cache      also remove trained models, so the next report retrains everything
 #
-# PYTHON=/path/to/python uses an existing interpreter (e.g. a conda environment made from
-# environment.yml) instead of the project's .venv.
+#   make env              only set up the environment (make env PYTHON=... readies an existing one)
+#   make lock             regenerate constraints.txt, the lock of every package, from requirements.txt
+#
+# PYTHON=/path/to/python uses an existing interpreter (a conda environment made from
+# environment.yml, Colab's or Kaggle's Python) instead of the project's .venv: the packages it lacks
+# are installed into it, and a torch it has is kept as it is (tools/prepare_python.py).
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
@@ -20,8 +24,15 @@ SHELL := /bin/bash
 BOOTSTRAP_PYTHON ?= python3
 VENV := .venv
 PYTHON ?= $(VENV)/bin/python
-# The virtual environment is only managed when PYTHON is the project's own.
-ENV_STAMP := $(if $(filter $(VENV)/bin/python,$(PYTHON)),$(VENV)/.installed,)
+# The virtual environment is only created when PYTHON is the project's own; another interpreter is
+# checked (quickly, when nothing is missing) on every run.
+MANAGED_VENV := $(filter $(VENV)/bin/python,$(PYTHON))
+ENV_STAMP := $(if $(MANAGED_VENV),$(VENV)/.installed,python-ready)
+# What the environment is made from: a change to any of them installs again.
+ENV_INPUTS := requirements.txt constraints.txt pyproject.toml tools/prepare_python.py
+# The pip of the project's .venv and the pip-tools that writes constraints.txt, pinned like the rest.
+PIP := pip==26.3
+PIP_TOOLS := pip-tools==7.7.0
 
 QUICK ?=
 MODE := $(if $(QUICK),quick,full)
@@ -50,11 +61,12 @@ export OMP_WAIT_POLICY ?= PASSIVE
 # Everything either renderer reads besides the chapters: editing any of it re-renders.
 RENDERER := $(wildcard tools/render*.py tools/fallback/* tools/*.typ) _quarto-quick.yml
 
-.PHONY: report test test-fast lint format bench clean clean-cache env hooks check-data submission check-git FORCE
+.PHONY: report test test-fast lint format bench clean clean-cache env hooks python-ready lock \
+	check-data submission check-git FORCE
 
 report: $(REPORT)
 
-env: $(ENV_STAMP) $(if $(ENV_STAMP),hooks)
+env: $(ENV_STAMP) $(if $(MANAGED_VENV),hooks)
 
 # The pre-commit hooks (.pre-commit-config.yaml) run the .venv's tools, so only a managed .venv
 # installs them, and only in a git checkout (an unpacked code.zip has none).
@@ -63,12 +75,27 @@ hooks: $(ENV_STAMP)
 		$(VENV)/bin/pre-commit install >/dev/null && echo "==> pre-commit hooks installed"; \
 	fi
 
-$(VENV)/.installed: requirements.txt
-	@echo "==> Creating the virtual environment in $(VENV)/ from requirements.txt"
+# A Python of an unsupported version stops here with one line, before the venv is made.
+$(VENV)/.installed: $(ENV_INPUTS)
+	@$(BOOTSTRAP_PYTHON) -m tools.prepare_python --check-version
+	@echo "==> Creating the virtual environment in $(VENV)/ from requirements.txt and constraints.txt"
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -r requirements.txt
+	$(VENV)/bin/python -m pip install --quiet $(PIP)
+	$(VENV)/bin/python -m tools.prepare_python
 	@touch $@
+
+# An existing interpreter keeps the torch it has (a CUDA build on Colab and Kaggle).
+python-ready:
+	@$(PYTHON) -m tools.prepare_python --keep-torch
+
+# pip-tools in a throwaway venv resolves requirements.txt against pip's own index settings (so torch
+# is the wheel pip would take here) and writes every transitive pin. torch is left out of the lock
+# ("unsafe" in pip-tools' words): requirements.txt pins it, and an installed one is kept.
+lock:
+	$(BOOTSTRAP_PYTHON) -m venv $(BUILD)/pip-tools
+	$(BUILD)/pip-tools/bin/python -m pip install --quiet $(PIP) $(PIP_TOOLS)
+	$(BUILD)/pip-tools/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+		--no-emit-find-links --unsafe-package torch --output-file constraints.txt requirements.txt
 
 # Never overwrites a file that is there (e.g. the real course files): only missing ones are made.
 $(DATA_FILES) &: | $(ENV_STAMP)

@@ -1,4 +1,5 @@
-"""The Makefile's dependencies: a chapter is re-executed when any module it can import changes."""
+"""The Makefile: a chapter is re-executed when any module it can import changes, and the environment
+is set up in the right order, keeping an existing interpreter's torch."""
 
 import os
 import subprocess
@@ -74,3 +75,27 @@ def test_the_pre_commit_hooks_are_installed_in_a_git_checkout_and_quietly_skippe
     subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
     assert "hooks installed" in make_hooks(tree).stdout
     assert "pre-commit" in (tree / ".git" / "hooks" / "pre-commit").read_text()
+
+
+def environment_steps(*arguments: str) -> list[str]:
+    """The commands `make env` would run (a dry run that takes every target as out of date)."""
+    dry_run = subprocess.run(
+        ["make", "-n", "-B", "env", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dry_run.splitlines()
+
+
+def test_the_venv_is_made_only_after_the_bootstrap_pythons_version_is_checked():
+    steps = environment_steps("BOOTSTRAP_PYTHON=python3.x")
+    check = steps.index("python3.x -m tools.prepare_python --check-version")
+    assert check < steps.index("python3.x -m venv .venv")
+    assert ".venv/bin/python -m tools.prepare_python" in steps  # no --keep-torch: the pin rules
+
+
+def test_an_existing_interpreter_is_made_ready_keeping_its_torch():
+    steps = environment_steps("PYTHON=/opt/conda/bin/python")
+    assert steps == ["/opt/conda/bin/python -m tools.prepare_python --keep-torch"]

@@ -22,8 +22,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def render_with_quarto(quarto: str, output: Path, quick: bool) -> None:
     """`quarto render` the book (profile `quick` for previews) and copy the PDF to `output`."""
     command = [quarto, "render", "--to", "typst"] + (["--profile", "quick"] if quick else [])
-    subprocess.run(command, cwd=ROOT, check=True)
-    shutil.copyfile(ROOT / "_book" / "report.pdf", output)
+    # Quarto has printed its own messages by then: one line says what failed and what to do.
+    status = subprocess.run(command, cwd=ROOT).returncode
+    if status:
+        raise SystemExit(
+            f"error: `quarto render` failed (exit status {status}; its messages are above): fix "
+            "what it names, or take quarto off PATH to render with the fallback renderer"
+        )
+    rendered = ROOT / "_book" / "report.pdf"
+    if not rendered.is_file():
+        raise SystemExit(
+            f"error: `quarto render` wrote no {rendered.relative_to(ROOT)}: check that "
+            "_quarto.yml keeps `output-file: report` and the typst format"
+        )
+    shutil.copyfile(rendered, output)
     version = subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"Rendered {output} with Quarto {version}.")
 

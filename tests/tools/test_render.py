@@ -88,3 +88,30 @@ def test_a_title_page_left_at_its_placeholders_is_warned_about_unless_quick(
         with pytest.raises(SystemExit):
             render.main(["--output", os.devnull] + (["--quick"] if quick else []))
         assert capsys.readouterr().err.startswith("warning: the title page") is warned
+
+
+def quarto_on_path(folder: Path, script: str, monkeypatch) -> None:
+    """A `quarto` that runs `script` (shell), alone on PATH."""
+    folder.mkdir()
+    (folder / "quarto").write_text(f"#!/bin/sh\n{script}\n")
+    (folder / "quarto").chmod(0o755)
+    put_on_path(monkeypatch, folder)
+
+
+def test_a_failing_quarto_render_stops_with_one_line_naming_the_cause_and_the_fix(
+    book, tmp_path, monkeypatch
+):
+    quarto_on_path(tmp_path / "bin", "echo 'ERROR: bad cell' >&2\nexit 2", monkeypatch)
+    with pytest.raises(SystemExit) as exited:
+        render.main(["--output", str(tmp_path / "out.pdf")])
+    message = str(exited.value.code)
+    assert "\n" not in message
+    assert message.startswith("error: `quarto render` failed (exit status 2")
+    assert "take quarto off PATH" in message
+
+
+def test_a_quarto_render_that_writes_no_pdf_stops_with_one_line(book, tmp_path, monkeypatch):
+    quarto_on_path(tmp_path / "bin", "exit 0", monkeypatch)
+    with pytest.raises(SystemExit) as exited:
+        render.main(["--output", str(tmp_path / "out.pdf")])
+    assert str(exited.value.code).startswith("error: `quarto render` wrote no _book/report.pdf")
