@@ -211,27 +211,43 @@ def physics_scores(models: Mapping[str, VideoMetrics]) -> str:
     return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True, colalign=align)
 
 
+PHYSICS_SETTING_NAMES = (
+    "ball radius r (px)",
+    "rim sharpness p",
+    "walls: x, y (px)",
+    "sub-steps per frame",
+    "most balls in a clip",
+    "wall rule",
+    "collision rule",
+    "radius rule",
+    "mass rule",
+)
+
+
 def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]:
     """The settings the physics identified (a lib.physics.identify.Settings, None when nothing
-        was), in pixels, one row per setting; where a rule variant was chosen, how much of the
-        evidence the chosen rule and the runner-up leave unexplained; for a file the simulator made
-        (`simulated`, its manifest entry), the simulator's settings converted to pixels. The rows,
+    was), in pixels, one row per setting; where a rule variant was chosen, how much of the
+    evidence the chosen rule and the runner-up leave unexplained; for a file the simulator made
+    (`simulated`, its manifest entry), the simulator's settings converted to pixels. The rows,
     for markdown_table."""
-    names = [
-        "ball radius r (px)",
-        "rim sharpness p",
-        "walls: x, y (px)",
-        "sub-steps per frame",
-        "most balls in a clip",
-        "wall rule",
-        "collision rule",
-        "radius rule",
-        "mass rule",
-    ]
     if found is None:
-        return [{"setting": name, "identified": "not identified"} for name in names]
+        return [{"setting": name, "identified": "not identified"} for name in PHYSICS_SETTING_NAMES]
+    rows = [
+        {"setting": name, "identified": value, "unexplained: chosen / runner-up": why}
+        for name, value, why in zip(
+            PHYSICS_SETTING_NAMES, identified_values(found), rule_evidence(found), strict=True
+        )
+    ]
+    if simulated is not None:
+        for row, value in zip(rows, simulator_values(simulated), strict=True):
+            row["simulator (px)"] = value
+    return rows
+
+
+def identified_values(found: Any) -> list[str]:
+    """The identified settings as the table prints them, in PHYSICS_SETTING_NAMES' order."""
     x_low, x_high, y_low, y_high = found.walls
-    values = [
+    return [
         radius_text(found),
         f"{found.sharpness:.2f}",
         f"{x_low:.2f}–{x_high:.2f}, {y_low:.2f}–{y_high:.2f}",
@@ -242,6 +258,11 @@ def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]
         RADIUS_RULE_NAMES[found.radius_rule],
         found.mass_rule,
     ]
+
+
+def rule_evidence(found: Any) -> list[str]:
+    """Per setting, what the chosen rule and the runner-up leave unexplained ("—" for the
+    settings that are measured, not chosen among rules)."""
     off_grid = (1 - found.on_grid_share, 1 - found.other_wall_rule_grid_share)
     wall = f"{off_grid[0]:.0%} / {off_grid[1]:.0%} of {found.bounces} bounces"
     collision = (
@@ -252,26 +273,22 @@ def physics_settings(found: Any | None, simulated: Mapping | None) -> list[dict]
     )
     # The radius rule's evidence: the lone balls' drawing error with one radius and their own.
     radius = f"{found.one_radius_mse:.1e} / {found.own_radius_mse:.1e} (lone-ball MSE)"
-    unexplained = ["—"] * 5 + [wall, collision, radius, mass_evidence(found)]
-    rows = [
-        {"setting": name, "identified": value, "unexplained: chosen / runner-up": why}
-        for name, value, why in zip(names, values, unexplained, strict=True)
+    return ["—"] * 5 + [wall, collision, radius, mass_evidence(found)]
+
+
+def simulator_values(simulated: Mapping) -> list[str]:
+    """The simulator's settings (its manifest entry) in pixels, in PHYSICS_SETTING_NAMES' order."""
+    scale = simulated["resolution"] / simulated["physics"]["box_size"]
+    low, high = (r * scale for r in simulated["radius_range"])
+    side = simulated["physics"]["box_size"] * scale  # the box runs from 0 to its side
+    return [
+        f"{low:.3f}" if low == high else f"{low:.3f} to {high:.3f}",
+        "—",
+        f"0–{side:g}, 0–{side:g}",
+        str(simulated["physics"]["substeps"]),
+        "—",
+        WALL_RULE,
+        COLLISION_RULE,
+        RADIUS_RULE_NAMES["one" if low == high else "per_ball"],
+        "equal",
     ]
-    if simulated is not None:
-        scale = simulated["resolution"] / simulated["physics"]["box_size"]
-        low, high = (r * scale for r in simulated["radius_range"])
-        side = simulated["physics"]["box_size"] * scale  # the box runs from 0 to its side
-        truth = [
-            f"{low:.3f}" if low == high else f"{low:.3f} to {high:.3f}",
-            "—",
-            f"0–{side:g}, 0–{side:g}",
-            str(simulated["physics"]["substeps"]),
-            "—",
-            WALL_RULE,
-            COLLISION_RULE,
-            RADIUS_RULE_NAMES["one" if low == high else "per_ball"],
-            "equal",
-        ]
-        for row, value in zip(rows, truth, strict=True):
-            row["simulator (px)"] = value
-    return rows
