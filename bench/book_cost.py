@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{critical / 60:.0f} minutes (chapter {longest}: "
         + " then ".join(f"{max(call) / 60:.0f}" for call in chains[longest])
         + " min); chapter chains: "
-        + ", ".join(f"{c} {chapter_chain(chain) / 60:.0f}" for c, chain in chains.items())
+        + ", ".join(f"{c} {chapter_chain(chain) / 60:.1f}" for c, chain in chains.items())
         + " min"
     )
     print(
