@@ -170,6 +170,8 @@ format: $(ENV_STAMP)
 bench: $(DATA_FILES) | $(ENV_STAMP)
 	@echo "==> Where a clean build's training time goes: FLOPs, step time and share of the matrix-multiply peak of every model the book trains, core-minutes and critical path (run on an idle machine)"
 	$(PYTHON) -m bench.book_cost --data-dir $(DATA_DIR)
+	@echo "==> The same as on a CPU without bfloat16 units (oneDNN limited to AVX2, float32)"
+	ONEDNN_MAX_CPU_ISA=AVX2 $(PYTHON) -m bench.book_cost --data-dir $(DATA_DIR)
 	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
 	$(PYTHON) -m bench.step_time
 	@echo "==> Timing the final Task 7 network alone and beside a busy process, per OpenMP wait policy"

@@ -213,7 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     rows, seconds = measure(distinct, args.steps)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"torch {torch.__version__}, {'quick' if args.quick else 'full'} build, Task 7 in "
+        f"torch {torch.__version__}, "
+        f"ONEDNN_MAX_CPU_ISA={os.environ.get('ONEDNN_MAX_CPU_ISA', '')!r}, "
+        f"{'quick' if args.quick else 'full'} build, Task 7 in "
         f"{precision}, one thread, {args.steps} timed steps per row, load average {load:.2f}; "
         "matrix-multiply peak "
         + ", ".join(f"{p / 1e9:.0f} GFLOP/s in {name}" for name, p in peaks.items())
