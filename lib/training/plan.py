@@ -194,7 +194,7 @@ class Progress:
         self.record = record
         self.clock = clock
         self.out = out
-        self.done: list[tuple[str, float]] = []
+        self.done: list[tuple[str, float | None]] = []
         self._say(
             f"plan: {record.models} model(s) to train, {record.steps:,} steps, about "
             f"{minutes(record.estimated_seconds)} on this machine "
@@ -209,18 +209,23 @@ class Progress:
 
     def left_seconds(self) -> float:
         """The estimate scaled by how the finished runs took against theirs, less time elapsed."""
-        estimated = sum(self.estimates.get(name, 0.0) for name, _ in self.done)
-        taken = sum(seconds for _, seconds in self.done)
+        timed = [(name, seconds) for name, seconds in self.done if seconds is not None]
+        estimated = sum(self.estimates.get(name, 0.0) for name, _ in timed)
+        taken = sum(seconds for _, seconds in timed)
         pace = taken / estimated if estimated > 0 and taken > 0 else 1.0
         return max(self.record.estimated_seconds * pace - (self.clock() - self.started), 0.0)
 
-    def trained(self, name: str, seconds: float) -> None:
-        """A run has finished training in `seconds`."""
+    def trained(self, name: str, seconds: float | None) -> None:
+        """A run has finished training in `seconds` (None: another process trained it)."""
         self.done.append((name, seconds))
         left = self.left_seconds() if len(self.done) < self.record.models else 0.0
+        how = (
+            "trained by another process"
+            if seconds is None
+            else f"{minutes(seconds)}, estimated {minutes(self.estimates.get(name, 0.0))}"
+        )
         self._say(
-            f"plan: model {len(self.done)} of {self.record.models} trained ({name}, "
-            f"{minutes(seconds)}, estimated {minutes(self.estimates.get(name, 0.0))}); "
+            f"plan: model {len(self.done)} of {self.record.models} trained ({name}, {how}); "
             f"about {minutes(left)} left"
         )
 

@@ -62,21 +62,25 @@ def train_side_by_side(
     if missing and show_plan:
         progress = Progress(*plan(list(missing.values()), available_cores()))
     # Runs of one thread count share a pool sized so that their threads fill the cores, not more.
+    pooled = set()
     for threads in sorted({run.threads for run in missing.values()}):
         # Longest first, so that the longest training does not start last and run alone.
         group = sorted(
-            (run for run in missing.values() if run.threads == threads),
-            key=lambda run: run.steps,
+            (entry for entry, run in missing.items() if run.threads == threads),
+            key=lambda entry: missing[entry].steps,
             reverse=True,
         )
         workers = min(len(group), available_cores() // threads)
         if workers > 1:
-            _train_in_pool(group, cache_dir, workers, progress)
+            _train_in_pool([missing[entry] for entry in group], cache_dir, workers, progress)
+            pooled.update(group)
     models = []
-    for run in runs:
+    for entry, run in zip(entries, runs, strict=True):
         model = train_cached(run, cache_dir)
-        if progress is not None and not model.from_cache:  # trained here, not in a pool
-            progress.trained(run.name, model.train_seconds)
+        if progress is not None and entry in missing and entry not in pooled:
+            pooled.add(entry)  # reported once, also when listed twice
+            # Trained here, or (from the cache) by another process while this one waited.
+            progress.trained(run.name, None if model.from_cache else model.train_seconds)
         models.append(model)
     record = progress.finish() if progress is not None else None
     # A model a worker trained in this call comes back from the cache, but it was trained now.
@@ -112,7 +116,7 @@ def _train_in_pool(
         futures = {pool.submit(_train_in_worker, run, cache_dir): run for run in runs}
         for future in as_completed(futures):
             seconds = future.result()  # re-raises errors
-            if progress is not None and seconds is not None:
+            if progress is not None:
                 progress.trained(futures[future].name, seconds)
 
 

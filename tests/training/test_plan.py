@@ -95,6 +95,23 @@ def test_progress_prints_the_plan_the_time_left_and_the_outcome():
     ]
 
 
+def test_a_model_another_process_trained_counts_but_does_not_set_the_pace():
+    clock, out = FakeClock(), io.StringIO()
+    planned = [Planned("a", 10, 1, 100.0), Planned("b", 10, 1, 100.0), Planned("c", 10, 1, 100.0)]
+    record = PlanRecord(models=3, steps=30, estimated_seconds=300.0, probe_seconds=0.1)
+    progress = Progress(planned, record, clock=clock, out=out)
+    clock.now = 10.0
+    progress.trained("a", None)
+    clock.now = 200.0
+    progress.trained("b", 200.0)  # twice its estimate: 600 s in all, 200 gone
+    lines = out.getvalue().splitlines()
+    assert (
+        lines[-2]
+        == "plan: model 1 of 3 trained (a, trained by another process); about 4.8 min left"
+    )
+    assert lines[-1].endswith("about 6.7 min left")
+
+
 def test_the_probe_leaves_every_generator_and_the_thread_count_as_it_found_them():
     (run,) = tiny_runs([0], samples=40, batch_size=4)
     torch.manual_seed(7)
@@ -138,3 +155,11 @@ def test_nothing_missing_means_no_probe_and_no_plan(tmp_path, monkeypatch, capsy
     (again,) = train_side_by_side(runs, tmp_path)
     assert again.from_cache and again.provenance()["plan"] is None
     assert "plan:" not in capsys.readouterr().err
+
+
+def test_a_run_listed_twice_is_one_model_of_the_plan(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 1)
+    runs = tiny_runs([0], samples=40, batch_size=8)
+    train_side_by_side(runs * 2, tmp_path)
+    err = capsys.readouterr().err
+    assert "plan: model 1 of 1 trained" in err and "model 2 of" not in err
