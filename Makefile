@@ -5,7 +5,8 @@
 #   make test             set up, check the code (ruff, mypy) and run the whole test suite
 #   make test-fast        the same without the end-to-end builds and the slow tests (2 minutes)
 #   make format           format the code and fix what ruff can fix by itself
-#   make bench            time one training step of each model (a benchmark, not a test)
+#   make bench            where a clean build's training time goes, and one training step of each
+#                         model timed (a benchmark, not a test)
 #   make submission       build report.pdf, then write submission/report.pdf and submission/code.zip
 #                         (stops first if the title page still holds the template's name, ID or e-mail)
 #   make clean            remove build outputs (executed chapters, PDFs), keep trained models
@@ -166,7 +167,11 @@ format: $(ENV_STAMP)
 	$(PYTHON) -m ruff format .
 	$(PYTHON) -m ruff check --fix .
 
-bench: $(ENV_STAMP)
+bench: $(DATA_FILES) | $(ENV_STAMP)
+	@echo "==> Where a clean build's training time goes: FLOPs, step time and share of the matrix-multiply peak of every model the book trains, core-minutes and critical path (run on an idle machine)"
+	$(PYTHON) -m bench.book_cost --data-dir $(DATA_DIR)
+	@echo "==> The same as on a CPU without bfloat16 units (oneDNN limited to AVX2, float32)"
+	ONEDNN_MAX_CPU_ISA=AVX2 $(PYTHON) -m bench.book_cost --data-dir $(DATA_DIR)
 	@echo "==> Timing one optimiser step of each model, and the final Task 7 network's precision (run on an idle machine)"
 	$(PYTHON) -m bench.step_time
 	@echo "==> Timing the final Task 7 network alone and beside a busy process, per OpenMP wait policy"

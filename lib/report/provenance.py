@@ -131,6 +131,40 @@ def model_summary(models: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def plan_summary(models: list[dict]) -> pd.DataFrame:
+    """One row per chapter that trained models in this build: how many, their optimiser steps,
+    the time its plan estimated before training (lib/training/plan.py, from a probe of a few steps)
+    and the time training took, in minutes, and their ratio. A chapter's calls of
+    `train_side_by_side` are summed; models loaded from the cache have no plan."""
+    columns = ["chapter", "models trained", "steps", "estimated (min)", "took (min)", "took/est."]
+    plans = {}
+    for model in models:
+        record = model.get("plan")
+        if record:
+            plans[(model["chapter"], record["call"])] = record
+    rows: dict[str, list] = {}
+    for (chapter, _), record in plans.items():
+        row = rows.setdefault(chapter.split("-")[0].lstrip("0"), [0, 0, 0.0, 0.0])
+        row[0] += record["models"]
+        row[1] += record["steps"]
+        row[2] += record["estimated_seconds"]
+        row[3] += record["wall_seconds"]
+    return pd.DataFrame(
+        [
+            [
+                chapter,
+                n,
+                f"{steps:,}",
+                f"{estimated / 60:.1f}",
+                f"{took / 60:.1f}",
+                f"{took / estimated:.2f}" if estimated > 0 else "–",
+            ]
+            for chapter, (n, steps, estimated, took) in rows.items()
+        ],
+        columns=columns,
+    )
+
+
 def model_list(models: list[dict]) -> pd.DataFrame:
     """Every run of every model: chapter, model, full cache key, epochs, seed, device, training
     seconds and whether this build loaded it from the cache."""

@@ -7,6 +7,11 @@ is loaded from the cache in the chapter's own process, in the order given. A run
 beside another (one run of its thread count, or one core) trains in the chapter's process, as a
 plain loop would. Each run trains with its own fixed thread count, so its weights do not depend on
 what ran beside it.
+
+Before training, it prints its plan (lib/training/plan.py): the runs missing from the cache, their
+steps and an estimate of the time from a probe of a few steps of each distinct model; then "model
+k of n" with the time left as each finishes, and the estimate beside the time taken. The returned
+models carry that record (`PlannedModel.plan`) into the chapter's provenance.
 """
 
 from __future__ import annotations
@@ -14,21 +19,36 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import torch.multiprocessing
 
 from lib.training.cache import TrainedModel, entry_path, run_key, train_cached
 from lib.training.loop import TrainingRun
+from lib.training.plan import PlanRecord, Progress, plan
 
 
-def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[TrainedModel]:
+@dataclass
+class PlannedModel(TrainedModel):
+    """A trained model with the plan of the call that returned it (None: nothing was missing)."""
+
+    plan: PlanRecord | None = None
+
+    def provenance(self) -> dict:
+        return {**super().provenance(), "plan": None if self.plan is None else self.plan.as_dict()}
+
+
+def train_side_by_side(
+    runs: Sequence[TrainingRun], cache_dir: Path, show_plan: bool = True
+) -> list[PlannedModel]:
     """The trained model of each run, in order; the missing ones are trained in parallel first.
 
-    `from_cache` is False for the models trained in this call, wherever they were trained.
+    `from_cache` is False for the models trained in this call, wherever they were trained. With
+    `show_plan`, the plan and progress of the missing ones are printed to stderr (no probe runs
+    when nothing is missing).
     """
     cache_dir = Path(cache_dir)
     entries = [entry_path(cache_dir, run.name, run_key(run)) for run in runs]
@@ -38,21 +58,40 @@ def train_side_by_side(runs: Sequence[TrainingRun], cache_dir: Path) -> list[Tra
         for entry, run in zip(entries, runs, strict=True)
         if not (entry / "model.pt").exists()
     }
+    progress = None
+    if missing and show_plan:
+        progress = Progress(*plan(list(missing.values()), available_cores()))
     # Runs of one thread count share a pool sized so that their threads fill the cores, not more.
+    pooled = set()
     for threads in sorted({run.threads for run in missing.values()}):
         # Longest first, so that the longest training does not start last and run alone.
         group = sorted(
-            (run for run in missing.values() if run.threads == threads),
-            key=lambda run: run.steps,
+            (entry for entry, run in missing.items() if run.threads == threads),
+            key=lambda entry: missing[entry].steps,
             reverse=True,
         )
         workers = min(len(group), available_cores() // threads)
         if workers > 1:
-            _train_in_pool(group, cache_dir, workers)
-    models = [train_cached(run, cache_dir) for run in runs]
+            _train_in_pool([missing[entry] for entry in group], cache_dir, workers, progress)
+            pooled.update(group)
+    models = []
+    for entry, run in zip(entries, runs, strict=True):
+        model = train_cached(run, cache_dir)
+        if progress is not None and entry in missing and entry not in pooled:
+            pooled.add(entry)  # reported once, also when listed twice
+            # Trained here, or (from the cache) by another process while this one waited.
+            progress.trained(run.name, None if model.from_cache else model.train_seconds)
+        models.append(model)
+    record = progress.finish() if progress is not None else None
     # A model a worker trained in this call comes back from the cache, but it was trained now.
     return [
-        replace(model, from_cache=False) if entry in missing else model
+        PlannedModel(
+            **{
+                **{f.name: getattr(model, f.name) for f in fields(model)},
+                **({"from_cache": False} if entry in missing else {}),
+            },
+            plan=record,
+        )
         for entry, model in zip(entries, models, strict=True)
     ]
 
@@ -64,14 +103,21 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _train_in_pool(runs: list[TrainingRun], cache_dir: Path, workers: int) -> None:
+def _train_in_pool(
+    runs: list[TrainingRun], cache_dir: Path, workers: int, progress: Progress | None = None
+) -> None:
     # Tensors reach the workers through shared memory (torch.multiprocessing's pickler).
     context = torch.multiprocessing.get_context("spawn")
     with (
         _stderr_for_workers(),
         ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
     ):
-        list(pool.map(_train_in_worker, runs, [cache_dir] * len(runs)))  # re-raises errors
+        # Submitted longest first, as listed; reported as each finishes.
+        futures = {pool.submit(_train_in_worker, run, cache_dir): run for run in runs}
+        for future in as_completed(futures):
+            seconds = future.result()  # re-raises errors
+            if progress is not None:
+                progress.trained(futures[future].name, seconds)
 
 
 @contextmanager
@@ -99,5 +145,8 @@ def _stderr_for_workers() -> Iterator[None]:
         os.close(saved)
 
 
-def _train_in_worker(run: TrainingRun, cache_dir: Path) -> None:
-    train_cached(run, cache_dir)  # the model is stored in the cache; the chapter's process loads it
+def _train_in_worker(run: TrainingRun, cache_dir: Path) -> float | None:
+    """Train `run` into the cache (the chapter's process loads it): its training seconds, or None
+    where another process had trained it meanwhile."""
+    model = train_cached(run, cache_dir)
+    return None if model.from_cache else model.train_seconds

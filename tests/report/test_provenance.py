@@ -1,7 +1,7 @@
 """The provenance appendix's model tables: one row per model in the book, one per run in the
 file."""
 
-from lib.report.provenance import model_list, model_summary
+from lib.report.provenance import model_list, model_summary, plan_summary
 
 
 def run(chapter, name, seed, seconds, cached, epochs=5, key="ab" * 32):
@@ -48,3 +48,36 @@ def test_the_list_keeps_every_run_and_its_full_cache_key():
         "training (s)",
         "cached",
     ]
+
+
+def plan(call, models, estimated, wall):
+    return dict(
+        call=call,
+        models=models,
+        steps=100 * models,
+        estimated_seconds=estimated,
+        probe_seconds=1.0,
+        wall_seconds=wall,
+    )
+
+
+def test_the_plan_table_sums_each_chapters_calls_once():
+    first, second = plan("a", 2, 600.0, 660.0), plan("b", 1, 60.0, 30.0)
+    models = [
+        {"chapter": "05-video-beyond", "name": "x", "plan": first},
+        {"chapter": "05-video-beyond", "name": "y", "plan": first},  # the same call
+        {"chapter": "05-video-beyond", "name": "z", "plan": second},
+        {"chapter": "02-counting", "name": "w", "plan": None},  # everything from the cache
+    ]
+    table = plan_summary(models)
+    assert table.to_dict("records") == [
+        {
+            "chapter": "5",
+            "models trained": 3,
+            "steps": "300",
+            "estimated (min)": "11.0",
+            "took (min)": "11.5",
+            "took/est.": "1.05",
+        }
+    ]
+    assert plan_summary([]).empty

@@ -72,7 +72,7 @@ def test_pooled_runs_use_no_more_threads_than_there_are_cores(tmp_path, monkeypa
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
     pools = []
 
-    def record_pool(runs, cache_dir, workers):
+    def record_pool(runs, cache_dir, workers, progress=None):
         pools.append(([run.config.seed for run in runs], workers))
         for run in runs:
             train_cached(run, cache_dir)
@@ -91,7 +91,7 @@ def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
     handed = []
 
-    def record_pool(runs, cache_dir, workers):
+    def record_pool(runs, cache_dir, workers, progress=None):
         handed.extend(run.config.epochs for run in runs)
         for run in runs:
             train_cached(run, cache_dir)
