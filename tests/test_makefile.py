@@ -80,7 +80,7 @@ def test_the_pre_commit_hooks_are_installed_in_a_git_checkout_and_quietly_skippe
 def environment_steps(*arguments: str) -> list[str]:
     """The commands `make env` would run (a dry run that takes every target as out of date)."""
     dry_run = subprocess.run(
-        ["make", "-n", "-B", "env", *arguments],
+        ["make", "--no-print-directory", "-n", "-B", "env", *arguments],
         cwd=ROOT,
         capture_output=True,
         text=True,
