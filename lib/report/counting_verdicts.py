@@ -1,9 +1,10 @@
 """Part 1: the rules that turn the chapters' numbers into decisions.
 
-Each function returns what the data decides (a bool, or a short clause the chapter's Markdown
-glues into its own sentence), so that the text stays true on any course files while its words
-stay in the chapters; tests/report/test_counting_verdicts.py covers every branch. The thresholds
-live in lib.settings.
+Each function returns what the data decides (a bool or a key that picks one of the sentences
+written in a chapter's Markdown, a number as the text prints it, or keys and numbers that let the
+Markdown write a list, lib.report.words.listed_keys), so that the text stays true on any course
+files while its words stay in the chapters; tests/report/test_counting_verdicts.py covers every
+branch. The thresholds live in lib.settings.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.data.course_files import radius_words
-from lib.report.words import balls, listed, sample_sd
+from lib.report.words import balls, listed, listed_keys, sample_sd
 from lib.settings import (
     BALL_COUNTS,
     FITTED_ACCURACY,
@@ -30,14 +31,10 @@ from lib.settings import (
 # Chapter 1 ----------------------------------------------------------------------------------------
 
 
-def test_radii_measure(has_single_ball_images: bool) -> str:
-    """How the test file's radii were measured: exactly on single-ball images, else per image."""
-    return "on the single-ball images" if has_single_ball_images else "root mean square per image"
-
-
 def simulated_radius(settings: dict | None) -> str:
-    """The radii the simulator gave a file ('radius 1.2'), or that a supplied file has none."""
-    return radius_words(settings) if settings else "none (a supplied file)"
+    """The radii the simulator gave a file ('radius 1.2'), or "none" for a supplied file (the
+    chapter quotes them only when both Part 1 files were simulated)."""
+    return radius_words(settings) if settings else "none"
 
 
 def size_shifted(train_per_ball: np.ndarray, test_low: float, test_high: float) -> bool:
@@ -71,23 +68,18 @@ def radii(radius_low: float, radius_high: float) -> str:
 
 # Chapter 3 ----------------------------------------------------------------------------------------
 
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
-
-def left_out_cells(left_out: Sequence[tuple[int, float]]) -> str:
-    """The size probe's cells (lib.counting.diagnosis.size_probe) that were left out, named as
-    the text lists them ('the two-ball images of radius 2.4 and the three-ball images of radius
-    2.3 to 2.4'); 'nothing' when there are none."""
-    if not left_out:
-        return "nothing"
-    by_count = {count: sorted(r for c, r in left_out if c == count) for count, _ in left_out}
-    return listed(
-        [
-            f"the {NUMBER_WORDS[count]}-ball images of radius "
-            + (f"{radii[0]:.1f}" if len(radii) == 1 else f"{radii[0]:.1f} to {radii[-1]:.1f}")
-            for count, radii in sorted(by_count.items())
-        ]
-    )
+def left_out_cells(left_out: Sequence[tuple[int, float]]) -> dict[str, str]:
+    """The size probe's cells (lib.counting.diagnosis.size_probe) that were left out, as keys for
+    the chapter's list of them: probe_left_out ("yes" or "no"), and per number of balls n of
+    lib.settings.BALL_COUNTS, left_n and left_n_then (`listed_keys`), and left_n_radii, the radii
+    left out as the text prints them ('2.4' or '2.3 to 2.4')."""
+    radii = {n: sorted(r for c, r in left_out if c == n) for n in BALL_COUNTS}
+    keys = listed_keys({f"left_{n}": bool(radii[n]) for n in BALL_COUNTS})
+    for n, rs in radii.items():
+        span = [f"{r:.1f}" for r in rs[:1] + rs[1:][-1:]]
+        keys[f"left_{n}_radii"] = " to ".join(span)
+    return {"probe_left_out": "yes" if left_out else "no", **keys}
 
 
 def miscounts_follow_size(over_sizes: np.ndarray, under_sizes: np.ndarray) -> bool:
@@ -107,11 +99,11 @@ def count_rises_with_size(probe_table: pd.DataFrame) -> bool:
 
 
 def proxy_quality(brightness_accuracy: float) -> str:
-    """'a perfect', 'an almost perfect' (from lib.settings.FITTED_ACCURACY) or 'only a partial'
-    proxy, from the brightness counter's training accuracy."""
+    """How good a proxy for the count total brightness is, from the brightness counter's training
+    accuracy: "perfect", "almost" (from lib.settings.FITTED_ACCURACY) or "partial"."""
     if brightness_accuracy == 1:
-        return "a perfect"
-    return "an almost perfect" if brightness_accuracy >= FITTED_ACCURACY else "only a partial"
+        return "perfect"
+    return "almost" if brightness_accuracy >= FITTED_ACCURACY else "partial"
 
 
 def noise_band(test: Sequence[float], baseline_test: Sequence[float]) -> float:
@@ -133,35 +125,31 @@ def change(test: Sequence[float], baseline_test: Sequence[float]) -> str:
 
 
 def compared(test: Sequence[float], other: Sequence[float]) -> str:
-    """'more than', 'within noise of' or 'less than': `test` against `other`, by `change`."""
-    return {"rise": "more than", "drop": "less than", "within noise": "within noise of"}[
-        change(test, other)
-    ]
+    """`test` against `other`, by `change`: "more", "within" (noise) or "less"."""
+    return {"rise": "more", "drop": "less", "within noise": "within"}[change(test, other)]
 
 
-def ablation_summary(changes: dict[str, str]) -> str:
-    """The ablation's verdicts in one clause, from each row's `change` by row name: '*a* raises
-    the test accuracy beyond noise, *b* and *c* lower it, and the other rows stay within noise'."""
-    named = {
-        verdict: [f"*{row}*" for row, v in changes.items() if v == verdict]
-        for verdict in ("rise", "drop")
+def ablation_keys(changes: dict[str, str]) -> dict[str, str]:
+    """The ablation's verdicts, from each row's `change` by row name, as keys for the chapter's
+    clause about them: abl_rise_rows and abl_drop_rows (the rows that rise or drop beyond noise,
+    in italics), abl_rises ("none", "one" or "many"), abl_drops (the same, with "-also" when a
+    rise comes first), abl_quiet ("yes" when every row stays within noise), and abl_rise,
+    abl_drop, abl_others (the rows within noise, after a rise or drop) with their `_then` keys
+    (`listed_keys`)."""
+    rows = {v: [f"*{row}*" for row, c in changes.items() if c == v] for v in ("rise", "drop")}
+    number = {v: {0: "none", 1: "one"}.get(len(rows[v]), "many") for v in rows}
+    also = "-also" if rows["rise"] and rows["drop"] else ""
+    others = bool(rows["rise"] or rows["drop"]) and "within noise" in changes.values()
+    return {
+        "abl_rise_rows": listed(rows["rise"]) if rows["rise"] else "",
+        "abl_drop_rows": listed(rows["drop"]) if rows["drop"] else "",
+        "abl_rises": number["rise"],
+        "abl_drops": number["drop"] + also,
+        "abl_quiet": "no" if rows["rise"] or rows["drop"] else "yes",
+        **listed_keys(
+            {"abl_rise": bool(rows["rise"]), "abl_drop": bool(rows["drop"]), "abl_others": others}
+        ),
     }
-    clauses = []
-    if named["rise"]:
-        verb = "raises" if len(named["rise"]) == 1 else "raise"
-        clauses.append(f"{listed(named['rise'])} {verb} the test accuracy beyond noise")
-    if named["drop"]:
-        verb = "lowers" if len(named["drop"]) == 1 else "lower"
-        clauses.append(
-            f"{listed(named['drop'])} {verb} it"
-            if clauses
-            else f"{listed(named['drop'])} {verb} the test accuracy beyond noise"
-        )
-    if not clauses:
-        return "every row stays within noise of the baseline"
-    if any(v == "within noise" for v in changes.values()):
-        clauses.append("the other rows stay within noise")
-    return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
 def target_met(final_test: Sequence[float], baseline_test: Sequence[float], bar: float) -> bool:
@@ -175,45 +163,45 @@ def shortfalls(
     baseline_test: Sequence[float],
     val: Sequence[float],
     second_shift: Sequence[float],
-) -> list[str]:
-    """Task 4's goals (lib.settings) that per-seed accuracies of the final model miss, each as a
-    clause that says by how much; empty when every goal is met. The goals: a mean test accuracy
-    of TARGET_ACCURACY and a rise beyond noise over the baseline (`target_met`), a seed standard
-    deviation on the test file of at most TARGET_SEED_SD, a mean unaugmented validation accuracy
-    of TARGET_VAL_ACCURACY and a mean second-shift accuracy of TARGET_SECOND_SHIFT."""
-    missed = []
-    for name, values, goal in (
-        ("test", test, TARGET_ACCURACY),
-        ("validation", val, TARGET_VAL_ACCURACY),
-        ("second-shift", second_shift, TARGET_SECOND_SHIFT),
-    ):
-        if np.mean(values) < goal:
-            gap = 100 * (goal - np.mean(values))
-            missed.append(f"the mean {name} accuracy is {gap:.1f} points short of {goal:.0%}")
-    if sample_sd(test) > TARGET_SEED_SD:
-        excess = 100 * (sample_sd(test) - TARGET_SEED_SD)
-        missed.append(
-            f"the seeds' test accuracies spread {excess:.1f} points more than the "
-            f"{100 * TARGET_SEED_SD:g} allowed"
-        )
-    if change(test, baseline_test) != "rise":
-        missed.append("the test accuracy does not rise beyond noise over the baseline's")
-    return missed
+) -> dict[str, str]:
+    """Task 4's goals (lib.settings) that per-seed accuracies of the final model miss, as keys for
+    the chapter's list of them: targets_met ("yes" when none is missed), and per goal short_x and
+    short_x_then (`listed_keys`) with short_x_gap, by how many points it is missed. The goals: a
+    mean test accuracy (short_test) of TARGET_ACCURACY and a rise beyond noise over the baseline
+    (short_rise, `target_met`), a mean unaugmented validation accuracy (short_val) of
+    TARGET_VAL_ACCURACY, a mean second-shift accuracy (short_shift) of TARGET_SECOND_SHIFT and a
+    seed standard deviation on the test file (short_spread) of at most TARGET_SEED_SD."""
+    gaps: dict[str, float] = {
+        "short_test": TARGET_ACCURACY - float(np.mean(test)),
+        "short_val": TARGET_VAL_ACCURACY - float(np.mean(val)),
+        "short_shift": TARGET_SECOND_SHIFT - float(np.mean(second_shift)),
+        "short_spread": sample_sd(test) - TARGET_SEED_SD,
+    }
+    missed = {name: bool(gap > 0) for name, gap in gaps.items()}
+    missed["short_rise"] = change(test, baseline_test) != "rise"
+    return {
+        "targets_met": "no" if any(missed.values()) else "yes",
+        **listed_keys(missed),
+        **{f"{name}_gap": f"{100 * gap:.1f}" for name, gap in gaps.items()},
+    }
 
 
-def second_shift_radii(radius_ranges: dict[int, tuple[float, float]]) -> str:
-    """The second shift's radii (lib.counting.second_shift.SecondShift.radius_ranges) in words:
-    'from 0.55 to 2.60 box units', with the numbers of balls whose upper radius had to shrink:
-    'from 0.55 to 2.60 box units (three-ball images to 2.47, where the box had room)'."""
+def second_shift_radii(radius_ranges: dict[int, tuple[float, float]]) -> dict[str, str]:
+    """The second shift's radii (lib.counting.second_shift.SecondShift.radius_ranges) as the text
+    writes them: s2_low and s2_high in box units, s2_shrunk ("yes" when the upper radius had to
+    shrink for some numbers of balls) and, per number of balls n of lib.settings.BALL_COUNTS,
+    s2_n and s2_n_then (`listed_keys`: whether its upper radius shrank) with s2_n_upper."""
     low = min(r[0] for r in radius_ranges.values())
-    high = max(r[1] for r in radius_ranges.values())
-    shrunk = [
-        f"{NUMBER_WORDS[count]}-ball images to {upper:.2f}"
-        for count, (_, upper) in sorted(radius_ranges.items())
-        if f"{upper:.2f}" != f"{high:.2f}"
-    ]
-    room = f" ({listed(shrunk)}, where the box had room)" if shrunk else ""
-    return f"from {low:.2f} to {high:.2f} box units{room}"
+    high = f"{max(r[1] for r in radius_ranges.values()):.2f}"
+    upper = {n: f"{radius_ranges[n][1]:.2f}" if n in radius_ranges else high for n in BALL_COUNTS}
+    shrunk = {f"s2_{n}": upper[n] != high for n in BALL_COUNTS}
+    return {
+        "s2_low": f"{low:.2f}",
+        "s2_high": high,
+        "s2_shrunk": "yes" if any(shrunk.values()) else "no",
+        **listed_keys(shrunk),
+        **{f"s2_{n}_upper": upper[n] for n in BALL_COUNTS},
+    }
 
 
 def spans_beyond(radius_ranges: dict[int, tuple[float, float]], span: tuple[float, float]) -> bool:
@@ -234,12 +222,9 @@ def rendered_dip(sweep_table: pd.DataFrame) -> bool:
 
 
 def room_at(least_room: float) -> str:
-    """How many images of a size sweep had room at a factor, from the smallest share over the
-    numbers of balls: 'every image has room' or 'as few as 40% of the images of one count have
-    room'."""
-    if least_room == 1:
-        return "every image has room"
-    return f"as few as {least_room:.0%} of the images of one count have room"
+    """Whether "all" images of a size sweep had room at a factor, or only "some", from the smallest
+    share over the numbers of balls."""
+    return "all" if least_room == 1 else "some"
 
 
 def error_kinds(confusion: np.ndarray) -> str:
@@ -264,17 +249,10 @@ def most_frequent_error(confusion: np.ndarray) -> str:
     return f"{balls(BALL_COUNTS[true_index])} counted as {BALL_COUNTS[predicted_index]}"
 
 
-def most_frequent_share(confusion: np.ndarray) -> str:
-    """The share of the most frequent error among all errors: '3 of the 4 errors'."""
+def most_frequent_count(confusion: np.ndarray) -> int:
+    """How often the most frequent error of a confusion matrix summed over seeds occurs."""
     off_diagonal = confusion - np.diag(np.diag(confusion))
-    return share_of_errors(int(off_diagonal.max()), int(off_diagonal.sum()))
-
-
-def share_of_errors(most: int, total: int) -> str:
-    """'5 of the 12 errors', or 'all 12 errors', or 'the only error'."""
-    if total == 1:
-        return "the only error"
-    return f"all {total} errors" if most == total else f"{most} of the {total} errors"
+    return int(off_diagonal.max())
 
 
 def at_probe_end(radius: float, probe_radii: np.ndarray) -> bool:

@@ -5,15 +5,10 @@ import pytest
 from lib.report import counting_verdicts as verdicts
 
 
-def test_test_radii_say_how_they_were_measured():
-    assert verdicts.test_radii_measure(True) == "on the single-ball images"
-    assert verdicts.test_radii_measure(False) == "root mean square per image"
-
-
 def test_the_simulator_radius_is_quoted_only_for_a_simulated_file():
     assert verdicts.simulated_radius({"radius_range": [1.2, 1.2]}) == "radius 1.2"
     assert verdicts.simulated_radius({"radius_range": [0.8, 1.8]}) == "radii drawn from 0.8 to 1.8"
-    assert verdicts.simulated_radius(None) == "none (a supplied file)"
+    assert verdicts.simulated_radius(None) == "none"
 
 
 @pytest.mark.parametrize(
@@ -41,14 +36,6 @@ def test_one_measured_radius_is_not_written_as_a_range():
     assert verdicts.radii(1.2, 1.23) == "radii 1.20 to 1.23"
 
 
-@pytest.mark.parametrize(
-    "most, total, words",
-    [(3, 4, "3 of the 4 errors"), (12, 12, "all 12 errors"), (1, 1, "the only error")],
-)
-def test_the_share_of_errors_reads_as_a_person_would_write_it(most, total, words):
-    assert verdicts.share_of_errors(most, total) == words
-
-
 def test_seeds_spread_more_on_test_only_when_the_test_spread_is_larger():
     assert verdicts.seeds_spread_more_on_test([0.6, 0.8], [0.9, 0.91])
     assert not verdicts.seeds_spread_more_on_test([0.6, 0.61], [0.9, 0.99])
@@ -69,9 +56,9 @@ def test_miscounts_follow_size_only_with_large_over_and_small_under(over, under,
 
 
 def test_proxy_quality():
-    assert verdicts.proxy_quality(1.0) == "a perfect"
-    assert verdicts.proxy_quality(0.99) == "an almost perfect"
-    assert verdicts.proxy_quality(0.7) == "only a partial"
+    assert verdicts.proxy_quality(1.0) == "perfect"
+    assert verdicts.proxy_quality(0.99) == "almost"
+    assert verdicts.proxy_quality(0.7) == "partial"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +82,9 @@ def test_the_noise_band_is_the_larger_spread_the_row_s_or_the_baseline_s():
     assert abs(100 * np.std(noisy, ddof=1) - 8.9) < 0.05
     assert verdicts.noise_band(noisy, baseline) == pytest.approx(2 * np.std(noisy, ddof=1))
     assert verdicts.change(noisy, baseline) == "within noise"
-    assert verdicts.compared(noisy, baseline) == "within noise of"
+    assert verdicts.compared(noisy, baseline) == "within"
+    assert verdicts.compared([0.99, 0.99], baseline) == "more"
+    assert verdicts.compared([0.5, 0.5], baseline) == "less"
 
 
 def test_a_change_inside_the_noise_band_is_never_worded_as_a_gain():
@@ -108,35 +97,48 @@ def test_a_change_inside_the_noise_band_is_never_worded_as_a_gain():
             continue
         inside += 1
         assert verdicts.change(row, baseline) == "within noise"
-        assert verdicts.compared(row, baseline) == "within noise of"
-        summary = verdicts.ablation_summary({"row": verdicts.change(row, baseline)})
-        assert "raise" not in summary and "lower" not in summary
+        assert verdicts.compared(row, baseline) == "within"
+        keys = verdicts.ablation_keys({"row": verdicts.change(row, baseline)})
+        assert keys["abl_quiet"] == "yes" and keys["abl_rises"] == keys["abl_drops"] == "none"
         assert not verdicts.target_met(row, baseline, 0.0)
     assert inside > 50
 
 
 @pytest.mark.parametrize(
-    "changes, words",
+    "changes, rises, drops, clauses",
     [
-        (
-            {"a": "within noise", "b": "within noise"},
-            "every row stays within noise of the baseline",
-        ),
-        (
-            {"a": "rise", "b": "within noise"},
-            "*a* raises the test accuracy beyond noise and the other rows stay within noise",
-        ),
-        ({"a": "rise", "b": "rise"}, "*a* and *b* raise the test accuracy beyond noise"),
+        ({"a": "within noise", "b": "within noise"}, ("", "none"), ("", "none"), ""),
+        ({"a": "rise", "b": "within noise"}, ("*a*", "one"), ("", "none"), "R and O"),
+        ({"a": "rise", "b": "rise"}, ("*a* and *b*", "many"), ("", "none"), "R"),
         (
             {"a": "rise", "b": "drop", "c": "within noise"},
-            "*a* raises the test accuracy beyond noise, *b* lowers it"
-            " and the other rows stay within noise",
+            ("*a*", "one"),
+            ("*b*", "one-also"),
+            "R, D and O",
         ),
-        ({"a": "drop", "b": "drop"}, "*a* and *b* lower the test accuracy beyond noise"),
+        (
+            {"a": "rise", "b": "drop", "c": "drop"},
+            ("*a*", "one"),
+            ("*b* and *c*", "many-also"),
+            "R and D",
+        ),
+        ({"a": "drop", "b": "drop"}, ("", "none"), ("*a* and *b*", "many"), "D"),
+        ({"a": "drop", "b": "within noise"}, ("", "none"), ("*a*", "one"), "D and O"),
     ],
 )
-def test_the_ablation_summary_names_only_the_rows_beyond_noise(changes, words):
-    assert verdicts.ablation_summary(changes) == words
+def test_the_ablation_keys_name_only_the_rows_beyond_noise(changes, rises, drops, clauses):
+    keys = verdicts.ablation_keys(changes)
+    assert (keys["abl_rise_rows"], keys["abl_rises"]) == rises
+    assert (keys["abl_drop_rows"], keys["abl_drops"]) == drops
+    assert keys["abl_quiet"] == ("no" if clauses else "yes")
+    # The clauses as the Markdown joins them: R (rise), D (drop), O (the others within noise).
+    joins = {"comma": ", ", "and": " and ", "end": ""}
+    written = "".join(
+        letter + joins[keys[f"{name}_then"]]
+        for letter, name in (("R", "abl_rise"), ("D", "abl_drop"), ("O", "abl_others"))
+        if keys[name] == "yes"
+    )
+    assert written == clauses
 
 
 @pytest.mark.parametrize(
@@ -173,10 +175,10 @@ def test_the_count_rises_with_size_only_if_it_does_for_every_true_count():
     assert not verdicts.count_rises_with_size(flat_for_two)
 
 
-def test_the_most_frequent_error_is_named_with_its_share():
+def test_the_most_frequent_error_is_named_with_its_count():
     confusion = np.array([[10, 1, 0], [0, 9, 3], [0, 0, 12]])
     assert verdicts.most_frequent_error(confusion) == "2 balls counted as 3"
-    assert verdicts.most_frequent_share(confusion) == "3 of the 4 errors"
+    assert verdicts.most_frequent_count(confusion) == 3
     assert verdicts.most_frequent_error(np.diag([5, 5, 5])) == "none"
 
 
@@ -196,40 +198,60 @@ def test_flips_bring_edge_news_only_where_training_balls_keep_away():
     assert not verdicts.edge_news(1, 3)
 
 
-def test_left_out_cells_are_named_in_one_clause():
-    assert verdicts.left_out_cells([]) == "nothing"
-    assert verdicts.left_out_cells([(3, 2.3), (2, 2.4), (3, 2.4)]) == (
-        "the two-ball images of radius 2.4 and the three-ball images of radius 2.3 to 2.4"
-    )
+def test_left_out_cells_give_the_radii_of_each_count_left_out():
+    assert verdicts.left_out_cells([])["probe_left_out"] == "no"
+    keys = verdicts.left_out_cells([(3, 2.3), (2, 2.4), (3, 2.4), (3, 2.5)])
+    assert keys["probe_left_out"] == "yes"
+    assert [keys[f"left_{n}"] for n in (1, 2, 3)] == ["no", "yes", "yes"]
+    assert (keys["left_2_radii"], keys["left_3_radii"]) == ("2.4", "2.3 to 2.5")
+    assert (keys["left_2_then"], keys["left_3_then"]) == ("and", "end")
 
 
 def test_no_shortfall_when_every_goal_is_met():
-    assert verdicts.shortfalls([0.99, 1.0], [0.7, 0.75], [1.0, 1.0], [0.97, 0.98]) == []
+    keys = verdicts.shortfalls([0.99, 1.0], [0.7, 0.75], [1.0, 1.0], [0.97, 0.98])
+    assert keys["targets_met"] == "yes"
+    assert not [
+        name
+        for name in ("test", "val", "shift", "spread", "rise")
+        if keys[f"short_{name}"] == "yes"
+    ]
 
 
 def test_each_missed_goal_says_by_how_much():
-    missed = verdicts.shortfalls([0.90, 1.0], [0.7, 0.75], [0.96, 0.98], [0.90, 0.90])
-    assert missed == [
-        "the mean test accuracy is 2.0 points short of 97%",
-        "the mean validation accuracy is 2.0 points short of 99%",
-        "the mean second-shift accuracy is 5.0 points short of 95%",
-        "the seeds' test accuracies spread 5.1 points more than the 2 allowed",
+    keys = verdicts.shortfalls([0.90, 1.0], [0.7, 0.75], [0.96, 0.98], [0.90, 0.90])
+    assert keys["targets_met"] == "no"
+    missed = [
+        name
+        for name in ("test", "val", "shift", "spread", "rise")
+        if keys[f"short_{name}"] == "yes"
     ]
+    assert missed == ["test", "val", "shift", "spread"]
+    gaps = [keys[f"short_{name}_gap"] for name in missed]
+    assert gaps == ["2.0", "2.0", "5.0", "5.1"]
+    thens = [keys[f"short_{name}_then"] for name in missed]
+    assert thens == ["comma", "comma", "and", "end"]
 
 
 def test_a_final_model_within_noise_of_the_baseline_falls_short():
-    assert verdicts.shortfalls([0.98, 0.99], [0.97, 0.99], [1.0, 1.0], [1.0, 1.0]) == [
-        "the test accuracy does not rise beyond noise over the baseline's"
-    ]
+    keys = verdicts.shortfalls([0.98, 0.99], [0.97, 0.99], [1.0, 1.0], [1.0, 1.0])
+    assert keys["targets_met"] == "no" and keys["short_rise"] == "yes"
+    assert keys["short_test"] == keys["short_spread"] == "no"
 
 
 def test_second_shift_radii_name_the_counts_whose_largest_balls_found_no_room():
-    same = {1: (0.55, 2.6), 2: (0.55, 2.6), 3: (0.55, 2.6)}
-    assert verdicts.second_shift_radii(same) == "from 0.55 to 2.60 box units"
-    shrunk = {1: (0.55, 2.6), 2: (0.55, 2.5), 3: (0.55, 2.47)}
-    assert verdicts.second_shift_radii(shrunk) == (
-        "from 0.55 to 2.60 box units (two-ball images to 2.50 and three-ball images to 2.47,"
-        " where the box had room)"
+    same = verdicts.second_shift_radii({1: (0.55, 2.6), 2: (0.55, 2.6), 3: (0.55, 2.6)})
+    assert (same["s2_low"], same["s2_high"], same["s2_shrunk"]) == ("0.55", "2.60", "no")
+    shrunk = verdicts.second_shift_radii({1: (0.55, 2.6), 2: (0.55, 2.5), 3: (0.55, 2.47)})
+    assert (shrunk["s2_shrunk"], shrunk["s2_1"], shrunk["s2_2"], shrunk["s2_3"]) == (
+        "yes",
+        "no",
+        "yes",
+        "yes",
+    )
+    assert (shrunk["s2_2_upper"], shrunk["s2_3_upper"], shrunk["s2_2_then"]) == (
+        "2.50",
+        "2.47",
+        "and",
     )
 
 
@@ -257,5 +279,5 @@ def test_a_rendered_dip_is_a_lower_accuracy_at_one_than_at_both_neighbours():
 
 
 def test_room_at_a_factor_in_words():
-    assert verdicts.room_at(1.0) == "every image has room"
-    assert verdicts.room_at(0.4) == "as few as 40% of the images of one count have room"
+    assert verdicts.room_at(1.0) == "all"
+    assert verdicts.room_at(0.4) == "some"

@@ -12,8 +12,9 @@ def test_beats_a_reference_only_above_it():
 
 
 def test_worse_or_better_is_signed_against_the_reference():
-    assert verdicts.worse_or_better(20.0, 21.5) == "1.5 dB worse"
-    assert verdicts.worse_or_better(22.0, 21.5) == "0.5 dB better"
+    assert verdicts.worse_or_better(20.0, 21.5) == "worse"
+    assert verdicts.worse_or_better(22.0, 21.5) == "better"
+    assert verdicts.worse_or_better(21.5, 21.5) == "better"
 
 
 @pytest.mark.parametrize("none, matter", [(20.0, True), (21.5, False), (23.0, False)])
