@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import torch
 from torch import Tensor, nn
 
 from lib.training.cache_keys import entry_path, result_key
 from lib.training.checkpoint import CorruptCheckpointError, load_checkpoint, save_checkpoint
-from lib.training.device import pick_device
+from lib.training.device import pick_device, torch_threads
 from lib.training.loop import History, TrainConfig, TrainingRun, fit
 from lib.training.seeding import set_seed
 
@@ -81,7 +80,7 @@ def train_cached(run: TrainingRun, cache_dir: Path = Path("cache")) -> TrainedMo
                 run.config,
                 stored.get("device", "not recorded"),
             )
-        with _torch_threads(run.threads):
+        with torch_threads(run.threads):
             fitted = fit(model, run, checkpoint_path=entry / "checkpoint.pt")
         device = str(pick_device())
         model.cpu()
@@ -147,16 +146,6 @@ def _exclusive(entry: Path, name: str) -> Iterator[None]:
             )
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield  # closing the file releases the lock
-
-
-@contextmanager
-def _torch_threads(count: int) -> Iterator[None]:
-    previous = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def cache_key(

@@ -1,6 +1,9 @@
-"""Which device trains the models: CUDA when present, else the CPU, overridable with DEVICE=."""
+"""Where the models train: CUDA when present, else the CPU (overridable with DEVICE=), and on how
+many CPU threads."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 
@@ -18,3 +21,14 @@ def pick_device() -> torch.device:
             raise RuntimeError(f"DEVICE={requested} was requested but CUDA is not available")
         return device
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the block on `count` torch threads, then restore the previous count."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

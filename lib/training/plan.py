@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 from lib.training.cache import _bound_arguments as bound_arguments  # as the cache keys them
-from lib.training.device import pick_device
+from lib.training.device import pick_device, torch_threads
 from lib.training.loop import TrainingRun
 
 PROBE_STEPS = 3  # timed optimiser steps per distinct model, after one warm-up step
@@ -89,7 +89,7 @@ def probe(run: TrainingRun, steps: int = PROBE_STEPS, clock: Clock = time.perf_c
     like `run`'s on its first training batch, on `run.threads` threads, without touching any
     random generator state the training uses."""
     device = pick_device()
-    with _untouched_generators(), _threads(run.threads):
+    with _untouched_generators(), torch_threads(run.threads):
         model = run.build_model().to(device)
         optimizer = torch.optim.Adam(model.parameters(), lr=run.config.lr)
         batch = run.config.batch_size
@@ -254,16 +254,6 @@ def _untouched_generators() -> Iterator[None]:
 
 def _cuda_devices() -> list[int]:
     return list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-
-
-@contextmanager
-def _threads(count: int) -> Iterator[None]:
-    previous = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _synchronize(device: torch.device) -> None:

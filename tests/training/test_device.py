@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from lib.training.device import pick_device
+from lib.training.device import pick_device, torch_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,3 +35,12 @@ def test_device_override_and_a_clear_error_without_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(RuntimeError, match="CUDA is not available"):
         pick_device()
+
+
+def test_torch_threads_sets_the_count_for_the_block_and_restores_it_even_after_an_error():
+    before = torch.get_num_threads()
+    wanted = 1 if before != 1 else 2
+    with pytest.raises(RuntimeError), torch_threads(wanted):
+        assert torch.get_num_threads() == wanted
+        raise RuntimeError("inside the block")
+    assert torch.get_num_threads() == before
