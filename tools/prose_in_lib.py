@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 WORDS = re.compile(r"[A-Za-z]{2,}")
-NOT_PROSE_CALLS = {"print", "warn", "tqdm", "set_description", "set_postfix"}
+# Calls whose strings are messages, not report prose; `print_progress` is the training plan's
+# progress line (lib/training/plan.py), printed to stderr like tqdm's.
+NOT_PROSE_CALLS = {"print", "warn", "tqdm", "set_description", "set_postfix", "print_progress"}
 
 
 def prose_characters(source: str) -> int:

@@ -36,7 +36,8 @@ def ablation_rows(
     each change alone, then every change with the size augmentation rescaling every image (the
     recipe chapter 3 diagnoses), then the final model: every change, the size augmentation
     drawing from `scale_range` and leaving `rendered_share` of the images as rendered. With
-    `test_informed_range`, a last, secondary row repeats the final model with that range."""
+    `test_informed_range`, a last, secondary row repeats the final model with that range.
+    (Over 50 lines: one literal row per change, in the order the ablation table reads them.)"""
 
     def size_augmentation(size_range, share=rendered_share, flips=False):
         return partial(count_preserving, scale_range=size_range, rendered_share=share, flips=flips)

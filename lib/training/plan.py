@@ -195,16 +195,17 @@ class Progress:
         self.clock = clock
         self.out = out
         self.done: list[tuple[str, float | None]] = []
-        self._say(
+        self.print_progress(
             f"plan: {record.models} model(s) to train, {record.steps:,} steps, about "
             f"{minutes(record.estimated_seconds)} on this machine "
             f"(probe {record.probe_seconds:.1f} s)"
         )
         for p in planned:
-            self._say(f"plan:   {p.name}: {p.steps:,} steps, about {minutes(p.seconds)}")
+            self.print_progress(f"plan:   {p.name}: {p.steps:,} steps, about {minutes(p.seconds)}")
         self.started = clock()
 
-    def _say(self, line: str) -> None:
+    def print_progress(self, line: str) -> None:
+        """One line of the plan or its progress, on stderr unless `out` was given."""
         print(line, file=self.out or sys.stderr, flush=True)
 
     def left_seconds(self) -> float:
@@ -219,20 +220,20 @@ class Progress:
         """A run has finished training in `seconds` (None: another process trained it)."""
         self.done.append((name, seconds))
         left = self.left_seconds() if len(self.done) < self.record.models else 0.0
-        how = (
-            "trained by another process"
-            if seconds is None
-            else f"{minutes(seconds)}, estimated {minutes(self.estimates.get(name, 0.0))}"
-        )
-        self._say(
-            f"plan: model {len(self.done)} of {self.record.models} trained ({name}, {how}); "
-            f"about {minutes(left)} left"
+        self.print_progress(
+            f"plan: model {len(self.done)} of {self.record.models} trained ({name}, "
+            + (
+                "trained by another process"
+                if seconds is None
+                else f"{minutes(seconds)}, estimated {minutes(self.estimates.get(name, 0.0))}"
+            )
+            + f"); about {minutes(left)} left"
         )
 
     def finish(self) -> PlanRecord:
         """Print the estimate beside the time taken; the record with the wall time filled in."""
         self.record.wall_seconds = self.clock() - self.started
-        self._say(
+        self.print_progress(
             f"plan: trained {self.record.models} model(s) in "
             f"{minutes(self.record.wall_seconds)}; estimated "
             f"{minutes(self.record.estimated_seconds)}"
