@@ -59,15 +59,19 @@ def train_side_by_side(
         if not (entry / "model.pt").exists()
     }
     progress = None
+    estimates: dict[Path, float] = {}
     if missing and show_plan:
-        progress = Progress(*plan(list(missing.values()), available_cores()))
+        planned, planned_record = plan(list(missing.values()), available_cores())
+        progress = Progress(planned, planned_record)
+        estimates = {entry: p.seconds for entry, p in zip(missing, planned, strict=True)}
     # Runs of one thread count share a pool sized so that their threads fill the cores, not more.
     pooled = set()
     for threads in sorted({run.threads for run in missing.values()}):
-        # Longest first, so that the longest training does not start last and run alone.
+        # Longest first (by the plan's estimate, else by steps), so that the longest training does
+        # not start last and run alone: a step of one model can cost ten of another's.
         group = sorted(
             (entry for entry, run in missing.items() if run.threads == threads),
-            key=lambda entry: missing[entry].steps,
+            key=lambda entry: (estimates.get(entry, 0.0), missing[entry].steps),
             reverse=True,
         )
         workers = min(len(group), available_cores() // threads)

@@ -15,6 +15,7 @@ from lib.settings import BALL_COUNTS
 from lib.training import side_by_side
 from lib.training.cache import train_cached
 from lib.training.loop import TrainConfig, TrainingRun
+from lib.training.plan import Planned, PlanRecord
 from lib.training.side_by_side import train_side_by_side
 
 
@@ -104,6 +105,34 @@ def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
     trained = train_side_by_side(runs, tmp_path)
     assert handed == [3, 2, 1]
     assert [run.config.epochs for run in trained] == [1, 3, 2]  # returned in the order asked
+
+
+def test_the_plan_s_longest_estimate_goes_to_the_pool_first_whatever_its_steps(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
+    handed = []
+
+    def record_pool(runs, cache_dir, workers, progress=None):
+        handed.extend(run.config.seed for run in runs)
+        for run in runs:
+            train_cached(run, cache_dir)
+
+    # Seed 0 has the most steps, seed 2 the slowest steps: the estimate, not the steps, decides.
+    seconds = {0: 10.0, 1: 5.0, 2: 60.0}
+
+    def fake_plan(runs, cores):
+        planned = [Planned(r.name, r.steps, r.threads, seconds[r.config.seed]) for r in runs]
+        return planned, PlanRecord(len(runs), 0, 60.0, 0.0)
+
+    monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
+    monkeypatch.setattr(side_by_side, "plan", fake_plan)
+    runs = [
+        replace(run, config=replace(run.config, epochs=epochs))
+        for run, epochs in zip(tiny_runs([0, 1, 2]), (3, 2, 1), strict=True)
+    ]
+    train_side_by_side(runs, tmp_path)
+    assert handed == [2, 0, 1]
 
 
 KILLED_BUILD = """
