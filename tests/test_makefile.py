@@ -2,6 +2,7 @@
 is set up in the right order, keeping an existing interpreter's torch."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -53,6 +54,23 @@ def test_an_up_to_date_chapter_is_not_executed_again(built_tree):
 def test_editing_a_module_in_any_package_executes_the_chapter_again(built_tree, module):
     os.utime(built_tree / module, (NEW + 1, NEW + 1))
     assert executes_chapter(built_tree)
+
+
+def test_the_chapter_with_the_longest_training_starts_first_and_every_chapter_runs(built_tree):
+    for chapter in (built_tree / "chapters").glob("*.ipynb"):
+        os.utime(chapter, (NEW + 1, NEW + 1))
+    dry_run = subprocess.run(
+        ["make", "-n", "-o", "build/mode", "PYTHON=true", "report"],
+        cwd=built_tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    started = re.findall(r"Executing (chapters/\S+\.ipynb)", dry_run)
+    assert started[0] == f"chapters/{CHAPTER}"
+    assert sorted(started) == sorted(
+        f"chapters/{path.name}" for path in (built_tree / "chapters").glob("*.ipynb")
+    )
 
 
 def make_hooks(tree: Path) -> subprocess.CompletedProcess:
