@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lib.settings import PSNR_CAP
-
 
 class MissingResult(KeyError):
     """A headline result that no chapter recorded; the message names it."""
@@ -50,30 +48,6 @@ def counter_verdict(baseline: dict, robust: dict) -> str:
     if difference > 2 * baseline["std"]:
         return "beats"
     return "below" if difference < -2 * baseline["std"] else "within"
-
-
-def psnr_gains(model: dict, reference: dict) -> tuple[float, float]:
-    """A model's PSNR gain over a reference both ways, from their validation scores (val_psnr: the
-    capped mean of per-clip PSNR, val_psnr_of_mean_mse): by the mean, and by the mean MSE."""
-    return (
-        model["val_psnr"] - reference["val_psnr"],
-        model["val_psnr_of_mean_mse"] - reference["val_psnr_of_mean_mse"],
-    )
-
-
-def psnr_both_ways(scores: dict) -> dict[str, str]:
-    """A model's validation scores (val_psnr: the capped mean of per-clip PSNR,
-    val_psnr_of_mean_mse, val_ssim) as the conclusion writes them; a PSNR at or above
-    lib.settings.PSNR_CAP prints as "≥ 100", as in every table."""
-
-    def db(value: float) -> str:
-        return f"≥ {PSNR_CAP:g}" if value >= PSNR_CAP else f"{value:.1f}"
-
-    return {
-        "mean": db(scores["val_psnr"]),
-        "of_mse": db(scores["val_psnr_of_mean_mse"]),
-        "ssim": f"{scores['val_ssim']:.4f}",
-    }
 
 
 def hybrid_worse_on(hybrid: dict, network: dict) -> list[str]:

@@ -62,3 +62,8 @@ def verdict(a: Seeds, b: Seeds, higher_is_better: bool = True, sds: float = NOIS
     if difference < -width:
         return WORSE
     return WITHIN
+
+
+def variant_key(word: str) -> str:
+    """A verdict as a chapter's `{when=}` variant names it, without spaces: "within-noise"."""
+    return word.replace(" ", "-")

@@ -7,8 +7,6 @@ from lib.report.conclusion import (
     counter_verdict,
     hybrid_verdict,
     hybrid_worse_on,
-    psnr_both_ways,
-    psnr_gains,
     recorded,
     recorded_values,
     shift_cost,
@@ -66,20 +64,6 @@ def test_shift_cost_counts_from_one_percentage_point(val, test, decision):
 def test_counter_verdict_against_twice_the_seed_spread(robust, std, decision):
     baseline = {**RECORDS[0], "std": std}
     assert counter_verdict(baseline, {"value": robust, "std": 0.0}) == decision
-
-
-def test_a_gain_is_given_both_ways():
-    final = {"val_psnr": 38.74, "val_psnr_of_mean_mse": 31.08}
-    unet = {"val_psnr": 27.36, "val_psnr_of_mean_mse": 24.55}
-    assert psnr_gains(final, unet) == pytest.approx((11.38, 6.53))
-
-
-def test_scores_both_ways():
-    assert psnr_both_ways(
-        {"val_psnr_of_mean_mse": 50.04, "val_ssim": 0.99912, "val_psnr": 97.55}
-    ) == {"mean": "97.5", "of_mse": "50.0", "ssim": "0.9991"}
-    exact = {"val_psnr_of_mean_mse": 180.2, "val_ssim": 1.0, "val_psnr": 100.0}
-    assert psnr_both_ways(exact) == {"mean": "≥ 100", "of_mse": "≥ 100", "ssim": "1.0000"}
 
 
 NETWORK = {"val_psnr_of_mean_mse": 30.0, "val_ssim": 0.99}

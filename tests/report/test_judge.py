@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, band, verdict
+from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, band, variant_key, verdict
 
 
 def test_the_band_is_noise_sds_standard_errors_of_the_difference_of_means():
@@ -33,3 +33,11 @@ def test_a_pooled_deviation_replaces_the_sides_own_and_a_record_reads_as_a_side(
     assert Seeds.recorded({"value": 0.9, "std": 0.01, "n_seeds": 5}) == Seeds(0.9, 0.01, 5)
     with pytest.raises(ValueError, match="at least one run"):
         Seeds.of([])
+
+
+def test_every_verdict_has_a_variant_key_a_chapter_can_name():
+    from lib.report.glue import fill
+
+    for word in (BETTER, WORSE, WITHIN, ONE_RUN):
+        text = f"[x]{{when=v:{variant_key(word)}}}"
+        assert fill(text, {"v": variant_key(word)}) == "x"

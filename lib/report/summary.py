@@ -1,0 +1,132 @@
+"""The report's one-page summary: each task's headline result beside what the handout asks.
+
+Built from the chapters' records (lib.report.results); every judgement in it is lib.report.judge's.
+A row whose records are missing (a chapter that did not run) is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tabulate import tabulate
+
+from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
+from lib.report.scores_table import found_record
+from lib.report.video_tables import psnr_text
+from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING, NOISE_SDS
+
+# How a verdict of a model against a reference reads in the summary.
+AGAINST = {
+    BETTER: "above {ref}, beyond the seeds' noise",
+    WORSE: "below {ref}, beyond the seeds' noise",
+    WITHIN: "within the seeds' noise of {ref}",
+    ONE_RUN: "one run: not judged against {ref}",
+}
+
+
+def find(records: Sequence[dict], task: str, model: str, metric: str) -> dict | None:
+    return found_record(list(records), model, (task,), metric)
+
+
+def accuracy(record: dict) -> str:
+    """'93.1% ± 1.2% over 5 seeds', or '93.1% in one run'."""
+    if record["n_seeds"] < 2:
+        return f"{record['value']:.1%} in one run"
+    return f"{record['value']:.1%}\u00a0±\u00a0{record['std']:.1%} over {record['n_seeds']} seeds"
+
+
+def against(record: dict, reference: dict, reference_name: str) -> str:
+    """`record` judged against `reference` by the book's one rule, in the summary's words."""
+    word = verdict(Seeds.recorded(record), Seeds.recorded(reference))
+    return AGAINST[word].format(ref=reference_name)
+
+
+def summary_rows(records: Sequence[dict]) -> list[tuple[str, str, str]]:
+    """(task, what the handout asks, my result) for every task whose records are there."""
+    p1, p2 = HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING
+    val = find(records, "task2", "baseline-cnn", "val_accuracy")
+    test = find(records, "task3", "baseline-cnn", "test_accuracy")
+    robust = find(records, "task4", "robust-cnn", "test_accuracy")
+    skips = {
+        label: find(records, task, model, "val_psnr")
+        for label, task, model in (
+            ("added", "task6", "unet-add"),
+            ("concatenated", "task5", "unet-concat"),
+            ("none", "task5", "unet-none"),
+        )
+    }
+    final_psnr, final_ssim = (
+        find(records, "task7", "t7-final-ensemble", m) for m in ("val_psnr", "val_ssim")
+    )
+    unet_ssim = find(records, "task6", "unet-add", "val_ssim")
+    rows = [("1", "Build the CNN of Table 2.", "Built layer for layer (@sec-task1).")]
+    if val:
+        rows.append(
+            (
+                "2",
+                f"Train it ({p1['epochs']} epochs, batch {p1['batch_size']}); validation accuracy "
+                "and training curves.",
+                f"Validation accuracy {accuracy(val)} (@sec-task2).",
+            )
+        )
+    if test and val:
+        rows.append(
+            (
+                "3",
+                "Accuracy on the test file, and why it differs.",
+                f"Test accuracy {accuracy(test)}: {against(test, val, 'validation')} (@sec-task3).",
+            )
+        )
+    if robust and test:
+        rows.append(
+            (
+                "4",
+                "A counter that copes with the test file's shift.",
+                f"Test accuracy {accuracy(robust)}: {against(robust, test, 'Task 3')} "
+                "(@sec-task4).",
+            )
+        )
+    rows.append(("5", "Build the U-Net of Table 3.", "Built layer for layer (@sec-task5)."))
+    found_skips = [(label, r) for label, r in skips.items() if r is not None]
+    if len(found_skips) == len(skips):
+        psnrs = ", ".join(f"{label} {psnr_text(r['value'])} dB" for label, r in found_skips)
+        rows.append(
+            (
+                "6",
+                f"Train it ({p2['epochs']} epochs, batch {p2['batch_size']}); compare the skip "
+                "types.",
+                f"Validation PSNR with skips {psnrs}; one run each (@sec-task6).",
+            )
+        )
+    unet_psnr = skips["added"]
+    if final_psnr and final_ssim and unet_psnr and unet_ssim:
+        rows.append(
+            (
+                "7",
+                "A predictor better than the U-Net.",
+                f"Validation PSNR {psnr_text(final_psnr['value'])} dB and SSIM "
+                f"{final_ssim['value']:.4f}, against the Task 6 U-Net's "
+                f"{psnr_text(unet_psnr['value'])} dB and {unet_ssim['value']:.4f}; one run each "
+                "(@sec-task7, @sec-physics).",
+            )
+        )
+    return rows
+
+
+def summary_table(records: Sequence[dict]) -> str:
+    """The summary as a Markdown pipe table, and the rule its judgements follow."""
+    table = tabulate(
+        summary_rows(records),
+        headers=["task", "the handout asks", "my result"],
+        tablefmt="pipe",
+        disable_numparse=True,
+    )
+    return f"{table}\n\n{RULE}\n"
+
+
+RULE = (
+    "A difference between two models counts, everywhere in this report, only when it exceeds the "
+    "noise band from the seeds of both: "
+    f"{NOISE_SDS:g} times the standard error of the difference of their means over seeds. "
+    "A model trained once has no band, and I do not judge it."
+)

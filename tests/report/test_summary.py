@@ -1,0 +1,61 @@
+from lib.report.summary import summary_rows, summary_table
+from lib.settings import NOISE_SDS
+
+
+def record(task, model, metric, value, std=0.0, n_seeds=1):
+    return dict(task=task, model=model, metric=metric, value=value, std=std, n_seeds=n_seeds)
+
+
+PART1 = [
+    record("task2", "baseline-cnn", "val_accuracy", 0.99, 0.01, 5),
+    record("task3", "baseline-cnn", "test_accuracy", 0.80, 0.02, 5),
+    record("task4", "robust-cnn", "test_accuracy", 0.97, 0.01, 5),
+]
+PART2 = [
+    record("task6", "unet-add", "val_psnr", 27.8),
+    record("task6", "unet-add", "val_ssim", 0.961),
+    record("task5", "unet-concat", "val_psnr", 28.1),
+    record("task5", "unet-none", "val_psnr", 25.0),
+    record("task7", "t7-final-ensemble", "val_psnr", 38.6),
+    record("task7", "t7-final-ensemble", "val_ssim", 0.99),
+]
+
+
+def result(rows, task):
+    return next(r for t, _, r in rows if t == task)
+
+
+def test_every_task_has_a_row_in_order_with_the_handouts_request():
+    rows = summary_rows(PART1 + PART2)
+    assert [t for t, _, _ in rows] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert "5 epochs, batch 4" in rows[1][1] and "20 epochs, batch 4" in rows[5][1]
+
+
+def test_the_judgements_are_the_books_one_rule():
+    rows = summary_rows(PART1 + PART2)
+    # 80 % ± 2 % against 99 % ± 1 % over 5 seeds: far below, beyond the band.
+    assert "below validation, beyond the seeds' noise" in result(rows, "3")
+    assert "above Task 3, beyond the seeds' noise" in result(rows, "4")
+    close = [*PART1[:2], record("task4", "robust-cnn", "test_accuracy", 0.81, 0.02, 5)]
+    assert "within the seeds' noise of Task 3" in result(summary_rows(close), "4")
+    single = [*PART1[:2], record("task4", "robust-cnn", "test_accuracy", 0.97)]
+    assert "one run: not judged" in result(summary_rows(single), "4")
+
+
+def test_part_2_rows_give_numbers_without_a_verdict_for_single_runs():
+    rows = summary_rows(PART2)
+    assert "added 27.80 dB, concatenated 28.10 dB, none 25.00 dB; one run each" in result(rows, "6")
+    assert "38.60 dB and SSIM 0.9900" in result(rows, "7") and "27.80 dB" in result(rows, "7")
+
+
+def test_missing_records_leave_their_rows_out_and_no_code_names_show():
+    rows = summary_rows(PART1[:1])
+    assert [t for t, _, _ in rows] == ["1", "2", "5"]
+    table = summary_table(PART1 + PART2)
+    assert "baseline-cnn" not in table and "t7-" not in table and table.startswith("| task")
+
+
+def test_the_rule_is_stated_once_with_its_factor_from_the_settings():
+    table = summary_table(PART1)
+    assert f"{NOISE_SDS:g} times the standard error" in table
+    assert table.count("standard error") == 1
