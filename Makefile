@@ -181,6 +181,8 @@ bench: $(DATA_FILES) | $(ENV_STAMP)
 	$(PYTHON) -m bench.step_time
 	@echo "==> Timing the final Task 7 network alone and beside a busy process, per OpenMP wait policy"
 	$(PYTHON) -m bench.busy_neighbour
+	@echo "==> How the final Task 7 network's validation error fell over its epochs, against the seeds' noise (read from cache/)"
+	$(PYTHON) -m bench.final_budget --cache-dir $(CACHE_DIR)
 	@echo "==> Identifying the generator's settings and predicting the validation clips with the physics-informed predictor"
 	$(PYTHON) -m bench.physics_predictor
 	@echo "==> Identifying the rules' variant on files of each variant of the rules"
