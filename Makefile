@@ -118,6 +118,16 @@ $(BUILD)/mode: FORCE
 	@mkdir -p $(@D)
 	@echo $(MODE) | cmp -s - $@ || echo $(MODE) > $@
 
+# Before any chapter trains, the book's plan: the models missing from the cache, their steps and an
+# estimate of the training time for this make's -jN here (tools/plan_book.py); made again whenever
+# a chapter may be, and kept for the provenance appendix, which sets it beside the time taken.
+PLAN := $(BUILD)/plan.json
+$(PLAN): $(CHAPTERS) $(LIB) $(DATA_FILES) $(BUILD)/mode tools/plan_book.py | $(ENV_STAMP) check-data
+	@$(PYTHON) -m tools.plan_book --data-dir $(DATA_DIR) --cache-dir $(CACHE_DIR) --out $@ \
+		$(if $(QUICK),--quick) --chapters $(CHAPTERS)
+
+$(EXECUTED): | $(PLAN)
+
 $(BUILD)/chapters/%.ipynb: chapters/%.ipynb $(LIB) $(DATA_FILES) $(BUILD)/mode tools/run_chapter.py | $(ENV_STAMP) check-data
 	@echo "==> Executing $< (models come from $(CACHE_DIR)/ unless their inputs changed)"
 	$(PYTHON) -m tools.run_chapter $< $@ $(if $(QUICK),--quick) --data-dir $(DATA_DIR) \

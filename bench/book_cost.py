@@ -36,88 +36,19 @@ from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from lib import settings
-from lib.counting import ablation as counting_ablation
-from lib.counting.augment import training_scale_range
-from lib.counting.models import baseline_cnn
-from lib.counting.recipes import HANDOUT_PART1, ROBUST_PART1
-from lib.counting.workflow import counter_run, load_counting_data
 from lib.training.device import pick_device
-from lib.training.loop import TrainingRun, budget
+from lib.training.loop import TrainingRun
 from lib.training.plan import StepCost, model_kind, probe, run_seconds
 from lib.training.precision import Bfloat16Autocast, training_precision
-from lib.video import ablation as video_ablation
-from lib.video import recipes
-from lib.video.workflow import load_video_data, predictor_run
+from tools.plan_book import (
+    book_chapters,
+    chapter_chain,
+    critical_path,
+    run_id,
+    wall_lower_bound,
+)
 
 PEAK_SIZE = 2048  # torch.mm of two PEAK_SIZE² float32 matrices
-
-
-def book_chapters(
-    data_dir: Path, quick: bool, precision: str
-) -> dict[str, list[list[TrainingRun]]]:
-    """Each training chapter's `train_side_by_side` calls, in order, as lists of runs."""
-    counting = load_counting_data(data_dir, quick=quick)
-    video = load_video_data(data_dir, quick=quick)
-    seeds = settings.seeds(quick)
-    baseline, longer = budget(HANDOUT_PART1, quick), budget(ROBUST_PART1, quick)
-    baselines = [
-        counter_run("baseline-cnn", baseline_cnn, counting, replace(baseline, seed=s))
-        for s in seeds
-    ]
-    rows = counting_ablation.ablation_rows(
-        baseline,
-        longer,
-        training_scale_range(counting.train[0], settings.MIN_BALL_RADIUS_PX),
-        settings.RENDERED_SHARE,
-        settings.TEST_INFORMED_SCALE_RANGE,
-    )
-    counting_rows = [
-        counter_run(name, build, counting, replace(config, seed=s), augment=augment)
-        for name, build, augment, config in rows.values()
-        for s in seeds
-    ]
-    unets = [
-        predictor_run(
-            f"unet-{m}", recipes.handout_unet(m), video, budget(recipes.HANDOUT_PART2, quick)
-        )
-        for m in ("add", "concat", "none")
-    ]
-    short, final = budget(recipes.TASK7_SHORT, quick), budget(recipes.TASK7_FINAL, quick)
-    variants = video_ablation.planned_runs(
-        recipes.ablation_variants(short, final, precision),
-        recipes.side_variants(short, final, precision),
-        settings.task7_seeds(quick),
-    )
-    task6 = recipes.task6_run(video, quick)
-    final_run = video_ablation.training_run(recipes.final_variant(quick, precision), video)
-    return {
-        "02": [baselines],
-        "03": [baselines, counting_rows],
-        "04": [unets],
-        "05": [[task6], [video_ablation.training_run(v, video) for v in variants]],
-        "06": [[task6, final_run]],
-    }
-
-
-def run_id(run: TrainingRun) -> tuple:
-    """A run as the cache tells runs apart, without hashing its data: name and settings."""
-    return (run.name, tuple(sorted(run.config.as_dict().items())))
-
-
-def chapter_chain(calls: Sequence[Sequence[float]]) -> float:
-    """A chapter's chain: the sum over its calls of the longest run of each (seconds)."""
-    return sum(max(call, default=0.0) for call in calls)
-
-
-def critical_path(chapters: dict[str, Sequence[Sequence[float]]]) -> float:
-    """The longest chapter chain (seconds)."""
-    return max((chapter_chain(calls) for calls in chapters.values()), default=0.0)
-
-
-def wall_lower_bound(core_seconds: float, critical: float, cores: int) -> float:
-    """No schedule on `cores` cores ends sooner: max(critical path, work / cores)."""
-    return max(critical, core_seconds / cores)
 
 
 def flops_per_step(run: TrainingRun) -> float:

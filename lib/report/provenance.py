@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
@@ -163,6 +164,28 @@ def plan_summary(models: list[dict]) -> pd.DataFrame:
         ],
         columns=columns,
     )
+
+
+def book_plan_row(plan_file: Path, now: float) -> list | None:
+    """The whole book's row of `plan_summary`, from the plan made before any chapter trained
+    (tools/plan_book.py): the models it found missing, their steps, its estimate of the training
+    time for make's -jN and the time from the plan to `now` (this appendix runs last, so that is
+    the chapters' training and evaluation). None without a plan or with nothing to train."""
+    if not plan_file.exists():
+        return None
+    plan = json.loads(plan_file.read_text())
+    if plan["models"] == 0:
+        return None
+    took = now - plan["made_at"]
+    estimated = plan["estimated_seconds"]
+    return [
+        f"book (make -j{plan['jobs']}, {plan['cores']} cores)",
+        plan["models"],
+        f"{plan['steps']:,}",
+        f"{estimated / 60:.1f}",
+        f"{took / 60:.1f}",
+        f"{took / estimated:.2f}" if estimated > 0 else "–",
+    ]
 
 
 def model_list(models: list[dict]) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """The provenance appendix's model tables: one row per model in the book, one per run in the
 file."""
 
-from lib.report.provenance import model_list, model_summary, plan_summary
+import json
+
+from lib.report.provenance import book_plan_row, model_list, model_summary, plan_summary
 
 
 def run(chapter, name, seed, seconds, cached, epochs=5, key="ab" * 32):
@@ -81,3 +83,21 @@ def test_the_plan_table_sums_each_chapters_calls_once():
         }
     ]
     assert plan_summary([]).empty
+
+
+def test_the_books_plan_row_sets_the_estimate_beside_the_time_since_the_plan(tmp_path):
+
+    plan = tmp_path / "plan.json"
+    assert book_plan_row(plan, now=0.0) is None  # no plan made
+    record = dict(models=3, steps=1500, core_seconds=900.0, estimated_seconds=600.0)
+    plan.write_text(json.dumps({**record, "cores": 2, "jobs": 2, "made_at": 1000.0}))
+    assert book_plan_row(plan, now=1000.0 + 720.0) == [
+        "book (make -j2, 2 cores)",
+        3,
+        "1,500",
+        "10.0",
+        "12.0",
+        "1.20",
+    ]
+    plan.write_text(json.dumps({**record, "models": 0, "cores": 2, "jobs": 2, "made_at": 0.0}))
+    assert book_plan_row(plan, now=5.0) is None  # nothing to train: the chapters' rows say so
