@@ -13,7 +13,7 @@ from tabulate import tabulate
 from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
 from lib.report.scores_table import found_record
 from lib.report.video_tables import psnr_text
-from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING, NOISE_SDS
+from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING
 
 # How a verdict of a model against a reference reads in the summary.
 AGAINST = {
@@ -125,8 +125,6 @@ def summary_table(records: Sequence[dict]) -> str:
 
 
 RULE = (
-    "A difference between two models counts, everywhere in this report, only when it exceeds the "
-    "noise band from the seeds of both: "
-    f"{NOISE_SDS:g} times the standard error of the difference of their means over seeds. "
-    "A model trained once has no band, and I do not judge it."
+    "\"Beyond the seeds' noise\" is the book's one rule for a difference between two models, "
+    "stated in @sec-task2; a model trained once has no noise band, and I do not judge it."
 )
