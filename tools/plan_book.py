@@ -39,6 +39,7 @@ from lib.video import recipes
 from lib.video.workflow import load_video_data, predictor_run
 
 Chapters = dict[str, list[list[TrainingRun]]]
+OTHER_CORE_COUNTS = (4, 8)  # the plan also estimates the build on these many cores
 
 
 def book_chapters(data_dir: Path, quick: bool, precision: str) -> Chapters:
@@ -190,6 +191,12 @@ def main(argv: list[str] | None = None) -> None:
             names = sorted({r.name.split("-seed")[0] for call in calls for r in call})
             if names:
                 print(f"    chapter {number}: {', '.join(names)}")
+        print(
+            "    the same schedule with make -jN on N cores of this CPU: "
+            + ", ".join(
+                f"{n} cores {minutes(wall_estimate(chains, n, n))}" for n in OTHER_CORE_COUNTS
+            )
+        )
     else:
         print("==> Plan: every model is in the cache; nothing to train")
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -203,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
                 "cores": cores,
                 "jobs": jobs,
                 "made_at": time.time(),
+                "chains": chains,
             },
             indent=1,
         )

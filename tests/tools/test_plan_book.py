@@ -80,3 +80,4 @@ def test_the_plan_of_a_quick_book_with_an_empty_cache_lists_every_model(tmp_path
     printed = capsys.readouterr().out
     assert plan["models"] > 0 and plan["estimated_seconds"] > 0
     assert "t7-final" in printed and "baseline-cnn" in printed and "unet-none" in printed
+    assert "8 cores" in printed and set(plan["chains"]) == {"02", "03", "04", "05", "06"}
