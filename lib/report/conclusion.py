@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
 from lib.settings import PSNR_CAP
 
 
@@ -33,23 +34,21 @@ def recorded_values(
     ]
 
 
-def shift_cost(val_accuracy: float, test_accuracy: float) -> str:
-    """What the test file's distribution shift does to a counter's accuracy: "costs" or "gains"
-    at least one percentage point, or "none" to speak of."""
-    drop = val_accuracy - test_accuracy
-    if drop >= 0.01:
-        return "costs"
-    return "gains" if drop <= -0.01 else "none"
+def shift_cost(val_accuracy: dict, test_accuracy: dict) -> str:
+    """What the test file's distribution shift does to a counter's accuracy (records of its
+    validation and test accuracy), by judge.verdict: "costs" when the test accuracy is lower
+    beyond the noise band, "gains" when it is higher, "none" within it, "one run" when a side
+    has a single seed."""
+    shift = verdict(Seeds.recorded(test_accuracy), Seeds.recorded(val_accuracy))
+    return {WORSE: "costs", BETTER: "gains", WITHIN: "none"}.get(shift, ONE_RUN)
 
 
 def counter_verdict(baseline: dict, robust: dict) -> str:
-    """Whether Task 4's counter "beats" the baseline on the test file by more than twice the
-    baseline's seed-to-seed spread, falls "below" it by as much, or stays "within" (records of
+    """Whether Task 4's counter "beats" the baseline on the test file beyond the noise band
+    (judge.verdict), falls "below" it, stays "within" it, or has "one run" on a side (records of
     test accuracy)."""
-    difference = robust["value"] - baseline["value"]
-    if difference > 2 * baseline["std"]:
-        return "beats"
-    return "below" if difference < -2 * baseline["std"] else "within"
+    judged = verdict(Seeds.recorded(robust), Seeds.recorded(baseline))
+    return {BETTER: "beats", WORSE: "below", WITHIN: "within"}.get(judged, ONE_RUN)
 
 
 def psnr_gains(model: dict, reference: dict) -> tuple[float, float]:

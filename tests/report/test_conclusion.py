@@ -51,21 +51,39 @@ def test_recorded_values_are_read_per_run_and_metric_in_order():
         recorded_values(records, runs, ("val_mse",))
 
 
+def accuracy(value, std, n_seeds=5):
+    return {"value": value, "std": std, "n_seeds": n_seeds}
+
+
 @pytest.mark.parametrize(
-    "val, test, decision",
-    [(1.0, 0.743, "costs"), (0.80, 0.85, "gains"), (0.90, 0.895, "none"), (0.90, 0.91, "gains")],
+    "test, std, decision",
+    [
+        # Band: 2 * sqrt(2 * std^2 / 5) = 0.0253 for std 0.02.
+        (0.743, 0.02, "costs"),
+        (0.98, 0.02, "none"),  # 2 points lower, inside the band
+        (1.03, 0.02, "gains"),
+        (0.995, 0.0, "costs"),  # no spread: any difference counts
+    ],
 )
-def test_shift_cost_counts_from_one_percentage_point(val, test, decision):
-    assert shift_cost(val, test) == decision
+def test_shift_cost_is_judged_against_the_noise_band_of_both_sides(test, std, decision):
+    assert shift_cost(accuracy(1.0, std), accuracy(test, std)) == decision
+
+
+def test_shift_cost_of_a_single_run_is_not_judged():
+    assert shift_cost(accuracy(1.0, 0.0, 1), accuracy(0.5, 0.0, 1)) == "one run"
 
 
 @pytest.mark.parametrize(
     "robust, std, decision",
     [(0.979, 0.02, "beats"), (0.60, 0.02, "below"), (0.76, 0.02, "within"), (0.76, 0.0, "beats")],
 )
-def test_counter_verdict_against_twice_the_seed_spread(robust, std, decision):
+def test_counter_verdict_against_the_noise_band_of_both_sides(robust, std, decision):
     baseline = {**RECORDS[0], "std": std}
-    assert counter_verdict(baseline, {"value": robust, "std": 0.0}) == decision
+    assert counter_verdict(baseline, accuracy(robust, std)) == decision
+
+
+def test_a_counter_of_one_run_is_not_judged():
+    assert counter_verdict(RECORDS[0], accuracy(0.98, 0.0, 1)) == "one run"
 
 
 def test_a_gain_is_given_both_ways():
