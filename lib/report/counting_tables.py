@@ -255,12 +255,12 @@ def ablation_table(
 ) -> pd.DataFrame:
     """One row per ablation row (lib.counting.ablation.row_scores): its epochs, accuracy mean ±
     sd on each scored set, and the change of its mean test accuracy from its reference row's (in
-    percentage points) with its verdict (`counting_verdicts.row_verdicts`); rows without a
-    reference (the baseline) get neither."""
+    percentage points) with its verdict (`counting_verdicts.row_verdicts`); a row without a
+    reference (the baseline) gets a dash and no verdict."""
 
     def change(row: str) -> str:
         if row not in references:
-            return ""
+            return "—"
         reference = scores[references[row]]["test accuracy"]
         return f"{100 * (np.mean(scores[row]['test accuracy']) - np.mean(reference)):+.1f}"
 

@@ -163,7 +163,7 @@ def test_the_ablation_table_judges_each_row_against_its_reference():
     verdicts = {"baseline": "", "final": "better", "secondary": "within noise"}
     epochs = {"baseline": 5, "final": 15, "secondary": 15}
     table = tables.ablation_table(epochs, scores, verdicts, references).set_index("model")
-    assert table.loc["baseline", "Δ test"] == "" and table.loc["baseline", "verdict"] == ""
+    assert table.loc["baseline", "Δ test"] == "—" and table.loc["baseline", "verdict"] == ""
     assert table.loc["final", "Δ test"] == "+22.0"
     assert table.loc["secondary", "Δ test"] == "+0.0"
     assert table.loc["final", "epochs"] == "15"
