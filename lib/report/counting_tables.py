@@ -15,7 +15,7 @@ from lib.counting import diagnosis
 from lib.data.blobs import count_blobs
 from lib.data.course_files import radius_words
 from lib.report.judge import BETTER, Seeds, verdict
-from lib.report.words import mean_sd, power_of_ten, sample_sd
+from lib.report.words import listed, mean_sd, power_of_ten, sample_sd
 from lib.settings import (
     TARGET_ACCURACY,
     TARGET_SECOND_SHIFT,
@@ -136,13 +136,13 @@ def recipe_table(
 
 # The model builders' options (lib.counting.models.counting_cnn), as the table writes them.
 ARCHITECTURE_CHANGES = {
-    "batch_norm": "batch normalisation after every convolution",
+    "batch_norm": "batch normalisation after each convolution",
     "global_pool": "global average pooling before the dense layers",
 }
 
 
 AUGMENTATION_ROWS = (
-    "size augmentation (factor, log-uniform)",
+    "ball scale factor (log-uniform)",
     "images kept as rendered",
     "flips and quarter turns",
 )
@@ -155,13 +155,13 @@ def _recipe_column(recipe: tuple, seeds: Sequence[int]) -> dict[str, str]:
     augmentation = getattr(augment, "keywords", {}) if augment is not None else {}
     scale_range = augmentation.get("scale_range")
     return {
-        "architecture": "; ".join(["handout's Table 2", *changes]),
+        "architecture": "handout's Table 2" + (f" with {listed(changes)}" if changes else ""),
         "parameters": f"{sum(p.numel() for p in build().parameters()):,}",
         "loss, optimiser": f"cross-entropy, Adam (weight decay {config.weight_decay:g})",
         "learning rate": _schedule(config.schedule, config.lr),
         "batch size": str(config.batch_size),
         "epochs": str(config.epochs),
-        "size augmentation (factor, log-uniform)": (
+        "ball scale factor (log-uniform)": (
             f"{scale_range[0]:.2f}–{scale_range[1]:.2f}" if scale_range else "not changed"
         ),
         "images kept as rendered": (
@@ -186,8 +186,8 @@ def _schedule(schedule: str, lr: float) -> str:
     rise = defaults["pct_start"].default
     annealing = ANNEALING[defaults["anneal_strategy"].default]
     return (
-        f"one-cycle: {power_of_ten(start)} up to {power_of_ten(lr)} over the first {rise:.0%} of "
-        f"the steps, then {annealing} down to {power_of_ten(end)}"
+        f"one-cycle: {power_of_ten(start)} → {power_of_ten(lr)} (first {rise:.0%} of the steps) → "
+        f"{power_of_ten(end)}, {annealing}"
     )
 
 
@@ -248,12 +248,11 @@ def diagnosis_table(
 
 
 def ablation_table(
-    epochs: Mapping[str, int],
     scores: Mapping[str, Mapping[str, Sequence[float]]],
     verdicts: Mapping[str, str],
     references: Mapping[str, str],
 ) -> pd.DataFrame:
-    """One row per ablation row (lib.counting.ablation.row_scores): its epochs, accuracy mean ±
+    """One row per ablation row (lib.counting.ablation.row_scores): its accuracy mean ±
     sd on each scored set, and the change of its mean test accuracy from its reference row's (in
     percentage points) with its verdict (`counting_verdicts.row_verdicts`); a row without a
     reference (the baseline) gets a dash and no verdict."""
@@ -268,7 +267,6 @@ def ablation_table(
         [
             {
                 "model": row,
-                "epochs": str(epochs[row]),
                 "val": mean_sd(s["val"]),
                 "rescaled val": mean_sd(s["rescaled val"]),
                 "second shift": mean_sd(s["second shift"]),
