@@ -94,13 +94,3 @@ def row_verdicts(
         else verdict(side, judged[final if row == secondary else baseline])
         for row, side in judged.items()
     }
-
-
-def rendered_dip(sweep_table: pd.DataFrame) -> bool:
-    """Whether a model counts the images as rendered (factor 1 of a size sweep,
-    lib.counting.size_sweep.sweep_scores) worse than both their nearest resampled neighbours,
-    averaged over the numbers of balls."""
-    by_factor = sweep_table.groupby("factor").accuracy.mean()
-    at = list(by_factor.index).index(1.0)
-    neighbours = by_factor.iloc[max(at - 1, 0) : at + 2].drop(1.0)
-    return bool(len(neighbours) and by_factor[1.0] < neighbours.min())

@@ -83,19 +83,3 @@ def test_rows_are_judged_against_the_baseline_and_the_secondary_against_the_fina
 def test_a_row_of_one_seed_is_not_judged():
     test = {"baseline": [0.75], "final": [0.98], "secondary": [0.99]}
     assert verdicts.row_verdicts(test, "baseline", "secondary", "final")["final"] == "one run"
-
-
-def sweep_table(accuracy_by_factor):
-    return pd.DataFrame(
-        [
-            {"factor": f, "count": c, "accuracy": a}
-            for f, a in accuracy_by_factor.items()
-            for c in (1, 2)
-        ]
-    )
-
-
-def test_a_rendered_dip_is_a_lower_accuracy_at_one_than_at_both_neighbours():
-    assert verdicts.rendered_dip(sweep_table({0.5: 1.0, 0.9: 0.99, 1.0: 0.9, 1.1: 0.98, 2: 0.8}))
-    assert not verdicts.rendered_dip(sweep_table({0.9: 0.99, 1.0: 0.95, 1.1: 0.94}))
-    assert not verdicts.rendered_dip(sweep_table({0.5: 1.0, 1.0: 1.0, 2.0: 1.0}))
