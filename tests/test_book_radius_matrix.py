@@ -8,7 +8,6 @@ Every chapter must complete and state the radii it measures, never the simulator
 """
 
 import json
-import re
 import subprocess
 import sys
 import time
@@ -88,59 +87,21 @@ def test_every_chapter_completes_and_states_only_measured_radii(case):
     assert not [claim for text in texts.values() for claim in simulator_claims(text)]
 
 
+# A Part 1 file's row in chapter 1's table of ball sizes (lib.report.counting_tables.ball_sizes):
+# brightness per ball (mean, central range, min–max), then the ball radius (median, min–max).
+SIZES_ROW = r"\| {} \| [\d.]+ \| [\d.–]+ \| [\d.–]+ \| (\d\.\d\d) \| (\d\.\d\d)–(\d\.\d\d) \|"
+
+
 def test_the_training_radius_is_measured(case):
     files, texts = case
-    stated = measured(r"the training balls have a radius of (\d\.\d\d)", texts["01-data"])[0]
+    stated, _, _ = measured(SIZES_ROW.format("training file"), texts["01-data"])
     assert stated == pytest.approx(files.training_radius, abs=0.02)
-    assert (
-        measured(
-            r"the training balls \(dashed line: (\d\.\d\d) box units", texts["03-counting-robust"]
-        )[0]
-        == stated
-    )
 
 
 def test_the_test_radii_are_measured(case):
     files, texts = case
-    low, high = measured(
-        r"the test balls measure (\d\.\d\d) to (\d\.\d\d)",
-        texts["01-data"],
-    )
+    _, low, high = measured(SIZES_ROW.format("test file"), texts["01-data"])
     assert files.test_radii[0] - 0.02 <= low < high <= files.test_radii[1] + 0.02
-
-
-# Starts are drawn in [2, 10) per axis (lib.data.simulate), inside the walls, apart. Three balls of
-# radius 2.0 or less fit in nearly half a percent of the draws, so always within the 10,000 draws
-# an image gets; three of 2.4 in about 8 in a million (so practically never), of 2.5 or more never
-# (centres in a 5 x 5 square, 5 apart). Two balls of 3.0 or more cannot fit (diagonal 5.7 < 6).
-ALWAYS_FITS, THREE_NEVER_FIT, TWO_NEVER_FIT = 2.0, 2.4, 3.0
-LEFT_OUT = r"the (one|two|three)-ball images of radius (\d\.\d)(?: to (\d\.\d))?"
-
-
-def test_the_size_probe_says_what_did_not_fit(case):
-    """The chapter names exactly the probe cells whose balls cannot be placed: none when every
-    probe radius is 2.0 or less; three balls from 2.4 up, and two balls from 3.0 up, otherwise.
-    The probe reaches 1.6 times the training radius, or the test file's largest radius."""
-    files, texts = case
-    text = texts["03-counting-robust"]
-    (probe_high,) = measured(r"over all radii from \d\.\d to (\d\.\d)", text)
-    # The sentence ends at a full stop before a space (radii such as 2.4 hold full stops too).
-    sentence = re.search(r"Left out, as their balls found no room in the box.*?\.(?=\s|$)", text)
-    listed = sentence[0] if sentence else ""
-    left_out = {
-        count: (float(low), float(high or low)) for count, low, high in re.findall(LEFT_OUT, listed)
-    }
-    said = "found no room in the box" in text
-    assert said == bool(left_out)
-    assert all(low > ALWAYS_FITS and high == probe_high for low, high in left_out.values())
-    if probe_high <= ALWAYS_FITS:
-        assert not said
-    if probe_high >= THREE_NEVER_FIT:
-        assert "three" in left_out and left_out["three"][0] <= THREE_NEVER_FIT
-    if probe_high >= TWO_NEVER_FIT:
-        assert "two" in left_out and left_out["two"][0] <= TWO_NEVER_FIT
-    if probe_high < TWO_NEVER_FIT:
-        assert "two" not in left_out
 
 
 PART2_CASES = [name for name, (_, chapters) in CASES.items() if "06-video-physics" in chapters]

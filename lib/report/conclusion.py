@@ -31,25 +31,6 @@ def recorded_values(
     ]
 
 
-def shift_cost(val_accuracy: float, test_accuracy: float) -> str:
-    """What the test file's distribution shift does to a counter's accuracy: "costs" or "gains"
-    at least one percentage point, or "none" to speak of."""
-    drop = val_accuracy - test_accuracy
-    if drop >= 0.01:
-        return "costs"
-    return "gains" if drop <= -0.01 else "none"
-
-
-def counter_verdict(baseline: dict, robust: dict) -> str:
-    """Whether Task 4's counter "beats" the baseline on the test file by more than twice the
-    baseline's seed-to-seed spread, falls "below" it by as much, or stays "within" (records of
-    test accuracy)."""
-    difference = robust["value"] - baseline["value"]
-    if difference > 2 * baseline["std"]:
-        return "beats"
-    return "below" if difference < -2 * baseline["std"] else "within"
-
-
 def hybrid_worse_on(hybrid: dict, network: dict) -> list[str]:
     """The measures that failures dominate on which the hybrid is worse than the final network:
     "MSE" (as the PSNR of the mean MSE) and "SSIM" (means over the clips)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -26,19 +26,6 @@ def listed(items: Sequence) -> str:
     """'1, 2 and 3'."""
     items = [str(item) for item in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def listed_keys(present: Mapping[str, bool]) -> dict[str, str]:
-    """Keys that let a chapter's Markdown write a list of optional items, each item a variant,
-    joined as `listed` joins them: per item `name`, whether it is listed ("yes" or "no"), and as
-    `name_then` what follows it: "comma", "and" or "end" (also for an item left out)."""
-    shown = [name for name, on in present.items() if on]
-    keys = {}
-    for name, on in present.items():
-        left = len(shown) - 1 - shown.index(name) if on else 0
-        keys[name] = "yes" if on else "no"
-        keys[f"{name}_then"] = {0: "end", 1: "and"}.get(left, "comma")
-    return keys
 
 
 def counted(n: int, noun: str) -> str:

@@ -6,7 +6,6 @@ from lib.report.words import (
     fixed,
     joined,
     listed,
-    listed_keys,
     mean_sd,
     power_of_ten,
     sample_sd,
@@ -30,14 +29,6 @@ def test_listed_joins_the_last_item_with_and():
     assert listed([1, 2, 3]) == "1, 2 and 3"
     assert listed(["12.1", "9.8"]) == "12.1 and 9.8"
     assert listed([1]) == "1"
-
-
-def test_listed_keys_join_the_items_shown_as_listed_does():
-    keys = listed_keys({"a": True, "b": False, "c": True, "d": True})
-    assert [keys[n] for n in "abcd"] == ["yes", "no", "yes", "yes"]
-    assert [keys[f"{n}_then"] for n in "acd"] == ["comma", "and", "end"]
-    assert listed_keys({"a": True, "b": True})["a_then"] == "and"
-    assert listed_keys({"a": True, "b": False})["a_then"] == "end"
 
 
 def test_a_count_takes_its_noun_in_the_singular_only_for_one():
