@@ -245,12 +245,12 @@ def by_group(
     final: VideoMetrics,
 ) -> pd.DataFrame:
     """Per group of clips (name, mask; empty groups left out): its size, each predictor's mean
-    PSNR and the final model's mean SSIM."""
+    PSNR (each clip capped at lib.settings.PSNR_CAP) and the final model's mean SSIM."""
     rows = [
         {
             "clips": name,
             "n": int(mask.sum()),
-            **{f"{label} PSNR": m.psnr[mask].mean() for label, m in predictors.items()},
+            **{f"{label} PSNR": m.capped().psnr[mask].mean() for label, m in predictors.items()},
             "Task 7 final SSIM": final.ssim[mask].mean(),
         }
         for name, mask in groups

@@ -86,6 +86,12 @@ def test_groups_without_clips_are_left_out():
     ]
 
 
+def test_the_mean_psnr_of_a_group_caps_every_clip():
+    exact = metrics([0.0, 0.01], [1.0, 0.9], [np.inf, 20.0])
+    table = video_tables.by_group([("both", np.array([True, True]))], {"exact": exact}, exact)
+    assert table["exact PSNR"].tolist() == [pytest.approx(60.0)]  # (100 + 20) / 2
+
+
 def test_a_psnr_at_or_above_the_cap_prints_as_at_least_the_cap():
     assert video_tables.psnr_text(np.inf) == "≥ 100"
     assert video_tables.psnr_text(100.0) == "≥ 100"
