@@ -3,27 +3,44 @@ Markdown pipe tables (numbers rounded as each table prints them; a missing value
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
+from lib.data.symmetries import N_DIHEDRAL
 from lib.metrics import VideoMetrics, capped_psnr_summary
 from lib.report.model_summary import count_parameters
 from lib.report.physics_words import RADIUS_RULE_NAMES, mass_evidence, radius_text
+from lib.report.video_verdicts import Measured
 from lib.report.words import balls, power_of_ten
 from lib.settings import PSNR_CAP
 from lib.training.loop import TrainConfig
-from lib.video.ablation import Measured, Variant
-from lib.video.workflow import EVENTS, ball_count_groups
+from lib.video.ablation import Variant
+from lib.video.augment import SymmetryAugment
+from lib.video.losses import FrameLoss
+from lib.video.unet import UNetConfig
+from lib.video.workflow import EVENTS, ball_count_groups, mse_loss
+
+
+def with_clipped_mse(metrics: VideoMetrics) -> VideoMetrics:
+    """The same scores with every MSE (per clip and per step) that of the predictions clipped to
+    [0, 1], the MSE that PSNR scores (lib.metrics.video_metrics keeps the raw predictions' MSE,
+    the training loss): the one MSE the book reports."""
+    return replace(
+        metrics,
+        mse=10 ** (-metrics.psnr / 10),  # an exact clip: +inf dB, MSE 0
+        mse_per_step=10 ** (-metrics.psnr_per_step / 10),
+    )
 
 
 def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:
     """Per model (label: its scores and its training run, None for a baseline that trains
     nothing): the mean MSE of the clipped predictions (the one the PSNR of the mean MSE scores),
-    mean SSIM, mean PSNR, PSNR of the mean MSE, parameters and training time."""
+    mean SSIM, mean PSNR, PSNR of the mean MSE, parameters and training minutes."""
     rows = []
     for label, (metrics, run) in models.items():
         summary = metrics.psnr_summary()
@@ -35,29 +52,12 @@ def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> s
                 "PSNR (dB)": metrics.summary()["psnr"],
                 "of mean MSE (dB)": summary.psnr_of_mean_mse,
                 "parameters": count_parameters(run.model) if run else 0,
-                "time (s)": run.train_seconds if run else 0.0,
+                "training (min)": run.train_seconds / 60 if run else 0.0,
             }
         )
     return pd.DataFrame(rows).to_markdown(
-        index=False, floatfmt=("", ".5f", ".4f", ".2f", ".2f", "", ".0f"), intfmt=","
+        index=False, floatfmt=("", ".5f", ".4f", ".2f", ".2f", "", ".1f"), intfmt=","
     )
-
-
-def task6_by_event(events: np.ndarray, unet: VideoMetrics, last_frame: VideoMetrics) -> str:
-    """The clips by what happens in the predicted frames (lib.video.workflow.EVENTS; events absent
-    from the clips are left out): how many, and the Task 6 U-Net's and last frame's mean scores."""
-    rows = [
-        {
-            "what happens in frames 5–9": event,
-            "clips": int((events == event).sum()),
-            "U-Net PSNR (dB)": unet.psnr[events == event].mean(),
-            "U-Net MSE": unet.mse[events == event].mean(),
-            "last frame MSE": last_frame.mse[events == event].mean(),
-        }
-        for event in EVENTS
-        if (events == event).any()
-    ]
-    return pd.DataFrame(rows).to_markdown(index=False, floatfmt=("", "d", ".2f", ".5f", ".5f"))
 
 
 def change_text(variant: Variant, planned_final: TrainConfig) -> str:
@@ -74,25 +74,29 @@ def ablation_row(
     minutes: float = np.nan,
     expected_db: float = np.nan,
     measured: Measured | None = None,
-    verdict: str = "—",
 ) -> dict:
     """One row of the Task 7 table: the change it makes (`label`), the change of PSNR predicted
-    before its run, the change measured against its reference with the noise band (a
-    lib.video.ablation.Measured; None for a row with no reference), its mean PSNR and SSIM over
-    its seeds, its training minutes and the verdict on the change."""
-    change = (
-        "—"
-        if measured is None
-        else f"{_no_negative_zero(measured.delta):+.2f} ± {measured.band:.2f}"
-    )
+    before its run, the change measured against its reference with its noise band (a
+    lib.report.video_verdicts.Measured; None for a row with no reference; no band for a single
+    run), judge's verdict on it and how it compares with the prediction, the row's mean PSNR and
+    SSIM over its seeds and its training minutes."""
+    if measured is None:
+        change, verdict = "—", "—"
+    else:
+        change = f"{_no_negative_zero(measured.delta):+.2f}"
+        if measured.band is not None:
+            change += f" ± {measured.band:.2f}"
+        verdict = measured.verdict
+        if measured.against != measured.verdict:  # a single run is "one run" on both counts
+            verdict += f", {measured.against}"
     return {
         "change": label,
         "predicted Δ (dB)": expected_db,
         "measured Δ (dB)": change,
+        "verdict, against prediction": verdict,
         "PSNR (dB)": psnr,
         "SSIM": ssim,
         "training (min)": minutes,
-        "verdict": verdict,
     }
 
 
@@ -100,12 +104,11 @@ def measured_row(
     label: str,
     variant: Variant,
     measured: Measured,
-    verdict: str,
     ssims: Sequence[float],
     minutes: Sequence[float],
 ) -> dict:
     """The `ablation_row` of a trained variant: its means of SSIM and training minutes over its
-    seeds (`ssims`, `minutes`), its measured change and the verdict on it."""
+    seeds (`ssims`, `minutes`) and its measured change."""
     return ablation_row(
         label,
         float(np.mean(ssims)),
@@ -113,14 +116,13 @@ def measured_row(
         float(np.mean(minutes)),
         variant.expected_db,
         measured,
-        verdict,
     )
 
 
 def ablation(rows: Sequence[dict]) -> str:
     """The `ablation_row`s as a Markdown table, a dash where a number is missing."""
     table = pd.DataFrame(rows).to_markdown(
-        index=False, floatfmt=("", "+.1f", "", ".2f", ".4f", ".1f", "")
+        index=False, floatfmt=("", "+.1f", "", "", ".2f", ".4f", ".1f")
     )
     return table.replace("+nan", "—").replace(" nan ", " —   ")
 
@@ -130,12 +132,92 @@ def _no_negative_zero(change: float) -> float:
     return round(change, 2) + 0.0
 
 
-def goals(rows: Sequence[tuple[str, str, bool]]) -> str:
+def goals(rows: Sequence[tuple[str, str, bool | None]]) -> str:
     """Task 7's goals (lib.report.video_verdicts.task7_goals: goal, measured, met) as a Markdown
-    table, an unmet goal in bold."""
+    table, an unmet goal in bold, a goal not measured where it is set as a dash."""
+    met = {True: "yes", False: "**no**", None: "—"}
     return pd.DataFrame(
-        [{"goal": g, "measured": m, "met": "yes" if ok else "**no**"} for g, m, ok in rows]
+        [{"goal": g, "measured": m, "met": met[ok]} for g, m, ok in rows]
     ).to_markdown(index=False)
+
+
+SKIP_WORDS = {"add": "added", "concat": "concatenated", "none": "none"}
+OUTPUT_WORDS = {
+    "relu": "ReLU",
+    "sigmoid": "sigmoid",
+    "delta": "last input frame + change, clipped to [0, 1]",
+}
+LOSS_TERMS = {"mse": "MSE", "l1": "L1", "bce": "BCE", "ssim": "(1 − SSIM)", "log_mse": "log-MSE"}
+
+
+def recipe(
+    architecture: UNetConfig,
+    config: TrainConfig,
+    loss: Callable,
+    augment: SymmetryAugment | None,
+    precision: str,
+    parameters: int,
+) -> dict[str, str]:
+    """A trained U-Net's settings as the hyperparameter table prints them, by setting: its
+    architecture, size, loss, optimiser, schedule, budget, augmentation, precision and seed."""
+    head = (
+        f"3 × 3 convolution to {architecture.out_frames} channels, ReLU, 3 × 3 convolution"
+        if architecture.head == "table3"
+        else f"3 × 3 convolution of {architecture.widths[0]} filters, ReLU, 1 × 1 convolution"
+    )
+    schedule = (
+        f"one-cycle, peak {power_of_ten(config.lr)}"
+        if config.schedule == "onecycle"
+        else f"constant {power_of_ten(config.lr)}"
+    )
+    return {
+        "skip connections": SKIP_WORDS[architecture.skip],
+        "filters per level": ", ".join(str(width) for width in architecture.widths),
+        "coordinate channels": "row and column" if architecture.coords else "none",
+        "output head": head,
+        "output": OUTPUT_WORDS[architecture.output],
+        "parameters": f"{parameters:,}",
+        "loss": loss_text(loss),
+        "optimiser": "Adam"
+        + (f", weight decay {power_of_ten(config.weight_decay)}" if config.weight_decay else ""),
+        "learning rate": schedule,
+        "epochs × batch size": f"{config.epochs} × {config.batch_size}",
+        "augmentation": augment_text(augment),
+        "precision": precision,
+        "seed": str(config.seed),
+    }
+
+
+def loss_text(loss: Callable) -> str:
+    """A training loss as the hyperparameter table names it: the handout's MSE, or a FrameLoss's
+    weighted terms (a weight of 1 left out)."""
+    if loss is mse_loss:
+        return "MSE"
+    if not isinstance(loss, FrameLoss):
+        raise ValueError(f"no name for the loss {loss!r}")
+    terms = [
+        (LOSS_TERMS[field.name], getattr(loss, field.name))
+        for field in fields(loss)
+        if getattr(loss, field.name)
+    ]
+    return " + ".join(name if w == 1 else f"{power_of_ten(w)} × {name}" for name, w in terms)
+
+
+def augment_text(augment: SymmetryAugment | None) -> str:
+    """A training augmentation as the hyperparameter table names it."""
+    if augment is None or not (augment.symmetries or augment.time_reversal):
+        return "none"
+    parts = [f"a random one of the square's {N_DIHEDRAL} symmetries"] * augment.symmetries
+    parts += ["time reversal with probability ½"] * augment.time_reversal
+    return "; ".join(parts)
+
+
+def recipes_table(columns: Mapping[str, Mapping[str, str]]) -> str:
+    """Trained networks' `recipe`s side by side, one column each, as a Markdown table."""
+    table = pd.DataFrame(columns)
+    return (
+        table.rename_axis("setting").reset_index().to_markdown(index=False, disable_numparse=True)
+    )
 
 
 def clip_groups(ball_counts: np.ndarray, events: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -163,12 +245,12 @@ def by_group(
     final: VideoMetrics,
 ) -> pd.DataFrame:
     """Per group of clips (name, mask; empty groups left out): its size, each predictor's mean
-    PSNR and the final model's mean SSIM."""
+    PSNR (each clip capped at lib.settings.PSNR_CAP) and the final model's mean SSIM."""
     rows = [
         {
             "clips": name,
             "n": int(mask.sum()),
-            **{f"{label} PSNR": m.psnr[mask].mean() for label, m in predictors.items()},
+            **{f"{label} PSNR": m.capped().psnr[mask].mean() for label, m in predictors.items()},
             "Task 7 final SSIM": final.ssim[mask].mean(),
         }
         for name, mask in groups

@@ -1,7 +1,8 @@
-"""Task 7's ablation: what a trained variant is, and what each one measured against its reference.
+"""Task 7's ablation: what a trained variant is, what it is measured against, and the seed noise.
 
 An ablation row adds one change to the row above it (the first row to the Task 6 U-Net); a side
-experiment changes one named row (its `parent`). The rows themselves are lib/video/recipes.py's.
+experiment changes one named row (its `parent`). The rows themselves are lib/video/recipes.py's;
+lib.report.video_verdicts judges each against its reference.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from lib.settings import NOISE_SDS
 from lib.training.loop import TrainConfig, TrainingRun
 from lib.video.workflow import VideoData, mse_loss, predictor_run
 
@@ -42,14 +42,6 @@ def reference(variant: Variant, ablation: Sequence[Variant]) -> str:
         return variant.parent
     names = [TASK6, *(row.name for row in ablation)]
     return names[names.index(variant.name) - 1]
-
-
-def measured_delta(
-    variant: Variant, ablation: Sequence[Variant], psnr: Mapping[str, float]
-) -> float:
-    """The change of validation PSNR (dB) the variant measured against its reference; `psnr` maps
-    run names, the Task 6 U-Net's included, to their PSNR."""
-    return psnr[variant.name] - psnr[reference(variant, ablation)]
 
 
 def training_run(variant: Variant, data: VideoData) -> TrainingRun:
@@ -102,36 +94,3 @@ def seed_sd(psnrs: Mapping[str, Sequence[float]]) -> float:
         raise ValueError("no row has more than one seed: the seed-to-seed noise is unknown")
     squares = sum(float(((row - row.mean()) ** 2).sum()) for row in rows)
     return float(np.sqrt(squares / sum(len(row) - 1 for row in rows)))
-
-
-@dataclass(frozen=True)
-class Measured:
-    """A variant's mean PSNR over its seeds, its change against its reference's mean and the noise
-    band of that change: `sds` seed deviations of the difference of the two means."""
-
-    psnr: float
-    delta: float
-    band: float
-    seeds: int
-
-
-def measured_rows(
-    variants: Sequence[Variant],
-    ablation: Sequence[Variant],
-    psnrs: Mapping[str, Sequence[float]],
-    sd: float,
-    sds: float = NOISE_SDS,
-) -> dict[str, Measured]:
-    """Each variant measured against its reference (`reference`): `psnrs` maps every run name,
-    the Task 6 U-Net's included, to its PSNR per seed; `sd` is one seed's deviation (`seed_sd`),
-    so the band of a difference of means over n and m seeds is sds · sd · sqrt(1/n + 1/m)."""
-    result = {}
-    for v in variants:
-        mine, theirs = psnrs[v.name], psnrs[reference(v, ablation)]
-        result[v.name] = Measured(
-            psnr=float(np.mean(mine)),
-            delta=float(np.mean(mine) - np.mean(theirs)),
-            band=float(sds * sd * np.sqrt(1 / len(mine) + 1 / len(theirs))),
-            seeds=len(mine),
-        )
-    return result

@@ -12,8 +12,13 @@ from lib.metrics import VideoMetrics
 from lib.physics.identify import Settings
 from lib.report import video_tables
 from lib.report.tables import markdown_table
+from lib.report.video_verdicts import Measured
 from lib.training.loop import TrainConfig
-from lib.video.ablation import Measured, Variant
+from lib.video.ablation import Variant
+from lib.video.augment import SymmetryAugment
+from lib.video.losses import FrameLoss
+from lib.video.unet import TABLE3, UNetConfig
+from lib.video.workflow import mse_loss
 
 
 def metrics(mse, ssim, psnr):
@@ -39,17 +44,19 @@ def test_scores_and_costs_give_a_baseline_no_parameters_and_no_time():
     # MSE: the mean of the clips' MSEs behind their PSNRs, (10^-2 + 10^-1.6) / 2 = 0.01756, as the
     # PSNR of the mean MSE (17.55 dB) scores it.
     assert rows(table) == [
-        ["U-Net", "0.01756", "0.8500", "18.00", "17.55", "9", "12"],
-        ["last frame", "0.03981", "0.7000", "14.00", "14.00", "0", "0"],
+        ["U-Net", "0.01756", "0.8500", "18.00", "17.55", "9", "0.2"],
+        ["last frame", "0.03981", "0.7000", "14.00", "14.00", "0", "0.0"],
     ]
 
 
-def test_events_absent_from_the_clips_are_left_out():
-    events = np.array(["collision", "free flight"], dtype=object)
-    assert rows(video_tables.task6_by_event(events, UNET, LAST)) == [
-        ["free flight", "1", "16.00", "0.03000", "0.04000"],
-        ["collision", "1", "20.00", "0.01000", "0.04000"],
-    ]
+def test_with_clipped_mse_gives_the_mse_that_psnr_scores():
+    # Raw MSEs (the training loss) differ from the clipped predictions' MSEs behind the PSNRs.
+    raw = metrics([0.5, 0.02], [0.9, 0.8], [20.0, np.inf])
+    clipped = video_tables.with_clipped_mse(raw)
+    assert clipped.mse == pytest.approx([0.01, 0.0])
+    assert clipped.mse_per_step[:, 0] == pytest.approx([0.01, 0.0])
+    assert clipped.summary()["mse"] == pytest.approx(clipped.psnr_summary().mean_mse)
+    assert clipped.ssim is raw.ssim and clipped.psnr is raw.psnr
 
 
 def test_an_ablation_row_without_a_reference_or_prediction_has_dashes():
@@ -57,13 +64,17 @@ def test_an_ablation_row_without_a_reference_or_prediction_has_dashes():
         [
             video_tables.ablation_row("Task 6", 0.85, 18.0, minutes=12.4),
             video_tables.ablation_row(
-                "next", 0.7, 14.0, 3.0, -3.5, Measured(14.0, -4.0, 0.31, 3), "hurts"
+                "next", 0.7, 14.0, 3.0, -3.5, Measured(14.0, -4.0, 0.31, 3, "worse", "as expected")
+            ),
+            video_tables.ablation_row(
+                "single", 0.7, 15.0, 3.0, 1.0, Measured(15.0, 1.0, None, 1, "one run", "one run")
             ),
         ]
     )
     assert rows(table) == [
-        ["Task 6", "—", "—", "18.00", "0.8500", "12.4", "—"],
-        ["next", "-3.5", "-4.00 ± 0.31", "14.00", "0.7000", "3.0", "hurts"],
+        ["Task 6", "—", "—", "—", "18.00", "0.8500", "12.4"],
+        ["next", "-3.5", "-4.00 ± 0.31", "worse, as expected", "14.00", "0.7000", "3.0"],
+        ["single", "+1.0", "+1.00", "one run", "15.00", "0.7000", "3.0"],
     ]
 
 
@@ -73,6 +84,12 @@ def test_groups_without_clips_are_left_out():
     assert table.to_dict("records") == [
         {"clips": "1 ball", "n": 1, "U-Net PSNR": 20.0, "Task 7 final SSIM": 0.7}
     ]
+
+
+def test_the_mean_psnr_of_a_group_caps_every_clip():
+    exact = metrics([0.0, 0.01], [1.0, 0.9], [np.inf, 20.0])
+    table = video_tables.by_group([("both", np.array([True, True]))], {"exact": exact}, exact)
+    assert table["exact PSNR"].tolist() == [pytest.approx(60.0)]  # (100 + 20) / 2
 
 
 def test_a_psnr_at_or_above_the_cap_prints_as_at_least_the_cap():
@@ -175,7 +192,7 @@ def test_nothing_identified_fills_the_settings_table_with_not_identified():
 
 
 def test_a_change_that_rounds_to_zero_prints_without_a_minus():
-    tiny = Measured(18.0, -0.001, 0.2, 3)
+    tiny = Measured(18.0, -0.001, 0.2, 3, "within noise", "as expected")
     table = video_tables.ablation(
         [video_tables.ablation_row("tiny drop", 0.85, 18.0, measured=tiny)]
     )
@@ -192,9 +209,15 @@ def test_a_change_names_the_planned_budget_and_the_learning_rate_its_row_trains_
     assert video_tables.change_text(plain, TrainConfig(epochs=120)) == plain.change
 
 
-def test_an_unmet_goal_is_bold_in_the_goals_table():
-    table = video_tables.goals([("PSNR ≥ 30 dB", "31.2 dB", True), ("SSIM ≥ 0.99", "0.98", False)])
-    assert rows(table) == [["PSNR ≥ 30 dB", "31.2 dB", "yes"], ["SSIM ≥ 0.99", "0.98", "**no**"]]
+def test_an_unmet_goal_is_bold_and_an_unmeasured_one_a_dash_in_the_goals_table():
+    table = video_tables.goals(
+        [("PSNR ≥ 30 dB", "31.2 dB", True), ("SSIM ≥ 0.99", "0.98", False), ("time", "GPU", None)]
+    )
+    assert rows(table) == [
+        ["PSNR ≥ 30 dB", "31.2 dB", "yes"],
+        ["SSIM ≥ 0.99", "0.98", "**no**"],
+        ["time", "GPU", "—"],
+    ]
 
 
 def test_clip_groups_are_the_ball_counts_present_then_every_event():
@@ -214,9 +237,9 @@ def test_clip_groups_are_the_ball_counts_present_then_every_event():
 
 def test_a_measured_row_averages_its_seeds():
     variant = Variant("t7-loss", "loss", object, TrainConfig(epochs=1), expected_db=0.6)
-    measured = Measured(psnr=30.0, delta=0.5, band=0.2, seeds=2)
-    row = video_tables.measured_row("loss", variant, measured, "helps", [0.5, 0.75], [2.0, 4.0])
-    assert row == video_tables.ablation_row("loss", 0.625, 30.0, 3.0, 0.6, measured, "helps")
+    measured = Measured(30.0, 0.5, 0.2, 2, "better", "as expected")
+    row = video_tables.measured_row("loss", variant, measured, [0.5, 0.75], [2.0, 4.0])
+    assert row == video_tables.ablation_row("loss", 0.625, 30.0, 3.0, 0.6, measured)
 
 
 def test_the_psnr_of_the_mean_mse_per_group_leaves_out_empty_groups_and_caps():
@@ -226,3 +249,52 @@ def test_the_psnr_of_the_mean_mse_per_group_leaves_out_empty_groups_and_caps():
     by_group = video_tables.psnr_of_mean_mse_by_group(psnr, groups)
     # MSEs 0.1 and 0.01: mean 0.055, 12.6 dB; exact clips sit at the cap.
     assert by_group == pytest.approx({"a": -10 * np.log10(0.055), "b": 100.0})
+
+
+def test_the_recipe_of_table3_trained_as_the_handout_says():
+    recipe = video_tables.recipe(
+        TABLE3, TrainConfig(epochs=20), mse_loss, None, "float32", parameters=615339
+    )
+    assert recipe["skip connections"] == "added"
+    assert recipe["coordinate channels"] == "none"
+    assert recipe["output"] == "ReLU"
+    assert recipe["loss"] == "MSE"
+    assert recipe["learning rate"] == "constant 10⁻³"
+    assert recipe["epochs × batch size"] == "20 × 4"
+    assert recipe["augmentation"] == "none"
+    assert recipe["parameters"] == "615,339"
+
+
+def test_the_recipe_of_a_task7_network_names_every_change():
+    architecture = UNetConfig(output="delta", head="wide", skip="concat", coords=True)
+    config = TrainConfig(epochs=120, batch_size=32, lr=4e-3, schedule="onecycle", seed=3)
+    recipe = video_tables.recipe(
+        architecture, config, FrameLoss(log_mse=5e-4), SymmetryAugment(), "bfloat16", 1000
+    )
+    assert recipe["skip connections"] == "concatenated"
+    assert recipe["coordinate channels"] == "row and column"
+    assert recipe["output"].startswith("last input frame + change")
+    assert recipe["output head"].startswith("3 × 3 convolution of 32 filters")
+    assert recipe["loss"] == "MSE + 5\u00a0·\u00a010⁻⁴ × log-MSE"
+    assert recipe["learning rate"] == "one-cycle, peak 4\u00a0·\u00a010⁻³"
+    assert recipe["augmentation"] == (
+        "a random one of the square's 8 symmetries; time reversal with probability ½"
+    )
+    assert (recipe["precision"], recipe["seed"]) == ("bfloat16", "3")
+    no_reversal = video_tables.augment_text(SymmetryAugment(time_reversal=False))
+    assert no_reversal == "a random one of the square's 8 symmetries"
+
+
+def test_a_loss_without_a_name_is_refused():
+    with pytest.raises(ValueError, match="no name"):
+        video_tables.loss_text(len)
+
+
+def test_the_recipes_table_sets_the_networks_side_by_side():
+    table = video_tables.recipes_table({"a": {"seed": "0"}, "b": {"seed": "1"}})
+    assert [cell.strip() for cell in table.splitlines()[0].split("|")[1:-1]] == [
+        "setting",
+        "a",
+        "b",
+    ]
+    assert rows(table) == [["seed", "0", "1"]]

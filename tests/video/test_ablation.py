@@ -6,8 +6,6 @@ from lib.training.loop import TrainConfig
 from lib.video.ablation import (
     TASK6,
     Variant,
-    measured_delta,
-    measured_rows,
     over_seeds,
     planned_runs,
     reference,
@@ -19,17 +17,14 @@ from lib.video.workflow import VideoData
 CONFIG = TrainConfig(epochs=1)
 ABLATION = [Variant("first", "a", object, CONFIG), Variant("second", "b", object, CONFIG)]
 SIDE = Variant("side", "c", object, CONFIG, parent="first")
-PSNR = {TASK6: 20.0, "first": 21.0, "second": 23.5, "side": 20.5}
 
 
 def test_a_row_is_measured_against_the_row_above_and_the_first_against_task6():
     assert [reference(v, ABLATION) for v in ABLATION] == [TASK6, "first"]
-    assert [measured_delta(v, ABLATION, PSNR) for v in ABLATION] == pytest.approx([1.0, 2.5])
 
 
 def test_a_side_experiment_is_measured_against_its_parent():
     assert reference(SIDE, ABLATION) == "first"
-    assert measured_delta(SIDE, ABLATION, PSNR) == pytest.approx(-0.5)
 
 
 def test_predictions_default_to_none_written():
@@ -50,21 +45,6 @@ def test_the_seed_sd_pools_the_rows_with_several_seeds():
     assert seed_sd(psnrs) == pytest.approx(np.sqrt(10 / 3))
     with pytest.raises(ValueError, match="more than one seed"):
         seed_sd({"single": [5.0]})
-
-
-def test_a_row_is_measured_by_its_mean_over_seeds_with_the_band_of_a_difference_of_means():
-    psnrs = {
-        TASK6: [20.0],
-        "first": [21.0, 21.5, 22.0],
-        "second": [23.0, 23.5, 24.0],
-        "side": [21.0],
-    }
-    rows = measured_rows([*ABLATION, SIDE], ABLATION, psnrs, sd=0.3, sds=2)
-    assert rows["first"].psnr == pytest.approx(21.5) and rows["first"].delta == pytest.approx(1.5)
-    assert rows["first"].band == pytest.approx(2 * 0.3 * np.sqrt(1 / 3 + 1))
-    assert rows["second"].delta == pytest.approx(2.0)
-    assert rows["second"].band == pytest.approx(2 * 0.3 * np.sqrt(2 / 3))
-    assert rows["side"].delta == pytest.approx(-0.5) and rows["side"].seeds == 1
 
 
 def test_the_plan_starts_the_final_row_and_trains_every_other_row_once_per_seed():
