@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import PowerNorm
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from lib.settings import BALL_COUNTS
@@ -172,11 +173,13 @@ def count_colours(values: Iterable) -> dict:
     return {value: palette[ordered.index(int(value))] for value in values}
 
 
-def legend_below(fig, ax, title: str | None = None) -> None:
-    """The legend of `ax`'s labelled artists below every panel, outside the axes, so that it can
-    never cover data (figures use constrained layout, which makes room for it); in as many
-    columns (at most four) as fit the figure's width."""
-    handles, labels = ax.get_legend_handles_labels()
+def legend_below(fig, ax, title: str | None = None, handles: Sequence | None = None) -> None:
+    """The legend of `ax`'s labelled artists (or of `handles`) below every panel, outside the axes,
+    so that it can never cover data (figures use constrained layout, which makes room for it); in
+    as many columns (at most four) as fit the figure's width."""
+    if handles is None:
+        handles = ax.get_legend_handles_labels()[0]
+    labels = [handle.get_label() for handle in handles]
     renderer = fig.canvas.get_renderer()
     for columns in range(min(len(labels), 4), 0, -1):
         legend = fig.legend(
@@ -242,7 +245,7 @@ def training_curves(
                     marker="o",
                     markersize=2.5,
                     alpha=1.0 if first else 0.3,
-                    label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None,
+                    label=label if first else None,
                 )
     n_epochs = max(len(values) for history in histories.values() for values in history.values())
     drawn = [
@@ -262,7 +265,18 @@ def training_curves(
             ax.set_ylabel(quantity)
         if log:
             ax.set_yscale("log")
-    legend_below(fig, axes[0, -1])
+    # The legend names each model by its colour and, where a panel draws both, the two splits by
+    # their line style.
+    handles = [
+        Line2D([], [], color=colours[label], marker="o", markersize=2.5, label=label)
+        for label in labels
+    ]
+    if any(len({key.split("_")[0] for key in keys}) > 1 for keys, _ in panels):
+        handles += [
+            Line2D([], [], color="0.3", linestyle="-", label="training"),
+            Line2D([], [], color="0.3", linestyle="--", label="validation"),
+        ]
+    legend_below(fig, axes[0, -1], handles=handles)
     return fig
 
 

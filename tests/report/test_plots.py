@@ -562,3 +562,25 @@ def test_a_number_of_balls_has_one_colour_in_every_figure():
     assert len({lines["1"], lines["2"], lines["3"]}) == 3
     plt.close(only_two_and_three)
     plt.close(by_count)
+
+
+def test_the_training_curves_legend_names_models_by_colour_and_splits_by_line_style():
+    history = {"train_loss": [0.3, 0.2], "val_loss": [0.4, 0.3]}
+    both = plots.training_curves(
+        {"baseline CNN #0": history, "baseline CNN #1": history, "final model": history},
+        [(["train_loss", "val_loss"], "loss")],
+    )
+    [legend] = both.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "baseline CNN",
+        "final model",
+        "training",
+        "validation",
+    ]
+    assert [h.get_linestyle() for h in legend.legend_handles[2:]] == ["-", "--"]
+    one_split = plots.training_curves(
+        {"baseline CNN": history}, [(["train_loss"], "training"), (["val_loss"], "validation")]
+    )
+    assert [t.get_text() for t in one_split.legends[0].get_texts()] == ["baseline CNN"]
+    plt.close(both)
+    plt.close(one_split)
