@@ -147,8 +147,11 @@ FREE_COLOURS = (8, 6)
 
 def model_colour_index(label: str) -> int | None:
     """The palette index of the model `label` names (MODEL_COLOURS), None for no known model."""
-    lowered = label.lower()
-    found = [(lowered.find(phrase.lower()), -len(phrase), phrase) for phrase in MODEL_COLOURS]
+
+    def words(text: str) -> str:  # "last-frame baseline" names the last frame
+        return text.lower().replace("-", " ")
+
+    found = [(words(label).find(words(phrase)), -len(phrase), phrase) for phrase in MODEL_COLOURS]
     found = [match for match in found if match[0] >= 0]
     return MODEL_COLOURS[min(found)[2]] if found else None
 

@@ -482,6 +482,7 @@ CHAPTER_LABELS = {
     "final model": "final",
     "every image rescaled": "every image rescaled",
     "last frame": "last frame",
+    "last-frame baseline": "last frame",
     "physics": "physics",
     "hybrid: physics, else the network": "hybrid",
 }
