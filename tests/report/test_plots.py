@@ -1,9 +1,11 @@
 import io
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import seaborn as sns
 import torch
 from matplotlib.text import Text
 from PIL import Image
@@ -498,9 +500,7 @@ def drawn_colour(fig, label: str) -> tuple:
 
 
 def to_rgb(colour) -> tuple:
-    from matplotlib.colors import to_rgb as rgb
-
-    return tuple(round(c, 6) for c in rgb(colour))
+    return tuple(round(c, 6) for c in matplotlib.colors.to_rgb(colour))
 
 
 @pytest.mark.parametrize("label", CHAPTER_LABELS)
@@ -517,16 +517,10 @@ def test_a_model_has_one_colour_in_every_figure_that_draws_models(label):
         plots.size_sweep_panels({"t": SWEEP}, {label: [0.5, 0.9]}),
         plots.cumulative_distributions({label: FILLED}, xlabel="x"),
     ]
-    expected = to_rgb(sns_palette()[plots.MODEL_COLOURS[CHAPTER_LABELS[label]]])
+    expected = to_rgb(sns.color_palette("deep", 10)[plots.MODEL_COLOURS[CHAPTER_LABELS[label]]])
     assert [drawn_colour(fig, label) for fig in figures] == [expected] * len(figures)
     for fig in figures:
         plt.close(fig)
-
-
-def sns_palette():
-    import seaborn as sns
-
-    return sns.color_palette("deep", n_colors=10)
 
 
 def test_different_models_get_different_colours():
