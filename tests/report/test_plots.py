@@ -579,3 +579,25 @@ def test_the_training_curves_legend_names_models_by_colour_and_splits_by_line_st
     assert [t.get_text() for t in one_split.legends[0].get_texts()] == ["baseline CNN"]
     plt.close(both)
     plt.close(one_split)
+
+
+HELPERS = {
+    "use_book_style",
+    "model_colour_index",
+    "colours_for",
+    "count_colours",
+    "legend_below",
+    "epoch_axis",
+    "spans_decades",
+    "bar_range",
+}
+
+
+def test_the_size_checks_draw_every_figure_of_the_module():
+    public = {
+        name
+        for name, value in vars(plots).items()
+        if callable(value) and not name.startswith("_") and value.__module__ == plots.__name__
+    }
+    drawn = {name.split(" ")[0] for name in FIGURES}
+    assert public - HELPERS == drawn
