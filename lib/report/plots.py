@@ -643,7 +643,14 @@ def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str
     epoch_ax = axes[-1]
     colours = colours_for(list(by_epoch))
     for label, accuracy in by_epoch.items():
-        epoch_ax.plot(range(1, len(accuracy) + 1), accuracy, color=colours[label], label=label)
+        epoch_ax.plot(
+            range(1, len(accuracy) + 1),
+            accuracy,
+            color=colours[label],
+            marker="o",  # a one-epoch curve is a point
+            markersize=2.5,
+            label=label,
+        )
     # One accuracy scale for every panel, from just below the lowest value shown.
     epoch_ax.set(title="validation, as rendered", ylim=(max(lowest - 0.05, 0), 1.01))
     epoch_axis(epoch_ax, max(len(accuracy) for accuracy in by_epoch.values()))
