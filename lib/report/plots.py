@@ -138,11 +138,10 @@ MODEL_COLOURS = {
     "physics": 2,
     "concatenated skips": 3,
     "hybrid": 4,
-    "every image rescaled": 5,
     "last frame": 7,
     "no skips": 9,
 }
-FREE_COLOURS = (8, 6)
+FREE_COLOURS = (8, 5, 6)
 
 
 def model_colour_index(label: str) -> int | None:
@@ -473,28 +472,6 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
     return fig
 
 
-def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
-    """Empirical cumulative distributions, one per named sample (robust to a spike)."""
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_INCHES * 0.75, 2.5))
-    colours = colours_for(list(samples))
-    for label, values in samples.items():
-        sns.ecdfplot(x=np.asarray(values), ax=ax, label=label, color=colours[label])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("fraction of images ≤ x")
-    legend_below(fig, ax)
-    return fig
-
-
-def bar_range(values: np.ndarray, reach: float = 3.0) -> tuple[float, float]:
-    """Axis limits that hold every value within `reach` times the third quartile of their sizes
-    (and zero), with a margin: values beyond are outliers to be marked, not scaled to."""
-    sizes = np.abs(values[np.isfinite(values)])
-    limit = reach * max(np.quantile(sizes, 0.75), 1e-9)
-    low, high = max(min(values.min(), 0.0), -limit), min(max(values.max(), 0.0), limit)
-    margin = 0.08 * (high - low)
-    return low - margin, high + margin
-
-
 def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8):
     """Greyscale images (H, W) in [0, 1] on a grid, each with a short title above it."""
     rows = max(1, -(-len(images) // columns))
@@ -508,42 +485,6 @@ def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: 
     for ax, image, title in zip(axes.ravel(), images, titles, strict=False):
         ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=SMALL_FONT_PT, pad=2)
-    return fig
-
-
-def labelled_scatter(
-    x: np.ndarray,
-    y: np.ndarray,
-    labels: np.ndarray,
-    xlabel: str,
-    ylabel: str,
-    legend_title: str,
-    vlines: Sequence[float] = (),
-    jitter: float = 0.12,
-):
-    """Points (x, y) coloured by an integer label (a number of balls: count_colours); y is
-    jittered vertically (seeded) so that points on the same integer row stay visible; dotted
-    vertical lines at `vlines`."""
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_INCHES, 2.4))
-    offsets = np.random.default_rng(0).uniform(-jitter, jitter, size=len(y))
-    values = np.unique(labels)
-    colours = count_colours(values)
-    for label in values:
-        chosen = labels == label
-        ax.scatter(
-            x[chosen],
-            y[chosen] + offsets[chosen],
-            s=9,
-            alpha=0.8,
-            color=colours[label],
-            label=str(label),
-        )
-    for value in vlines:
-        ax.axvline(value, color="grey", linestyle=":", linewidth=1)
-    ax.set_yticks(np.unique(np.rint(y)))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    legend_below(fig, ax, title=legend_title)
     return fig
 
 
@@ -598,61 +539,3 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
         + [f"{label}\n{k + 1}" for k in range(n_out)]
     )
     return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)
-
-
-def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str, Sequence[float]]):
-    """Task 4's diagnosis: per table of lib.counting.size_sweep.sweep_scores, the accuracy
-    against the factor the balls were resampled by (log scale), one line per number of balls,
-    and a star at 1 (the images as rendered, on the dashed line); then one panel of the
-    validation accuracy over the epochs, one line per model in the model's colour."""
-    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False, sharey=True)
-    axes = axes[0]
-    shown = [t.accuracy.to_numpy() for t in by_size.values()]
-    lowest = np.nanmin(
-        np.concatenate(shown + [np.asarray(a, dtype=float) for a in by_epoch.values()])
-    )
-    for ax, (title, table) in zip(axes, by_size.items(), strict=False):
-        colours = count_colours(table["count"].unique())
-        for count, rows in table.groupby("count"):
-            resampled, rendered = rows[rows.factor != 1], rows[rows.factor == 1]
-            colour = colours[count]
-            ax.plot(
-                resampled.factor,
-                resampled.accuracy,
-                marker="o",
-                markersize=2.5,
-                color=colour,
-                label=f"{count}",
-            )
-            ax.plot(
-                rendered.factor,
-                rendered.accuracy,
-                marker="*",
-                markersize=7,
-                color=colour,
-                linestyle="none",
-            )
-        ax.set_xscale("log")
-        ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
-        ax.set(title=title, xlabel="balls scaled by")
-        ax.set_xticks([table.factor.min(), 1, table.factor.max()], minor=False)
-        ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
-        ax.xaxis.set_minor_locator(plt.NullLocator())
-    axes[0].set_ylabel("accuracy")
-    legend_below(fig, axes[0], title="balls in the image")
-    epoch_ax = axes[-1]
-    colours = colours_for(list(by_epoch))
-    for label, accuracy in by_epoch.items():
-        epoch_ax.plot(
-            range(1, len(accuracy) + 1),
-            accuracy,
-            color=colours[label],
-            marker="o",  # a one-epoch curve is a point
-            markersize=2.5,
-            label=label,
-        )
-    # One accuracy scale for every panel, from just below the lowest value shown.
-    epoch_ax.set(title="validation, as rendered", ylim=(max(lowest - 0.05, 0), 1.01))
-    epoch_axis(epoch_ax, max(len(accuracy) for accuracy in by_epoch.values()))
-    epoch_ax.legend(loc="best", frameon=False)
-    return fig

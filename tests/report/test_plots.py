@@ -164,24 +164,6 @@ FILLED = np.random.default_rng(0).uniform(size=200)  # data in every corner of a
             ),
         ),
         (
-            "cumulative_distributions",
-            lambda: plots.cumulative_distributions(
-                {"training file": FILLED * 40, "test file": FILLED[::-1] * 90}, xlabel="brightness"
-            ),
-        ),
-        (
-            "labelled_scatter",
-            lambda: plots.labelled_scatter(
-                FILLED * 4,
-                np.rint(FILLED[::-1] * 2 + 1),
-                (np.arange(200) % 3) + 1,
-                "x",
-                "y",
-                "predicted",
-                vlines=(1.5,),
-            ),
-        ),
-        (
             "curves_by_group",
             lambda: plots.curves_by_group(
                 {
@@ -267,29 +249,6 @@ def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
     assert sorted(models | free) == list(range(10))
 
 
-def test_an_outlier_bar_does_not_set_the_axis():
-    low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
-    assert -5 < low < -0.2 and 1.5 < high < 2
-
-
-def test_the_size_sweep_panels_share_one_scale_and_no_legend_covers_a_point():
-    factors = np.array([0.5, 0.7, 1.0, 1.4, 2.0])
-    sweep = pd.DataFrame(
-        {
-            "factor": np.tile(factors, 3),
-            "count": np.repeat([1, 2, 3], 5),
-            "accuracy": 0.9 + 0.1 * FILLED[:15],
-        }
-    )
-    rising = {"before": 1 - 0.6 * np.exp(-np.arange(15) / 3), "after": 1 - 0.6 / np.arange(1, 16)}
-    fig = plots.size_sweep_panels({"before": sweep, "after": sweep}, rising)
-    axes = fig.axes
-    assert len(axes) == 3 and len({ax.get_ylim() for ax in axes}) == 1
-    assert axes[0].get_ylim()[0] == pytest.approx(0.4 - 0.05, abs=0.01)
-    assert not points_under_legends(fig)
-    plt.close(fig)
-
-
 # --- Every figure legible at its printed size ---------------------------------------------------
 
 
@@ -363,15 +322,9 @@ FIGURES = {
     "confusion_heatmaps": lambda: plots.confusion_heatmaps(
         {"seed 0": np.arange(9).reshape(3, 3) * 11, "sum over 3 seeds": np.ones((3, 3), int) * 99}
     ),
-    "cumulative_distributions": lambda: plots.cumulative_distributions(
-        {"training file": FILLED * 40, "test file": FILLED[::-1] * 90}, xlabel="brightness"
-    ),
     "image_gallery": lambda: plots.image_gallery(
         [image[0].numpy() for image in CLIPS[:, :3].reshape(18, 1, 32, 32)[:16]],
         [str(i % 3 + 1) for i in range(16)],
-    ),
-    "labelled_scatter": lambda: plots.labelled_scatter(
-        FILLED * 4, np.rint(FILLED[::-1] * 2 + 1), (np.arange(200) % 3) + 1, "x", "y", "predicted"
     ),
     "curves_by_group": lambda: plots.curves_by_group(
         {
@@ -392,18 +345,7 @@ FIGURES = {
         group_label="true count",
         vline=1.2,
     ),
-    "size_sweep_panels": lambda: plots.size_sweep_panels(
-        {"every image rescaled": SWEEP, "final": SWEEP},
-        {"every image rescaled": FILLED[:15], "final": FILLED[15:30]},
-    ),
 }
-SWEEP = pd.DataFrame(
-    {
-        "factor": np.tile([0.46, 0.7, 1.0, 1.4, 2.2], 3),
-        "count": np.repeat([1, 2, 3], 5),
-        "accuracy": 0.9 + 0.1 * FILLED[:15],
-    }
-)
 
 
 @pytest.mark.parametrize("name", FIGURES)
@@ -449,14 +391,12 @@ def visible_ticks(axis) -> np.ndarray:
 def test_epoch_axes_have_whole_epoch_ticks_only(n_epochs):
     history = {"train_loss": list(FILLED[:n_epochs]), "val_loss": list(FILLED[:n_epochs])}
     curves = plots.training_curves({"m": history}, [(["train_loss", "val_loss"], "loss")])
-    sweep = plots.size_sweep_panels({"final": SWEEP}, {"final": FILLED[:n_epochs]})
-    for ax in [*curves.axes, sweep.axes[-1]]:
+    for ax in curves.axes:
         ticks = visible_ticks(ax.xaxis)
         assert ticks.size >= 1
         assert np.array_equal(ticks, np.round(ticks)), ticks
         assert ticks.min() >= 1 and ticks.max() <= n_epochs
     plt.close(curves)
-    plt.close(sweep)
 
 
 def test_curves_spanning_powers_of_ten_get_a_log_scale_unless_told():
@@ -480,9 +420,7 @@ CHAPTER_LABELS = {
     "U-Net (concatenated skips)": "concatenated skips",
     "U-Net (no skips)": "no skips",
     "Task 7 final": "Task 7",
-    "final": "final",
     "final model": "final",
-    "every image rescaled": "every image rescaled",
     "last frame": "last frame",
     "last-frame baseline": "last frame",
     "physics": "physics",
@@ -514,8 +452,6 @@ def test_a_model_has_one_colour_in_every_figure_that_draws_models(label):
             [(["train_loss", "val_loss"], "loss")],
         ),
         plots.per_step_curves({other: Scores(0.01), label: Scores(0.004)}),
-        plots.size_sweep_panels({"t": SWEEP}, {label: [0.5, 0.9]}),
-        plots.cumulative_distributions({label: FILLED}, xlabel="x"),
     ]
     expected = to_rgb(sns.color_palette("deep", 10)[plots.MODEL_COLOURS[CHAPTER_LABELS[label]]])
     assert [drawn_colour(fig, label) for fig in figures] == [expected] * len(figures)
@@ -527,7 +463,6 @@ def test_different_models_get_different_colours():
     colours = plots.colours_for(
         [
             "baseline CNN",
-            "every image rescaled",
             "final model",
             "last frame",
             "Task 6 U-Net",
@@ -538,25 +473,29 @@ def test_different_models_get_different_colours():
             "hybrid: physics, else the network",
         ]
     )
-    part1 = ["baseline CNN", "every image rescaled", "final model"]
+    part1 = ["baseline CNN", "final model"]
     part2 = [label for label in colours if label not in part1]
     assert len({colours[label] for label in part1}) == len(part1)
     assert len({colours[label] for label in part2}) == len(part2)
 
 
 def test_a_number_of_balls_has_one_colour_in_every_figure():
-    only_two_and_three = plots.labelled_scatter(
-        FILLED[:20], np.ones(20), np.repeat([2, 3], 10), "x", "y", "predicted"
+    counts = pd.DataFrame({"radius": [1.0, 2.0] * 3, "count": [1, 1, 2, 2, 3, 3], "mean": 1.0})
+    fig = plots.curves_by_group(
+        {"all": counts, "two and three": counts[counts["count"] > 1]},
+        x="radius",
+        y="mean",
+        group="count",
+        xlabel="x",
+        ylabel="y",
+        group_label="count",
     )
-    by_count = FIGURES["curves_by_group"]()
-    scatter = {
-        c.get_label(): to_rgb(c.get_facecolor()[0]) for c in only_two_and_three.axes[0].collections
-    }
-    lines = {line.get_label(): to_rgb(line.get_color()) for line in by_count.axes[0].get_lines()}
-    assert scatter["2"] == lines["2"] and scatter["3"] == lines["3"]
-    assert len({lines["1"], lines["2"], lines["3"]}) == 3
-    plt.close(only_two_and_three)
-    plt.close(by_count)
+    every, some = (
+        {line.get_label(): to_rgb(line.get_color()) for line in ax.get_lines()} for ax in fig.axes
+    )
+    assert some["2"] == every["2"] and some["3"] == every["3"]
+    assert len({every["1"], every["2"], every["3"]}) == 3
+    plt.close(fig)
 
 
 def test_the_training_curves_legend_names_models_by_colour_and_splits_by_line_style():
@@ -589,7 +528,6 @@ HELPERS = {
     "legend_below",
     "epoch_axis",
     "spans_decades",
-    "bar_range",
 }
 
 
