@@ -6,7 +6,7 @@ kernel: the size, resolution and fonts are set here, once, when this module is i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -14,14 +14,30 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import PowerNorm
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from lib.settings import BALL_COUNTS
 
 if TYPE_CHECKING:  # figures take tensors too, but need no torch to draw arrays
     from torch import Tensor
 
-TEXT_WIDTH_INCHES = 6.0  # at or below the text width of an A4 page with the renderers' margins
+# The text width of the PDF: an A4 page (21 cm) less its side margins, 3 cm in Quarto's Typst
+# book template (orange-book) and 2.5 cm in the fallback renderer's (tools/fallback/template.typ).
+# Typst prints an image at its own size (pixels / DPI) and shrinks it to the text width if wider.
+A4_WIDTH_CM = 21.0
+SIDE_MARGINS_CM = {"quarto": 3.0, "fallback": 2.5}
+TEXT_WIDTH_INCHES = (A4_WIDTH_CM - 2 * max(SIDE_MARGINS_CM.values())) / 2.54
+# The notebook saves a figure cropped to what it draws plus this padding on every side
+# (IPython's inline backend saves with bbox_inches="tight"), so a figure drawn this wide stays
+# within the text width and prints at its own size: its fonts print at their point sizes.
+SAVE_PAD_INCHES = 0.03
+FIGURE_WIDTH_INCHES = round(TEXT_WIDTH_INCHES - 2 * SAVE_PAD_INCHES - 0.05, 2)
 DPI = 160
+# The smallest type any figure prints, in points (the body text is 10-11 pt).
+SMALLEST_FONT_PT = 7.0
+FONT_PT = 8.0
+SMALL_FONT_PT = 7.5  # tick labels, legends and the labels of frames
 
 
 def use_book_style() -> None:
@@ -29,23 +45,37 @@ def use_book_style() -> None:
     sns.set_theme(context="paper", style="whitegrid")
     plt.rcParams.update(
         {
-            "figure.figsize": (TEXT_WIDTH_INCHES, 2.6),
+            "figure.figsize": (FIGURE_WIDTH_INCHES, 2.6),
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
+            "savefig.pad_inches": SAVE_PAD_INCHES,
             "figure.facecolor": "white",
             "savefig.facecolor": "white",
-            "font.size": 8,
-            "axes.titlesize": 8,
-            "axes.labelsize": 8,
-            "xtick.labelsize": 7,
-            "ytick.labelsize": 7,
-            "legend.fontsize": 7,
+            "font.size": FONT_PT,
+            "axes.titlesize": FONT_PT,
+            "axes.labelsize": FONT_PT,
+            "figure.titlesize": FONT_PT,
+            "xtick.labelsize": SMALL_FONT_PT,
+            "ytick.labelsize": SMALL_FONT_PT,
+            "legend.fontsize": SMALL_FONT_PT,
+            "legend.title_fontsize": FONT_PT,
             "figure.constrained_layout.use": True,
         }
     )
 
 
 use_book_style()
+
+# A figure of video clips shows at most this many: more strips no longer fit a page legibly.
+MAX_CLIPS = 3
+
+
+def _at_most_three_clips(clips: Sequence[int], figure: str) -> None:
+    if len(clips) > MAX_CLIPS:
+        raise ValueError(
+            f"{figure} draws at most {MAX_CLIPS} clips per figure, got {len(clips)} "
+            f"({list(clips)}): choose at most {MAX_CLIPS}, or split them over several figures"
+        )
 
 
 def frame_grid(
@@ -59,9 +89,12 @@ def frame_grid(
     Each entry of `rows` is an array (T, H, W) with values in [0, 1]; all rows share the same T.
     """
     n_cols = len(rows[0])
-    frame = min(row_height, (TEXT_WIDTH_INCHES - 0.9) / n_cols)
-    title_room = 0.22 if column_labels is not None else 0.05
-    width = 0.9 + frame * n_cols
+    label_room = 0.9  # inches left of the frames for the row labels
+    frame = min(row_height, (FIGURE_WIDTH_INCHES - label_room) / n_cols)
+    title_room = 0.3 if column_labels is not None else 0.05
+    if column_labels is not None and any("\n" in label for label in column_labels):
+        title_room = 0.42
+    width = label_room + frame * n_cols
     height = (frame * len(rows) + title_room) * 1.08 + 0.05
     fig, axes = plt.subplots(
         len(rows),
@@ -70,7 +103,7 @@ def frame_grid(
         figsize=(width, height),
         constrained_layout=False,
         gridspec_kw={
-            "left": 0.9 / width,
+            "left": label_room / width,
             "right": 0.99,
             "top": 1 - title_room / height,
             "bottom": 0.01,
@@ -84,65 +117,112 @@ def frame_grid(
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0 and column_labels is not None:
-                ax.set_title(column_labels[c], fontsize=7, pad=2)
+                ax.set_title(column_labels[c], fontsize=SMALL_FONT_PT, pad=2)
         axes[r, 0].set_ylabel(
-            row_labels[r], rotation=0, ha="right", va="center", fontsize=7, labelpad=4
+            row_labels[r], rotation=0, ha="right", va="center", fontsize=SMALL_FONT_PT, labelpad=4
         )
     return fig
 
 
-# A model keeps its colour in every figure: a label takes the colour of the longest model name it
-# starts with ("Task 6 U-Net (added skips)" is the Task 6 U-Net). Other labels take the palette's
-# unused colours, the most different from one another first (olive before brown and pink).
+# One colour per model in every figure of the book (seaborn's palette, by index). A label takes the
+# colour of the model phrase that starts earliest in it ("hybrid: physics, else the network" is
+# the hybrid; "Task 6 U-Net (added skips, Table 3)" the Task 6 U-Net), the longer phrase on a tie.
+# The prescribed networks of both parts (the baseline CNN, the Task 6 U-Net with its added skips)
+# share blue, the final networks of both parts orange. Other labels take the unused colours.
 MODEL_COLOURS = {
-    "last frame": 7,
-    "Task 6 U-Net": 0,
-    "Task 7 final": 1,
+    "baseline": 0,
+    "Task 6": 0,
+    "added skips": 0,
+    "final": 1,
+    "Task 7": 1,
     "physics": 2,
+    "concatenated skips": 3,
     "hybrid": 4,
-    "U-Net (concatenated skips)": 3,
-    "U-Net (no skips)": 9,
+    "last frame": 7,
+    "no skips": 9,
 }
 FREE_COLOURS = (8, 5, 6)
 
 
+def model_colour_index(label: str) -> int | None:
+    """The palette index of the model `label` names (MODEL_COLOURS), None for no known model."""
+
+    def words(text: str) -> str:  # "last-frame baseline" names the last frame
+        return text.lower().replace("-", " ")
+
+    found = [(words(label).find(words(phrase)), -len(phrase), phrase) for phrase in MODEL_COLOURS]
+    found = [match for match in found if match[0] >= 0]
+    return MODEL_COLOURS[min(found)[2]] if found else None
+
+
 def colours_for(labels: Sequence[str]) -> dict[str, tuple]:
-    """The colour of each label: its model's from MODEL_COLOURS, else the next of FREE_COLOURS."""
-    palette = sns.color_palette(n_colors=10)
-    free = iter(FREE_COLOURS)
+    """The colour of each label: its model's (MODEL_COLOURS), else the next of FREE_COLOURS."""
+    palette = sns.color_palette("deep", n_colors=10)
+    free = iter(FREE_COLOURS * len(labels))
     colours = {}
     for label in labels:
-        models = [model for model in MODEL_COLOURS if label.startswith(model)]
-        index = MODEL_COLOURS[max(models, key=len)] if models else next(free)
-        colours[label] = palette[index]
+        index = model_colour_index(label)
+        colours[label] = palette[next(free) if index is None else index]
     return colours
 
 
-def legend_below(fig, ax, title: str | None = None) -> None:
-    """The legend of `ax`'s labelled artists below every panel, outside the axes, so that it can
-    never cover data (figures use constrained layout, which makes room for it)."""
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(
-        handles,
-        labels,
-        loc="outside lower center",
-        ncols=min(len(labels), 4),
-        title=title,
-        frameon=False,
-        title_fontsize=7,
-    )
+def count_colours(values: Iterable) -> dict:
+    """A colour per number of balls, the same in every figure: one sequential palette (dark blue
+    to green) over the book's ball counts and any other value given, in order."""
+    values = list(values)
+    ordered = sorted({*BALL_COUNTS, *(int(v) for v in values)})
+    palette = sns.color_palette("viridis", n_colors=len(ordered))
+    return {value: palette[ordered.index(int(value))] for value in values}
+
+
+def legend_below(fig, ax, title: str | None = None, handles: Sequence | None = None) -> None:
+    """The legend of `ax`'s labelled artists (or of `handles`) below every panel, outside the axes,
+    so that it can never cover data (figures use constrained layout, which makes room for it); in
+    as many columns (at most four) as fit the figure's width."""
+    if handles is None:
+        handles = ax.get_legend_handles_labels()[0]
+    labels = [handle.get_label() for handle in handles]
+    renderer = fig.canvas.get_renderer()
+    for columns in range(min(len(labels), 4), 0, -1):
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=columns,
+            title=title,
+            frameon=False,
+        )
+        if columns == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return
+        legend.remove()
+
+
+def epoch_axis(ax, n_epochs: int) -> None:
+    """An x axis of epochs 1 ... n_epochs with whole-number ticks only (one tick for one epoch)."""
+    ax.set_xlim(0.5, n_epochs + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.set_xlabel("epoch")
+
+
+def spans_decades(values: np.ndarray) -> bool:
+    """Whether positive `values` reach from one power of ten to the next (log scale reads them)."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    return bool(values.size) and values.min() > 0 and values.max() >= 10 * values.min()
 
 
 def training_curves(
     histories: Mapping[str, Mapping[str, Sequence[float]]],
     panels: Sequence[tuple[Sequence[str], str]],
-    log_y: bool = False,
+    log_y: bool | None = None,
 ):
     """One panel per (history keys, title): each run's curves of those keys over epochs.
 
     `histories` maps a run's label to its history ({"train_loss": [...], "val_loss": [...]}).
-    Keys starting with "train_" are drawn solid, "val_" dashed. Several runs of one model (e.g.
-    seeds) may be labelled "label #seed": they share a colour and only the first is drawn bold.
+    Each model is drawn in its own colour (MODEL_COLOURS); keys starting with "train_" solid,
+    "val_" dashed. Several runs of one model (e.g. seeds) may be labelled "label #seed": they share
+    a colour and only the first is drawn bold. `log_y`: a log scale on every panel (True), on none
+    (False), or (None) on the panels whose values span a power of ten.
     """
     quantities = [_quantity(keys) for keys, _ in panels]
     # Panels of one quantity (training and validation loss) share the y axis, so they compare.
@@ -150,7 +230,6 @@ def training_curves(
     fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=share)
     labels = list(dict.fromkeys(run.split(" #")[0] for run in histories))
     colours = colours_for(labels)
-    split_colours = dict(zip(("training", "validation"), sns.color_palette(), strict=False))
     seen: set[str] = set()
     for run, history in histories.items():
         label = run.split(" #")[0]
@@ -160,29 +239,46 @@ def training_curves(
             for key in keys:
                 values = history[key]
                 split = "training" if key.startswith("train_") else "validation"
-                # One model: training and validation in two colours; several: a colour per model.
-                colour = split_colours[split] if len(labels) == 1 else colours[label]
                 ax.plot(
                     np.arange(1, len(values) + 1),
                     values,
                     "-" if split == "training" else "--",
-                    color=colour,
+                    color=colours[label],
                     marker="o",
                     markersize=2.5,
                     alpha=1.0 if first else 0.3,
-                    label=(f"{label} ({split})" if len(keys) > 1 else label) if first else None,
+                    label=label if first else None,
                 )
     n_epochs = max(len(values) for history in histories.values() for values in history.values())
-    for ax, (_, title), quantity in zip(axes[0], panels, quantities, strict=True):
+    drawn = [
+        np.concatenate([np.asarray(h[k], dtype=float) for h in histories.values() for k in keys])
+        for keys, _ in panels
+    ]
+    if log_y is not None:
+        logs = [log_y] * len(panels)
+    elif share:  # panels that share their axis share its scale
+        logs = [spans_decades(np.concatenate(drawn))] * len(panels)
+    else:
+        logs = [spans_decades(values) for values in drawn]
+    for ax, (_, title), quantity, log in zip(axes[0], panels, quantities, logs, strict=True):
         ax.set_title(title)
-        ax.set_xlabel("epoch")
+        epoch_axis(ax, n_epochs)
         if not share or ax is axes[0, 0]:
             ax.set_ylabel(quantity)
-        ax.set_xlim(0.5, n_epochs + 0.5)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-        if log_y:
+        if log:
             ax.set_yscale("log")
-    legend_below(fig, axes[0, -1])
+    # The legend names each model by its colour and, where a panel draws both, the two splits by
+    # their line style.
+    handles = [
+        Line2D([], [], color=colours[label], marker="o", markersize=2.5, label=label)
+        for label in labels
+    ]
+    if any(len({key.split("_")[0] for key in keys}) > 1 for keys, _ in panels):
+        handles += [
+            Line2D([], [], color="0.3", linestyle="-", label="training"),
+            Line2D([], [], color="0.3", linestyle="--", label="validation"),
+        ]
+    legend_below(fig, axes[0, -1], handles=handles)
     return fig
 
 
@@ -234,13 +330,15 @@ def per_step_curves(predictors: Mapping[str, object]):
 def clip_comparison(
     clips: Sequence[int], inputs, targets, predictions: Mapping[str, np.ndarray | Tensor]
 ):
-    """Validation clips in the handout's Figure 1 layout, one clip per full-width strip.
+    """At most three validation clips (MAX_CLIPS) in the handout's Figure 1 layout, one clip per
+    full-width strip.
 
     The strip's first row holds the input frames and then the true future frames, each labelled
     with its time; under the true frames, each model's predicted frames (clipped to [0, 1]) and
     their absolute error on a square-root colour scale (white: none, dark red: 1, with a colour
     bar). `inputs`, `targets` and each prediction are (N, T, H, W) arrays or CPU tensors.
     """
+    _at_most_three_clips(clips, "clip_comparison")
     n_in = len(inputs[clips[0]])
     rows_per_clip = 1 + 2 * len(predictions)
     fig, grid = _strips_figure(len(clips), rows_per_clip, n_in, len(targets[clips[0]]))
@@ -265,9 +363,9 @@ def _strips_figure(n_strips: int, rows_per_clip: int, n_in: int, n_out: int):
     """A figure of `n_strips` strips, each a row of times, a row of frames and `rows_per_clip` - 1
     prediction rows; its grid has the input frames, a gap, then the future frames."""
     bar_room, gap = 0.5, 0.3  # inches for the colour bar; frame widths between input and future
-    title_room = 0.25  # frame widths above each strip, for the times
+    title_room = 0.3  # frame widths above each strip, for the times
     width_ratios = [1.0] * n_in + [gap] + [1.0] * n_out
-    frame = min(0.62, (TEXT_WIDTH_INCHES - bar_room - 0.1) / sum(width_ratios))
+    frame = min(0.62, (FIGURE_WIDTH_INCHES - bar_room - 0.1) / sum(width_ratios))
     height_ratios = ([title_room] + [1.0] * rows_per_clip) * n_strips
     width = 0.1 + bar_room + frame * sum(width_ratios)
     height = frame * sum(height_ratios) * 1.06 + 0.05
@@ -296,7 +394,7 @@ def _clip_strip_top(fig, grid, top: int, clip: int, inputs: np.ndarray, truth: n
         column = t if t < n_in else t + 1
         axes.append(_frame(fig, grid[top, column], image, "gray", None))
         label = f"t{t}" + {0: " (input)", n_in: " (truth)"}.get(t, "")
-        axes[-1].set_title(label, fontsize=6.5, pad=1.5)
+        axes[-1].set_title(label, fontsize=SMALLEST_FONT_PT, pad=1.5)
     first = axes[0].get_position()
     fig.text(
         first.x0,
@@ -304,7 +402,7 @@ def _clip_strip_top(fig, grid, top: int, clip: int, inputs: np.ndarray, truth: n
         f"clip {clip}",
         ha="left",
         va="top",
-        fontsize=8,
+        fontsize=FONT_PT,
         fontweight="bold",
     )
 
@@ -316,7 +414,12 @@ def _labelled_row(fig, grid, row: int, n_in: int, images, cmap: str, norm, label
     ]
     box = axes[0].get_position()
     fig.text(
-        box.x0 - 0.01, np.mean(box.intervaly), f"{label} →", ha="right", va="center", fontsize=7
+        box.x0 - 0.01,
+        np.mean(box.intervaly),
+        f"{label} →",
+        ha="right",
+        va="center",
+        fontsize=SMALL_FONT_PT,
     )
     return axes
 
@@ -325,9 +428,9 @@ def _error_bar(fig, axis) -> None:
     """The error scale's colour bar right of `axis`."""
     width = fig.get_figwidth()
     box = axis.get_position()
-    bar = fig.add_axes((box.x1 + 0.1 / width, box.y0, 0.08 / width, box.height))
+    bar = fig.add_axes((box.x1 + 0.08 / width, box.y0, 0.08 / width, box.height))
     colour_bar = fig.colorbar(axis.get_images()[0], cax=bar, ticks=[0, 0.1, 0.5, 1])
-    colour_bar.ax.tick_params(labelsize=5.5, length=2)
+    colour_bar.ax.tick_params(labelsize=SMALLEST_FONT_PT, length=2, pad=1.5)
 
 
 def _frame(fig, cell, image: np.ndarray, cmap: str, norm):
@@ -345,7 +448,10 @@ def _frame(fig, cell, image: np.ndarray, cmap: str, norm):
 def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int] = BALL_COUNTS):
     """Side-by-side confusion matrices (rows: true count, columns: predicted count)."""
     fig, axes = plt.subplots(
-        1, len(matrices), squeeze=False, figsize=(min(TEXT_WIDTH_INCHES, 2.4 * len(matrices)), 2.2)
+        1,
+        len(matrices),
+        squeeze=False,
+        figsize=(min(FIGURE_WIDTH_INCHES, 2.4 * len(matrices)), 2.2),
     )
     for ax, (title, matrix) in zip(axes[0], matrices.items(), strict=True):
         sns.heatmap(
@@ -358,7 +464,7 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
             ax=ax,
             xticklabels=classes,
             yticklabels=classes,
-            annot_kws={"fontsize": 8},
+            annot_kws={"fontsize": FONT_PT},
         )
         ax.set_xlabel("predicted number of balls")
         ax.set_ylabel("true number of balls")
@@ -366,31 +472,10 @@ def confusion_heatmaps(matrices: Mapping[str, np.ndarray], classes: Sequence[int
     return fig
 
 
-def cumulative_distributions(samples: Mapping[str, np.ndarray], xlabel: str):
-    """Empirical cumulative distributions, one per named sample (robust to a spike)."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES * 0.75, 2.5))
-    for label, values in samples.items():
-        sns.ecdfplot(x=np.asarray(values), ax=ax, label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("fraction of images ≤ x")
-    legend_below(fig, ax)
-    return fig
-
-
-def bar_range(values: np.ndarray, reach: float = 3.0) -> tuple[float, float]:
-    """Axis limits that hold every value within `reach` times the third quartile of their sizes
-    (and zero), with a margin: values beyond are outliers to be marked, not scaled to."""
-    sizes = np.abs(values[np.isfinite(values)])
-    limit = reach * max(np.quantile(sizes, 0.75), 1e-9)
-    low, high = max(min(values.min(), 0.0), -limit), min(max(values.max(), 0.0), limit)
-    margin = 0.08 * (high - low)
-    return low - margin, high + margin
-
-
 def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: int = 8):
     """Greyscale images (H, W) in [0, 1] on a grid, each with a short title above it."""
     rows = max(1, -(-len(images) // columns))
-    width = min(TEXT_WIDTH_INCHES, 0.75 * columns)
+    width = min(FIGURE_WIDTH_INCHES, 0.75 * columns)
     fig, axes = plt.subplots(
         rows, columns, squeeze=False, figsize=(width, rows * width / columns * 1.25)
     )
@@ -399,40 +484,7 @@ def image_gallery(images: Sequence[np.ndarray], titles: Sequence[str], columns: 
     # The grid may have more cells than there are images: the spare ones stay blank.
     for ax, image, title in zip(axes.ravel(), images, titles, strict=False):
         ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
-        ax.set_title(title, fontsize=6.5, pad=2)
-    return fig
-
-
-def labelled_scatter(
-    x: np.ndarray,
-    y: np.ndarray,
-    labels: np.ndarray,
-    xlabel: str,
-    ylabel: str,
-    legend_title: str,
-    vlines: Sequence[float] = (),
-    jitter: float = 0.12,
-):
-    """Points (x, y) coloured by an integer label; y is jittered vertically (seeded) so that
-    points on the same integer row stay visible; dotted vertical lines at `vlines`."""
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_INCHES, 2.4))
-    offsets = np.random.default_rng(0).uniform(-jitter, jitter, size=len(y))
-    for i, label in enumerate(np.unique(labels)):
-        chosen = labels == label
-        ax.scatter(
-            x[chosen],
-            y[chosen] + offsets[chosen],
-            s=9,
-            alpha=0.8,
-            color=sns.color_palette()[i % 10],
-            label=str(label),
-        )
-    for value in vlines:
-        ax.axvline(value, color="grey", linestyle=":", linewidth=1)
-    ax.set_yticks(np.unique(np.rint(y)))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    legend_below(fig, ax, title=legend_title)
+        ax.set_title(title, fontsize=SMALL_FONT_PT, pad=2)
     return fig
 
 
@@ -446,13 +498,14 @@ def curves_by_group(
     group_label: str,
     vline: float | None = None,
 ):
-    """One panel per table: column `y` against column `x`, one line per value of `group`,
-    with dotted horizontal lines at the group values (where y should sit if y estimates the
-    group) and an optional dashed vertical line at `vline`."""
+    """One panel per table: column `y` against column `x`, one line per value of `group` (a
+    number of balls: count_colours), with dotted horizontal lines at the group values (where y
+    should sit if y estimates the group) and an optional dashed vertical line at `vline`."""
     fig, axes = plt.subplots(1, len(panels), squeeze=False, sharey=True)
     for ax, (title, table) in zip(axes[0], panels.items(), strict=True):
-        for i, (value, rows) in enumerate(table.groupby(group)):
-            colour = sns.color_palette()[i % 10]
+        colours = count_colours(table[group].unique())
+        for value, rows in table.groupby(group):
+            colour = colours[value]
             ax.plot(rows[x], rows[y], marker="o", markersize=2.5, color=colour, label=f"{value}")
             ax.axhline(value, color=colour, linestyle=":", linewidth=0.8)
         if vline is not None:
@@ -465,8 +518,9 @@ def curves_by_group(
 
 
 def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "predicted"):
-    """One row per clip, for many clips at once: the last input frame, the true frames and the
+    """One row per clip, at most three (MAX_CLIPS): the last input frame, the true frames and the
     predicted frames (clipped to [0, 1]) side by side. Arrays or CPU tensors (N, T, H, W)."""
+    _at_most_three_clips(clips, "clip_rows")
     rows = [
         np.concatenate(
             [
@@ -485,55 +539,3 @@ def clip_rows(clips: Sequence[int], inputs, targets, predictions, label: str = "
         + [f"{label}\n{k + 1}" for k in range(n_out)]
     )
     return frame_grid(rows, [f"clip {i}" for i in clips], column_labels=columns, row_height=0.5)
-
-
-def size_sweep_panels(by_size: Mapping[str, pd.DataFrame], by_epoch: Mapping[str, Sequence[float]]):
-    """Task 4's diagnosis: per table of lib.counting.size_sweep.sweep_scores, the accuracy
-    against the factor the balls were resampled by (log scale), one line per number of balls,
-    and a star at 1 (the images as rendered, on the dashed line); then one panel of the
-    validation accuracy over the epochs, one line per model."""
-    fig, axes = plt.subplots(1, len(by_size) + 1, squeeze=False, sharey=True)
-    axes = axes[0]
-    shown = [t.accuracy.to_numpy() for t in by_size.values()]
-    lowest = np.nanmin(
-        np.concatenate(shown + [np.asarray(a, dtype=float) for a in by_epoch.values()])
-    )
-    for ax, (title, table) in zip(axes, by_size.items(), strict=False):
-        for i, (count, rows) in enumerate(table.groupby("count")):
-            resampled, rendered = rows[rows.factor != 1], rows[rows.factor == 1]
-            colour = sns.color_palette()[i]
-            ax.plot(
-                resampled.factor,
-                resampled.accuracy,
-                marker="o",
-                markersize=2.5,
-                color=colour,
-                label=f"{count}",
-            )
-            ax.plot(
-                rendered.factor,
-                rendered.accuracy,
-                marker="*",
-                markersize=7,
-                color=colour,
-                linestyle="none",
-            )
-        ax.set_xscale("log")
-        ax.axvline(1.0, color="grey", linestyle="--", linewidth=0.8)
-        ax.set(title=title, xlabel="balls scaled by")
-        ax.set_xticks([table.factor.min(), 1, table.factor.max()], minor=False)
-        ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%.2g"))
-        ax.xaxis.set_minor_locator(plt.NullLocator())
-    axes[0].set_ylabel("accuracy")
-    legend_below(fig, axes[0], title="balls in the image")
-    epoch_ax = axes[-1]
-    for i, (label, accuracy) in enumerate(by_epoch.items()):
-        epoch_ax.plot(
-            range(1, len(accuracy) + 1), accuracy, color=sns.color_palette()[3 + i], label=label
-        )
-    # One accuracy scale for every panel, from just below the lowest value shown.
-    epoch_ax.set(
-        title="validation, as rendered", xlabel="epoch", ylim=(max(lowest - 0.05, 0), 1.01)
-    )
-    epoch_ax.legend(loc="best", frameon=False)
-    return fig

@@ -1,8 +1,14 @@
+import io
+
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import seaborn as sns
 import torch
+from matplotlib.text import Text
+from PIL import Image
 
 from lib.report import plots
 
@@ -158,24 +164,6 @@ FILLED = np.random.default_rng(0).uniform(size=200)  # data in every corner of a
             ),
         ),
         (
-            "cumulative_distributions",
-            lambda: plots.cumulative_distributions(
-                {"training file": FILLED * 40, "test file": FILLED[::-1] * 90}, xlabel="brightness"
-            ),
-        ),
-        (
-            "labelled_scatter",
-            lambda: plots.labelled_scatter(
-                FILLED * 4,
-                np.rint(FILLED[::-1] * 2 + 1),
-                (np.arange(200) % 3) + 1,
-                "x",
-                "y",
-                "predicted",
-                vlines=(1.5,),
-            ),
-        ),
-        (
             "curves_by_group",
             lambda: plots.curves_by_group(
                 {
@@ -256,27 +244,298 @@ def test_panels_of_one_quantity_share_their_y_axis_and_every_panel_is_labelled()
 
 
 def test_every_palette_colour_is_a_models_or_a_free_one_never_both():
-    assert sorted([*plots.MODEL_COLOURS.values(), *plots.FREE_COLOURS]) == list(range(10))
+    models, free = set(plots.MODEL_COLOURS.values()), set(plots.FREE_COLOURS)
+    assert not models & free
+    assert sorted(models | free) == list(range(10))
 
 
-def test_an_outlier_bar_does_not_set_the_axis():
-    low, high = plots.bar_range(np.array([0.5, 1.0, -0.2, 0.4, 1.5, -17.0]))
-    assert -5 < low < -0.2 and 1.5 < high < 2
+# --- Every figure legible at its printed size ---------------------------------------------------
 
 
-def test_the_size_sweep_panels_share_one_scale_and_no_legend_covers_a_point():
-    factors = np.array([0.5, 0.7, 1.0, 1.4, 2.0])
-    sweep = pd.DataFrame(
+def saved_width_inches(fig) -> float:
+    """How wide the notebook saves `fig`: IPython's inline backend crops it to its drawing
+    (bbox_inches="tight", plus savefig.pad_inches around)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return Image.open(buffer).size[0] / fig.dpi
+
+
+def printed_text_sizes(fig) -> dict[str, float]:
+    """Each visible text of `fig` and the size in points it prints at (the smallest if repeated):
+    Typst prints the saved image at its own size, shrunk to the text width if wider."""
+    saved = saved_width_inches(fig)
+    scale = min(saved, plots.TEXT_WIDTH_INCHES) / saved
+    sizes: dict[str, float] = {}
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip():
+            key = text.get_text()
+            sizes[key] = min(sizes.get(key, np.inf), text.get_fontsize() * scale)
+    return sizes
+
+
+def too_small(fig) -> dict[str, float]:
+    return {
+        text: size
+        for text, size in printed_text_sizes(fig).items()
+        if size < plots.SMALLEST_FONT_PT - 1e-6
+    }
+
+
+CLIPS = torch.rand(6, 10, 32, 32)
+FIGURES = {
+    "frame_grid": lambda: plots.frame_grid(
+        [CLIPS[i].numpy() for i in range(4)],
+        [f"clip {i}\n{i + 1} balls" for i in range(4)],
+        column_labels=[f"t = {t}" for t in range(10)],
+    ),
+    "frame_grid of Part 1 images": lambda: plots.frame_grid(
+        [CLIPS[i, :8].numpy() for i in range(6)], [f"train, {i} balls" for i in range(6)]
+    ),
+    "training_curves": lambda: plots.training_curves(
         {
-            "factor": np.tile(factors, 3),
-            "count": np.repeat([1, 2, 3], 5),
-            "accuracy": 0.9 + 0.1 * FILLED[:15],
-        }
-    )
-    rising = {"before": 1 - 0.6 * np.exp(-np.arange(15) / 3), "after": 1 - 0.6 / np.arange(1, 16)}
-    fig = plots.size_sweep_panels({"before": sweep, "after": sweep}, rising)
-    axes = fig.axes
-    assert len(axes) == 3 and len({ax.get_ylim() for ax in axes}) == 1
-    assert axes[0].get_ylim()[0] == pytest.approx(0.4 - 0.05, abs=0.01)
-    assert not points_under_legends(fig)
+            f"{label} #{s}": {
+                "train_loss": list(FILLED[:20] + s),
+                "val_loss": list(FILLED[20:40]),
+                "train_accuracy": list(FILLED[40:60]),
+                "val_accuracy": list(FILLED[60:80]),
+            }
+            for s in range(3)
+            for label in ("baseline CNN", "final model")
+        },
+        [
+            (["train_loss", "val_loss"], "cross-entropy loss"),
+            (["train_accuracy", "val_accuracy"], "accuracy"),
+        ],
+    ),
+    "per_step_curves": lambda: plots.per_step_curves(
+        {"last frame": Scores(0.05), "Task 6 U-Net": Scores(0.004), "Task 7 final": Scores(0.001)}
+    ),
+    "clip_comparison": lambda: plots.clip_comparison(
+        [0, 2, 5],
+        CLIPS[:, :5],
+        CLIPS[:, 5:],
+        {"Task 6 U-Net": CLIPS[:, 5:] * 0.5, "Task 7 final": CLIPS[:, 5:] * 0.9},
+    ),
+    "clip_rows": lambda: plots.clip_rows(
+        [0, 2, 5], CLIPS[:, :5], CLIPS[:, 5:], CLIPS[:, 5:] * 0.5, label="physics"
+    ),
+    "confusion_heatmaps": lambda: plots.confusion_heatmaps(
+        {"seed 0": np.arange(9).reshape(3, 3) * 11, "sum over 3 seeds": np.ones((3, 3), int) * 99}
+    ),
+    "image_gallery": lambda: plots.image_gallery(
+        [image[0].numpy() for image in CLIPS[:, :3].reshape(18, 1, 32, 32)[:16]],
+        [str(i % 3 + 1) for i in range(16)],
+    ),
+    "curves_by_group": lambda: plots.curves_by_group(
+        {
+            title: pd.DataFrame(
+                {
+                    "radius": np.tile(np.linspace(0.6, 2.0, 15), 3),
+                    "count": np.repeat([1, 2, 3], 15),
+                    "predicted": FILLED[:45] * 3 + 0.5,
+                }
+            )
+            for title in ("baseline CNN", "final model")
+        },
+        x="radius",
+        y="predicted",
+        group="count",
+        xlabel="ball radius (box units)",
+        ylabel="mean predicted count",
+        group_label="true count",
+        vline=1.2,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_text_of_every_figure_prints_at_seven_points_or_more(name):
+    fig = FIGURES[name]()
+    assert printed_text_sizes(fig), name  # the check sees the figure's texts
+    assert not too_small(fig), name
     plt.close(fig)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_is_saved_no_wider_than_the_text_so_it_prints_at_its_own_size(name):
+    fig = FIGURES[name]()
+    assert saved_width_inches(fig) <= plots.TEXT_WIDTH_INCHES, name
+    plt.close(fig)
+
+
+def test_the_size_check_sees_a_figure_drawn_too_wide_to_print_its_text_at_seven_points():
+    fig, ax = plt.subplots(figsize=(12, 3))
+    ax.set_title("title at 8 pt", fontsize=8)
+    ax.plot([1, 2], [1, 2])
+    assert "title at 8 pt" in too_small(fig)
+    plt.close(fig)
+
+
+def test_a_clip_figure_refuses_more_than_three_clips():
+    with pytest.raises(ValueError, match="at most 3 clips"):
+        plots.clip_comparison([0, 1, 2, 3], CLIPS[:, :5], CLIPS[:, 5:], {"A": CLIPS[:, 5:]})
+    with pytest.raises(ValueError, match="at most 3 clips"):
+        plots.clip_rows([0, 1, 2, 3], CLIPS[:, :5], CLIPS[:, 5:], CLIPS[:, 5:])
+
+
+# --- Epoch axes ---------------------------------------------------------------------------------
+
+
+def visible_ticks(axis) -> np.ndarray:
+    low, high = sorted(axis.get_view_interval())
+    ticks = np.asarray(axis.get_majorticklocs())
+    return ticks[(ticks >= low) & (ticks <= high)]
+
+
+@pytest.mark.parametrize("n_epochs", [1, 2, 7, 60])
+def test_epoch_axes_have_whole_epoch_ticks_only(n_epochs):
+    history = {"train_loss": list(FILLED[:n_epochs]), "val_loss": list(FILLED[:n_epochs])}
+    curves = plots.training_curves({"m": history}, [(["train_loss", "val_loss"], "loss")])
+    for ax in curves.axes:
+        ticks = visible_ticks(ax.xaxis)
+        assert ticks.size >= 1
+        assert np.array_equal(ticks, np.round(ticks)), ticks
+        assert ticks.min() >= 1 and ticks.max() <= n_epochs
+    plt.close(curves)
+
+
+def test_curves_spanning_powers_of_ten_get_a_log_scale_unless_told():
+    history = {"train_loss": [1.0, 0.1, 0.02], "val_accuracy": [0.5, 0.8, 0.9]}
+    panels = [(["train_loss"], "loss"), (["val_accuracy"], "accuracy")]
+    auto = plots.training_curves({"m": history}, panels)
+    assert [ax.get_yscale() for ax in auto.axes] == ["log", "linear"]
+    linear = plots.training_curves({"m": history}, panels, log_y=False)
+    assert [ax.get_yscale() for ax in linear.axes] == ["linear", "linear"]
+    plt.close(auto)
+    plt.close(linear)
+
+
+# --- One colour per model, one per number of balls -----------------------------------------------
+
+# The labels the chapters pass, by the model each names.
+CHAPTER_LABELS = {
+    "baseline CNN": "baseline",
+    "Task 6 U-Net": "Task 6",
+    "Task 6 U-Net (added skips, Table 3)": "Task 6",
+    "U-Net (concatenated skips)": "concatenated skips",
+    "U-Net (no skips)": "no skips",
+    "Task 7 final": "Task 7",
+    "final model": "final",
+    "last frame": "last frame",
+    "last-frame baseline": "last frame",
+    "physics": "physics",
+    "hybrid: physics, else the network": "hybrid",
+}
+
+
+def drawn_colour(fig, label: str) -> tuple:
+    """The colour of the line labelled `label` (or "label (training)") in `fig`."""
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_label() in (label, f"{label} (training)"):
+                return to_rgb(line.get_color())
+    raise AssertionError(f"no line labelled {label!r}")
+
+
+def to_rgb(colour) -> tuple:
+    return tuple(round(c, 6) for c in matplotlib.colors.to_rgb(colour))
+
+
+@pytest.mark.parametrize("label", CHAPTER_LABELS)
+def test_a_model_has_one_colour_in_every_figure_that_draws_models(label):
+    history = {"train_loss": [0.3, 0.2], "val_loss": [0.4, 0.3]}
+    other = "a model of no known name"
+    figures = [
+        plots.training_curves({label: history, other: history}, [(["train_loss"], "loss")]),
+        plots.training_curves(
+            {f"{label} #0": history, f"{label} #1": history},
+            [(["train_loss", "val_loss"], "loss")],
+        ),
+        plots.per_step_curves({other: Scores(0.01), label: Scores(0.004)}),
+    ]
+    expected = to_rgb(sns.color_palette("deep", 10)[plots.MODEL_COLOURS[CHAPTER_LABELS[label]]])
+    assert [drawn_colour(fig, label) for fig in figures] == [expected] * len(figures)
+    for fig in figures:
+        plt.close(fig)
+
+
+def test_different_models_get_different_colours():
+    colours = plots.colours_for(
+        [
+            "baseline CNN",
+            "final model",
+            "last frame",
+            "Task 6 U-Net",
+            "U-Net (concatenated skips)",
+            "U-Net (no skips)",
+            "Task 7 final",
+            "physics",
+            "hybrid: physics, else the network",
+        ]
+    )
+    part1 = ["baseline CNN", "final model"]
+    part2 = [label for label in colours if label not in part1]
+    assert len({colours[label] for label in part1}) == len(part1)
+    assert len({colours[label] for label in part2}) == len(part2)
+
+
+def test_a_number_of_balls_has_one_colour_in_every_figure():
+    counts = pd.DataFrame({"radius": [1.0, 2.0] * 3, "count": [1, 1, 2, 2, 3, 3], "mean": 1.0})
+    fig = plots.curves_by_group(
+        {"all": counts, "two and three": counts[counts["count"] > 1]},
+        x="radius",
+        y="mean",
+        group="count",
+        xlabel="x",
+        ylabel="y",
+        group_label="count",
+    )
+    every, some = (
+        {line.get_label(): to_rgb(line.get_color()) for line in ax.get_lines()} for ax in fig.axes
+    )
+    assert some["2"] == every["2"] and some["3"] == every["3"]
+    assert len({every["1"], every["2"], every["3"]}) == 3
+    plt.close(fig)
+
+
+def test_the_training_curves_legend_names_models_by_colour_and_splits_by_line_style():
+    history = {"train_loss": [0.3, 0.2], "val_loss": [0.4, 0.3]}
+    both = plots.training_curves(
+        {"baseline CNN #0": history, "baseline CNN #1": history, "final model": history},
+        [(["train_loss", "val_loss"], "loss")],
+    )
+    [legend] = both.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "baseline CNN",
+        "final model",
+        "training",
+        "validation",
+    ]
+    assert [h.get_linestyle() for h in legend.legend_handles[2:]] == ["-", "--"]
+    one_split = plots.training_curves(
+        {"baseline CNN": history}, [(["train_loss"], "training"), (["val_loss"], "validation")]
+    )
+    assert [t.get_text() for t in one_split.legends[0].get_texts()] == ["baseline CNN"]
+    plt.close(both)
+    plt.close(one_split)
+
+
+HELPERS = {
+    "use_book_style",
+    "model_colour_index",
+    "colours_for",
+    "count_colours",
+    "legend_below",
+    "epoch_axis",
+    "spans_decades",
+}
+
+
+def test_the_size_checks_draw_every_figure_of_the_module():
+    public = {
+        name
+        for name, value in vars(plots).items()
+        if callable(value) and not name.startswith("_") and value.__module__ == plots.__name__
+    }
+    drawn = {name.split(" ")[0] for name in FIGURES}
+    assert public - HELPERS == drawn

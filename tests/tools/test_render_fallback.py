@@ -202,6 +202,8 @@ def test_a_long_table_breaks_across_pages_keeping_every_row(
         next(i for i, page in enumerate(pages) if row in page) for row in (rows[0], rows[-1])
     )
     assert last > first and "row value" in pages[last]  # the header row repeats on the next page
+    per_page = [sum(row in page for row in rows) for page in pages]
+    assert 1 not in per_page  # no row left alone at the foot or the head of a page
 
 
 def test_an_uncaptioned_table_is_not_numbered_and_columns_fit_their_content(
