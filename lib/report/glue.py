@@ -9,7 +9,7 @@ Double braces around a Python name cannot clash with Quarto's attributes (`{#sec
 `{.unnumbered}`), its shortcodes (`{{< name >}}`) or TeX groups (`x^{2}`).
 
 Where the data decides between sentences, the chapter writes each one in its Markdown as
-`[The skips matter.]{when=skips_matter:yes}` and glues the decision (`glue(skips_matter=True)`;
+`[It beats the last frame.]{when=beats_last:yes}` and glues the decision (`glue(beats_last=True)`;
 a bool is glued as "yes" or "no"): the text of the variant whose key matches is kept, the others
 vanish, before the placeholders are filled, so that only the kept text's names must be glued.
 A variant's text holds no square brackets.

@@ -57,7 +57,8 @@ HYBRID_IS_NETWORK_NOTE = (
     "listed."
 )
 # Columns computed from a recorded metric: the mean MSE of the clipped predictions, which the
-# chapters record as its PSNR (their `val_mse` is the raw predictions' MSE, the training loss).
+# chapters record as its PSNR (so that every row's MSE is the clipped one, whichever chapter
+# recorded it).
 DERIVED = {"val_clipped_mse": ("val_psnr_of_mean_mse", lambda psnr: 10 ** (-psnr / 10))}
 # A value and its spread stay on one line: non-breaking spaces around the ±.
 PLUS_MINUS = "\u00a0±\u00a0"
