@@ -1,7 +1,8 @@
-"""Chapter 6's words for the physics-informed predictor: each rule on both sides of it."""
+"""Chapter 6's words for the physics-informed predictor: each on both sides of its cases."""
 
 import pytest
 
+from lib.data.simulate import Physics
 from lib.report import physics_words as words
 
 
@@ -20,93 +21,51 @@ def test_rounded_up_never_understates(x, decimals, percent, text):
     assert words.rounded_up(x, decimals, percent) == text
 
 
-@pytest.mark.parametrize(
-    "errors, verdict",
-    [
-        ((0.005, 0.2, True), "met"),
-        ((0.02, 0.2, True), "missed"),
-        ((0.005, 0.4, True), "missed"),
-        ((0.005, 0.2, False), "missed"),
-        (None, "supplied"),
-    ],
-)
-def test_identification_against_the_simulator_on_a_32_pixel_frame(errors, verdict):
-    assert words.identification_against_simulator(errors, 32) == verdict
-
-
-def test_agreement_says_every_one_only_when_all_agree():
-    assert words.agreement(1.0) == "every one"
-    assert words.agreement(0.97) == "97.0%"
-
-
-def test_sent_reasons_counts_each_reason():
-    reasons = {"input not reproduced": 3, "no ball found": 1}
-    assert words.sent_reasons(reasons) == "input not reproduced (3); no ball found (1)"
-
-
-def test_physics_failure_sent_or_kept():
-    sent = words.physics_failure(
-        5, 2, "collision", 30.04, 38.0, "input not reproduced (MSE 1e-05)", 1e-5
-    )
-    assert sent == (
-        "Clip 5 (2 balls, collision): physics 30.0 dB; sent to the network "
-        "(input not reproduced, MSE 1e-05), hybrid 38.0 dB."
-    )
-    kept = words.physics_failure(5, 1, "wall bounce", 30.0, 30.0, "", 1e-13)
-    assert (
-        kept
-        == "Clip 5 (1 ball, wall bounce): physics 30.0 dB; kept, input reproduced (MSE 1.0e-13)."
-    )
-
-
-@pytest.mark.parametrize(
-    "below, drawn, shown", [(0, 1, "none"), (1, 1, "all"), (4, 4, "all"), (20, 12, "some")]
-)
-def test_failures_shown(below, drawn, shown):
-    assert words.failures_shown(below, drawn) == shown
-
-
-@pytest.mark.parametrize("mse_gain, where", [(5.0, "good"), (6.0, "same"), (7.0, "hard")])
-def test_gain_two_ways(mse_gain, where):
-    assert words.gain_two_ways(6.1, mse_gain) == where
-
-
-NETWORK = {"psnr_of_mean_mse": 30.0, "ssim": 0.99}
-
-
-PHYSICS = {"psnr_of_mean_mse": 32.0, "ssim": 0.995}
-
-
-@pytest.mark.parametrize(
-    "hybrid, share, verdict",
-    [
-        ({"psnr_of_mean_mse": 30.0, "ssim": 0.99}, 0.0, "network-only"),
-        ({"psnr_of_mean_mse": 33.0, "ssim": 0.996}, 0.5, "best"),
-        ({"psnr_of_mean_mse": 31.0, "ssim": 0.996}, 0.5, "beats-network"),
-        ({"psnr_of_mean_mse": 33.0, "ssim": 0.98}, 0.5, "not-better"),
-    ],
-)
-def test_hybrid_verdict(hybrid, share, verdict):
-    assert words.hybrid_verdict(hybrid, NETWORK, PHYSICS, share) == verdict
-
-
-@pytest.mark.parametrize("kept, notices", [(0, True), (10, True), (11, False)])
-def test_the_gate_notices_another_generator_when_it_keeps_a_tenth_at_most(kept, notices):
-    assert words.gate_notices(kept, 100) is notices
-
-
-@pytest.mark.parametrize(
-    "n_below, n_averaged, word", [(0, 0, "none"), (5, 0, "none"), (5, 5, "all"), (5, 2, "some")]
-)
-def test_failures_predicted_as_a_mean_of_futures(n_below, n_averaged, word):
-    assert words.averaged_failures(n_below, n_averaged) == word
-
-
-def test_identification_values_round_the_errors_up_and_name_them_with_a_prefix():
-    values = words.identification_values((0.01234, 0.0211, False), prefix="other_")
-    assert values == {
-        "other_radius_error": "1.24%",
-        "other_wall_error": "0.022",
-        "other_substeps_exact": "wrong",
+def test_identification_errors_are_rounded_up():
+    assert words.identification_errors((0.01234, 0.0211, False)) == {
+        "radius_error": "1.24%",
+        "wall_error": "0.022",
     }
-    assert words.identification_values((0.0, 0.0, True))["substeps_exact"] == "exact"
+
+
+@pytest.mark.parametrize(
+    "n, text", [(32, "all 32"), (0, "none of the 32"), (1, "1 of the 32"), (31, "31 of the 32")]
+)
+def test_of_clips(n, text):
+    assert words.of_clips(n, 32) == text
+
+
+@pytest.mark.parametrize("n, text", [(0, "no clip"), (1, "1 clip"), (2, "2 clips")])
+def test_clips_phrase(n, text):
+    assert words.clips_phrase(n) == text
+
+
+def test_sent_to_network_counts_the_clips_by_reason():
+    reasons = {"input not reproduced": 3, "no ball found": 1}
+    assert words.sent_to_network(reasons, 32) == (
+        "4 of the 32 validation clips (input not reproduced: 3; no ball found: 1)"
+    )
+    assert words.sent_to_network({}, 32) == "none of the 32 validation clips"
+    assert words.sent_to_network({"settings not identified": 5}, 5) == (
+        "all 5 validation clips (settings not identified: 5)"
+    )
+
+
+def test_failure_item_says_what_the_self_check_did():
+    sent = words.failure_item(5, 2, "collision", 30.04, 1, "input not reproduced (MSE 1e-05)")
+    assert (
+        sent == "clip 5 (2 balls, collision; 30.0 dB; sent to the network (input not reproduced))"
+    )
+    kept = words.failure_item(7, 3, "collision", 21.6, 2, "")
+    assert (
+        kept == "clip 7 (3 balls, collision; 21.6 dB; a mean of 2 futures; kept by the self-check)"
+    )
+
+
+def test_generator_words_name_every_setting():
+    text = words.generator_words(Physics(box_size=12.0, substeps=3, speed=0.6), 1.0)
+    assert text == (
+        "in box units, ball radius 1, box side 12 and a total speed of 0.6 per frame; "
+        "3 sub-steps per frame"
+    )
+    assert "1 sub-step per" in words.generator_words(Physics(substeps=1), 1.2)
