@@ -1,5 +1,6 @@
-"""Chapter 6's table of scores: every predictor of the chapter, on the validation clips and on the
-clips of a simulator with other settings, beside the final network clip by clip.
+"""Chapter 6's table of scores (every predictor of the chapter, on the validation clips and on the
+clips of a simulator with other settings, beside the final network clip by clip) and the clips
+its figure of failures draws.
 
 The physics has no seeds and the final network is a single run, so the table gives no noise band:
 next to both summaries of PSNR it counts the clips on which each predictor is better and worse
@@ -59,3 +60,12 @@ def scores_table(blocks: Mapping[str, tuple[Mapping[str, VideoMetrics], str]]) -
     table = pd.DataFrame(rows).fillna("")
     align = ("left",) + ("right",) * (table.shape[1] - 1)
     return table.to_markdown(index=False, disable_numparse=True, colalign=align)
+
+
+def worst_clips(psnr: np.ndarray, failure_db: float, at_most: int = 3) -> list[int]:
+    """The clips a figure of failures draws: the worst of those below `failure_db`, at most
+    `at_most` of them (a figure shows at most three clips), or the single worst clip when none is
+    below."""
+    worst = np.argsort(psnr, kind="stable")
+    n_below = int((psnr < failure_db).sum())
+    return [int(i) for i in worst[: min(n_below, at_most) or 1]]

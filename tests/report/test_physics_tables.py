@@ -49,3 +49,10 @@ def test_scores_table_has_a_block_per_set_of_clips_and_no_count_for_the_network(
     assert cells[2][2] == "70.00"  # the mean of per-clip PSNRs, each capped at 100
     assert cells[2][4] == "66.7%"
     assert cells[0][1:] == [""] * 5
+
+
+def test_worst_clips_draws_the_failures_or_the_single_worst_clip():
+    psnr = np.array([50.0, 20.0, np.inf, 30.0, 10.0, 35.0])
+    assert physics_tables.worst_clips(psnr, 40.0) == [4, 1, 3]  # four below, the worst three
+    assert physics_tables.worst_clips(psnr, 25.0) == [4, 1]
+    assert physics_tables.worst_clips(psnr, 5.0) == [4]  # none below: the worst clip
