@@ -21,6 +21,27 @@ from lib.data.simulate import Physics, render, simulate_clips
 ANYWHERE = Physics(start_low=0.0)
 # The project simulator's settings, as a sentence would state them of the files.
 SIMULATOR_PHRASES = ("0.8 to 1.8", "simulated test file", "training radius is 1.2", "radius 1.2 of")
+# Claims that hold only on files this project simulated: a comparison with the settings it
+# simulated them with, and the ceiling, computed from the start states only it knows.
+SIMULATED_HERE_CLAIMS = (
+    r"I simulated these files",
+    r"(was|were) simulated here",
+    r"of the simulator's",
+    r"the simulator's (own )?settings",
+    r"the best any predictor can do",
+    r"\bceiling\b",
+)
+# Task 4's secondary row: a fixed range of sizes said to cover the test balls' sizes, which only
+# the project's test file is known to have (present tense: a range computed from the test file
+# may well say it was set to cover them).
+TEST_SIZES_CLAIM = r"\bcovers the sizes of the test balls"
+# Counts typed into the text that a quick build on the supplied files contradicts: its seeds
+# (lib.settings' quick counts, two per model) and its Part 2 file of 500 clips, where the
+# handout's has 5000 (4000 training, 1000 validation).
+TYPED_COUNTS = (
+    r"\b(three|five|3|5) seeds\b",
+    r"\b(5|4|1)[,\u2009\u202f ]?000 (training |validation |test )?(clips|sequences)\b",
+)
 CANDIDATES = 10_000  # radius and position draws tried at once
 
 
@@ -102,11 +123,13 @@ def _write(path: Path, frames: np.ndarray, counts: np.ndarray) -> None:
 
 
 def chapter_text(executed: Path) -> str:
-    """The prose of an executed chapter: its Markdown cells and Markdown outputs, one line."""
+    """The prose of an executed chapter: its Markdown cells, table and figure captions and
+    Markdown outputs, one line."""
     parts = []
     for cell in json.loads(executed.read_text())["cells"]:
         if cell["cell_type"] == "markdown":
             parts.append("".join(cell["source"]))
+        parts += re.findall(r"^#\| (?:tbl|fig)-cap: (.*)$", "".join(cell["source"]), re.MULTILINE)
         for output in cell.get("outputs", []):
             parts.append("".join(output.get("data", {}).get("text/markdown", "")))
     return " ".join(" ".join(parts).split())
@@ -123,6 +146,16 @@ def simulator_claims(text: str) -> list[str]:
         if re.search(r"\b1\.2\b(?!×| ?m?s\b| ?min\b)", sentence)
         and re.search("training|radius|radii", sentence)
         and "simulat" not in sentence
+    ]
+
+
+def sentences_matching(patterns: tuple[str, ...] | str, text: str) -> list[str]:
+    """The sentences of `text` in which one of the regular expressions `patterns` matches."""
+    patterns = (patterns,) if isinstance(patterns, str) else patterns
+    return [
+        sentence
+        for sentence in re.split(r"(?<=[.:;])\s", text)
+        if any(re.search(pattern, sentence) for pattern in patterns)
     ]
 
 

@@ -116,7 +116,7 @@ def test_the_physics_identifies_the_part2_radius(case):
     files, texts = case
     text = texts["06-video-physics"]
     assert "The self-check sent " in text
-    assert "could not be identified" not in text
+    assert "the physics refuses these files" not in text
     (pixels,) = measured(r"\| ball radius r \(px\) +\| (\d+\.\d+) +\|", text)
     # The supplied files draw a box of 10 units on 32 pixels (tests/supplied_files.py).
     assert pixels == pytest.approx(files.video_radius * 3.2, rel=0.03)

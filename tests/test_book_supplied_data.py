@@ -15,10 +15,14 @@ import pytest
 from pypdf import PdfReader
 
 from tests.supplied_files import (
+    SIMULATED_HERE_CLAIMS,
     SIMULATOR_PHRASES,
+    TEST_SIZES_CLAIM,
+    TYPED_COUNTS,
     FileSet,
     chapter_text,
     measured,
+    sentences_matching,
     simulator_claims,
     supply_course_files,
 )
@@ -90,6 +94,43 @@ def test_no_simulator_setting_is_stated_as_a_fact_about_the_files(supplied_build
     texts, pdf, _ = supplied_build
     assert not [phrase for phrase in SIMULATOR_PHRASES if phrase in pdf]
     assert not [claim for text in texts.values() for claim in simulator_claims(text)]
+
+
+def test_no_claim_that_needs_files_simulated_here(supplied_build):
+    """No comparison with the simulator's settings and no ceiling ("the best any predictor can
+    do"): both need the start states and settings of files this project simulated."""
+    texts, pdf, _ = supplied_build
+    assert not sentences_matching(SIMULATED_HERE_CLAIMS, pdf)
+    assert not [
+        s for text in texts.values() for s in sentences_matching(SIMULATED_HERE_CLAIMS, text)
+    ]
+
+
+def test_no_fixed_size_range_is_said_to_cover_the_test_balls(supplied_build):
+    """Task 4's secondary row trains on a fixed range of sizes: whether it covers the test balls
+    depends on the test file, and on these files' radii it does not."""
+    texts, pdf, _ = supplied_build
+    assert not sentences_matching(TEST_SIZES_CLAIM, pdf)
+    assert not sentences_matching(TEST_SIZES_CLAIM, texts["03-counting-robust"])
+
+
+def test_no_typed_count_that_the_supplied_build_contradicts(supplied_build):
+    """Seeds and clip counts come from where they are defined: a quick build on these files has
+    two seeds per model and a Part 2 file of 500 clips, so a typed "three seeds" or "4000
+    training clips" is false here."""
+    texts, pdf, _ = supplied_build
+    assert not sentences_matching(TYPED_COUNTS, pdf)
+    assert not [s for text in texts.values() for s in sentences_matching(TYPED_COUNTS, text)]
+
+
+def test_the_physics_chapter_states_no_simulator_setting(supplied_build):
+    """Chapter 6 on files it did not simulate: the identified settings stand alone, the scores
+    table has no ceiling row, and no sentence compares them with a simulator's."""
+    texts, _, _ = supplied_build
+    physics = texts["06-video-physics"]
+    assert "| ceiling" not in physics
+    assert "simulator (px)" not in physics
+    assert not sentences_matching(SIMULATED_HERE_CLAIMS, physics)
 
 
 def test_the_build_log_carries_no_kernel_chatter(supplied_build):

@@ -272,27 +272,6 @@ def capped(db: float, cap: float = PSNR_CAP) -> float:
     return min(db, cap)
 
 
-def physics_scores(models: Mapping[str, VideoMetrics]) -> str:
-    """Per model: the PSNR of the mean MSE, the mean of per-clip PSNRs (each capped at
-    lib.settings.PSNR_CAP), the mean SSIM and the share of clips predicted exactly (at the cap);
-    both PSNRs print as `psnr_text`."""
-    rows = []
-    for label, m in models.items():
-        summary = m.psnr_summary()
-        rows.append(
-            {
-                "model": label,
-                "PSNR of mean MSE (dB)": psnr_text(summary.psnr_of_mean_mse),
-                "mean per-clip PSNR (dB)": psnr_text(summary.capped_mean),
-                "SSIM": f"{m.ssim.mean():.4f}",
-                "clips exact": f"{summary.share_at_cap:.1%}",
-            }
-        )
-    # Every column but the model's is a number or "≥ 100": right-aligned, so that digits line up.
-    align = ("left", "right", "right", "right", "right")
-    return pd.DataFrame(rows).to_markdown(index=False, disable_numparse=True, colalign=align)
-
-
 PHYSICS_SETTING_NAMES = (
     "ball radius r (px)",
     "rim sharpness p",

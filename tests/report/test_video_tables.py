@@ -100,17 +100,6 @@ def test_a_psnr_at_or_above_the_cap_prints_as_at_least_the_cap():
     assert video_tables.capped(np.inf) == video_tables.capped(180.0) == 100.0
 
 
-def test_physics_scores_give_both_psnrs_ssim_and_the_exact_clips():
-    exact = metrics([0.0, 0.01], [1.0, 0.9], [np.inf, 20.0])
-    all_exact = metrics([0.0, 1e-18], [1.0, 1.0], [np.inf, 180.0])
-    table = video_tables.physics_scores({"physics": exact, "ceiling": all_exact})
-    assert table.splitlines()[1].count("---:") == 4  # every number right-aligned, "≥ 100" too
-    assert rows(table) == [
-        ["physics", "23.01", "60.00", "0.9500", "50.0%"],
-        ["ceiling", "≥ 100", "≥ 100", "1.0000", "100.0%"],
-    ]
-
-
 def settings_rows(records):
     """The settings table's cells, as markdown_table prints them."""
     return rows(markdown_table(pd.DataFrame(records)))
