@@ -164,3 +164,7 @@ def measured(pattern: str, text: str) -> tuple[float, ...]:
     match = re.search(pattern, text)
     assert match, f"not found: {pattern}"
     return tuple(map(float, match.groups()))
+
+
+# A row of chapter 1's table of ball sizes: file, brightness, percentiles, median radius, range.
+SIZES_ROW = r"\| {} \| [\d.]+ \| [\d.–]+ \| [\d.–]+ \| (\d\.\d\d) \| (\d\.\d\d)–(\d\.\d\d) \|"

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.supplied_files import (
+    SIZES_ROW,
     FileSet,
     chapter_text,
     measured,
@@ -89,7 +90,6 @@ def test_every_chapter_completes_and_states_only_measured_radii(case):
 
 # A Part 1 file's row in chapter 1's table of ball sizes (lib.report.counting_tables.ball_sizes):
 # brightness per ball (mean, central range, min–max), then the ball radius (median, min–max).
-SIZES_ROW = r"\| {} \| [\d.]+ \| [\d.–]+ \| [\d.–]+ \| (\d\.\d\d) \| (\d\.\d\d)–(\d\.\d\d) \|"
 
 
 def test_the_training_radius_is_measured(case):
