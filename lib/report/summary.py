@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from tabulate import tabulate
 
 from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
-from lib.report.scores_table import found_record
 from lib.report.video_tables import psnr_text
 from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING
 
@@ -25,7 +24,11 @@ AGAINST = {
 
 
 def find(records: Sequence[dict], task: str, model: str, metric: str) -> dict | None:
-    return found_record(list(records), model, (task,), metric)
+    """The record of `metric` for `model` under `task`, or None."""
+    return next(
+        (r for r in records if (r["task"], r["model"], r["metric"]) == (task, model, metric)),
+        None,
+    )
 
 
 def accuracy(record: dict) -> str:
