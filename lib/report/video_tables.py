@@ -16,7 +16,7 @@ from lib.metrics import VideoMetrics, capped_psnr_summary
 from lib.report.model_summary import count_parameters
 from lib.report.physics_words import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.video_verdicts import Measured
-from lib.report.words import balls, power_of_ten
+from lib.report.words import balls, fixed, power_of_ten
 from lib.settings import PSNR_CAP
 from lib.training.loop import TrainConfig
 from lib.video.ablation import Variant
@@ -311,7 +311,7 @@ def identified_values(found: Any) -> list[str]:
     return [
         radius_text(found),
         f"{found.sharpness:.2f}",
-        f"{x_low:.2f}–{x_high:.2f}, {y_low:.2f}–{y_high:.2f}",
+        f"{fixed(x_low, 2)}–{fixed(x_high, 2)}, {fixed(y_low, 2)}–{fixed(y_high, 2)}",
         str(found.substeps),
         str(found.max_balls),
         found.wall_rule,

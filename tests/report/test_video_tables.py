@@ -287,3 +287,9 @@ def test_the_recipes_table_sets_the_networks_side_by_side():
         "b",
     ]
     assert rows(table) == [["seed", "0", "1"]]
+
+
+def test_a_wall_a_hair_below_zero_prints_without_a_minus_sign():
+    found = replace(FOUND, walls=(0.01, 31.99, -0.001, 32.02))
+    table = settings_rows(video_tables.physics_settings(found, None))
+    assert table[2][1] == "0.01–31.99, 0.00–32.02"

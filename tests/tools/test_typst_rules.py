@@ -80,13 +80,17 @@ def orange_book_packages() -> Path | None:
 
 
 @pytest.mark.skipif(orange_book_packages() is None, reason="needs Quarto's orange-book template")
-def test_quartos_appendices_heading_is_not_shown_and_the_appendix_follows_the_conclusion(
+def test_numbered_chapters_follow_each_other_and_the_first_appendix_its_heading(
     tmp_path: Path,
 ):
     # What Quarto writes for a book with appendices (its orange-book.lua filter), in short.
     source = f"""{QUARTO_RULES.read_text(encoding="utf-8")}
 #import "@preview/orange-book:0.7.1": book, appendices
 #show: book.with(title: "Title", author: "Author", main-color: blue)
+#heading(level: 1, numbering: none)[Summary]
+The summary.
+= Data
+The first chapter.
 = Conclusion
 The last chapter.
 #show: appendices.with("Appendices", hide-parent: true)
@@ -96,5 +100,6 @@ The first appendix.
 """
     pages = pages_of(source, tmp_path, package_path=str(orange_book_packages()))
     body = [page for page in pages if "Contents" not in page]
-    assert not [page for page in body if "Appendices" in page]  # no heading alone at a page foot
-    assert [page for page in body if "The last chapter." in page and "The first appendix." in page]
+    assert [page for page in body if "The first chapter." in page and "The last chapter." in page]
+    divider = next(page for page in body if "Appendices" in page)
+    assert "The first appendix." in divider  # never a heading alone at the foot of a page
