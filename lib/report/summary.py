@@ -128,6 +128,6 @@ def summary_table(records: Sequence[dict]) -> str:
 
 
 RULE = (
-    "\"Beyond the seeds' noise\" is the book's one rule for a difference between two models, "
+    '"Beyond the seeds\' noise" is the one rule by which I judge a difference between two models, '
     "stated in @sec-task2; a model trained once has no noise band, and I do not judge it."
 )

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lib.report import judge
-from lib.report.words import listed
 from lib.settings import (
     GOAL_GAIN_DB,
     GOAL_MINUTES,
@@ -86,32 +85,6 @@ def against_prediction(expected_db: float, measured_db: float, band: float | Non
     if abs(gap) <= band:
         return "as expected"
     return "more than expected" if gap > 0 else "less than expected"
-
-
-def ranked_changes(changes: Sequence[tuple[str, Measured]]) -> str:
-    """The changes (label, measured) grouped by judge's verdict: those that raised the PSNR beyond
-    the noise (largest gain first), those within noise, those that lowered it, and the single
-    runs, each label in italics (labels may hold commas); the numbers are in the ablation table."""
-    ranked = sorted(changes, key=lambda change: -change[1].delta)
-
-    def labels(kind: str) -> list[str]:
-        return [f"*{label}*" for label, measured in ranked if measured.verdict == kind]
-
-    better, within, worse, single = (
-        labels(kind) for kind in (judge.BETTER, judge.WITHIN, judge.WORSE, judge.ONE_RUN)
-    )
-    parts = []
-    if better:
-        order = ", largest gain first" if len(better) > 1 else ""
-        parts.append(f"{listed(better)} raised the PSNR beyond the noise{order}")
-    if within:
-        parts.append(f"{listed(within)} {'is' if len(within) == 1 else 'are'} within noise")
-    if worse:
-        parts.append(f"{listed(worse)} lowered the PSNR beyond the noise")
-    if single:
-        each = "is a single run" if len(single) == 1 else "are single runs"
-        parts.append(f"{listed(single)} {each}, not judged")
-    return "; ".join(parts)
 
 
 def hardest_group(psnr_by_group: Mapping[str, float]) -> str:
