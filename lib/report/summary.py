@@ -62,6 +62,8 @@ def summary_rows(records: Sequence[dict]) -> list[tuple[str, str, str]]:
         find(records, "task7", "t7-final-ensemble", m) for m in ("val_psnr", "val_ssim")
     )
     unet_ssim = find(records, "task6", "unet-add", "val_ssim")
+    last_psnr = find(records, "task6", "last-frame", "val_psnr")
+    physics = find(records, "task7", "physics", "val_psnr")
     rows = [("1", "Build the CNN of Table 2.", "Built layer for layer (@sec-task1).")]
     if val:
         rows.append(
@@ -89,28 +91,46 @@ def summary_rows(records: Sequence[dict]) -> list[tuple[str, str, str]]:
                 "(@sec-task4).",
             )
         )
-    rows.append(("5", "Build the U-Net of Table 3.", "Built layer for layer (@sec-task5)."))
-    found_skips = [(label, r) for label, r in skips.items() if r is not None]
-    if len(found_skips) == len(skips):
-        psnrs = ", ".join(f"{label} {psnr_text(r['value'])} dB" for label, r in found_skips)
+    rows.append(
+        (
+            "5",
+            "Implement the U-Net of Table 3; discuss skip connections.",
+            "Built layer for layer; skips discussed and three skip variants trained (@sec-task5).",
+        )
+    )
+    unet_psnr = skips["added"]
+    if unet_psnr and unet_ssim:
+        others = ", ".join(
+            f"{label} {psnr_text(r['value'])} dB"
+            for label, r in skips.items()
+            if r and label != "added"
+        )
         rows.append(
             (
                 "6",
-                f"Train it ({p2['epochs']} epochs, batch {p2['batch_size']}); compare the skip "
-                "types.",
-                f"Validation PSNR with skips {psnrs}; one run each (@sec-task6).",
+                f"Train it ({p2['epochs']} epochs, batch {p2['batch_size']}): loss curves, "
+                "validation SSIM and PSNR, predictions beside the truth.",
+                f"Validation PSNR {psnr_text(unet_psnr['value'])} dB, SSIM "
+                f"{unet_ssim['value']:.4f}"
+                + (f"; other skips: {others}" if others else "")
+                + "; one run each (@sec-task6).",
             )
         )
-    unet_psnr = skips["added"]
-    if final_psnr and final_ssim and unet_psnr and unet_ssim:
+    if final_psnr and final_ssim and last_psnr and unet_psnr:
         rows.append(
             (
                 "7",
-                "A predictor better than the U-Net.",
-                f"Validation PSNR {psnr_text(final_psnr['value'])} dB and SSIM "
-                f"{final_ssim['value']:.4f}, against the Task 6 U-Net's "
-                f"{psnr_text(unet_psnr['value'])} dB and {unet_ssim['value']:.4f}; one run each "
-                "(@sec-task7, @sec-physics).",
+                "Customise anything; compare with the Task 6 U-Net and the last frame; say why "
+                "and whether it met expectations.",
+                f"Final network: validation PSNR {psnr_text(final_psnr['value'])} dB, SSIM "
+                f"{final_ssim['value']:.4f}; Task 6 U-Net {psnr_text(unet_psnr['value'])} dB; "
+                f"last frame {psnr_text(last_psnr['value'])} dB"
+                + (
+                    f"; physics-informed predictor {psnr_text(physics['value'])} dB"
+                    if physics
+                    else ""
+                )
+                + "; one run each (@sec-task7, @sec-physics).",
             )
         )
     return rows

@@ -17,6 +17,8 @@ PART2 = [
     record("task5", "unet-none", "val_psnr", 25.0),
     record("task7", "t7-final-ensemble", "val_psnr", 38.6),
     record("task7", "t7-final-ensemble", "val_ssim", 0.99),
+    record("task6", "last-frame", "val_psnr", 12.9),
+    record("task7", "physics", "val_psnr", 99.6),
 ]
 
 
@@ -43,8 +45,13 @@ def test_the_judgements_are_the_books_one_rule():
 
 def test_part_2_rows_give_numbers_without_a_verdict_for_single_runs():
     rows = summary_rows(PART2)
-    assert "added 27.80 dB, concatenated 28.10 dB, none 25.00 dB; one run each" in result(rows, "6")
-    assert "38.60 dB and SSIM 0.9900" in result(rows, "7") and "27.80 dB" in result(rows, "7")
+    assert result(rows, "6") == (
+        "Validation PSNR 27.80 dB, SSIM 0.9610; other skips: concatenated 28.10 dB, "
+        "none 25.00 dB; one run each (@sec-task6)."
+    )
+    task7 = result(rows, "7")
+    assert "38.60 dB, SSIM 0.9900; Task 6 U-Net 27.80 dB; last frame 12.90 dB" in task7
+    assert "physics-informed predictor 99.60 dB; one run each" in task7
 
 
 def test_missing_records_leave_their_rows_out_and_no_code_names_show():
