@@ -88,36 +88,35 @@ def test_pooled_runs_use_no_more_threads_than_there_are_cores(tmp_path, monkeypa
     assert pools == [([0, 1, 2], 2)]
 
 
-def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
+def handed_to_a_pool_of_two(monkeypatch) -> list:
+    """The runs handed to the pool, in order, on two cores (trained here, one after the other)."""
     monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
-    handed = []
+    handed: list = []
 
     def record_pool(runs, cache_dir, workers, progress=None):
-        handed.extend(run.config.epochs for run in runs)
+        handed.extend(runs)
         for run in runs:
             train_cached(run, cache_dir)
 
     monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
+    return handed
+
+
+def test_the_longest_runs_are_handed_to_the_pool_first(tmp_path, monkeypatch):
+    handed = handed_to_a_pool_of_two(monkeypatch)
     runs = [
         replace(run, config=replace(run.config, epochs=epochs))
         for run, epochs in zip(tiny_runs([0, 1, 2]), (1, 3, 2), strict=True)
     ]
     trained = train_side_by_side(runs, tmp_path)
-    assert handed == [3, 2, 1]
+    assert [run.config.epochs for run in handed] == [3, 2, 1]
     assert [run.config.epochs for run in trained] == [1, 3, 2]  # returned in the order asked
 
 
 def test_the_plan_s_longest_estimate_goes_to_the_pool_first_whatever_its_steps(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(side_by_side, "available_cores", lambda: 2)
-    handed = []
-
-    def record_pool(runs, cache_dir, workers, progress=None):
-        handed.extend(run.config.seed for run in runs)
-        for run in runs:
-            train_cached(run, cache_dir)
-
+    handed = handed_to_a_pool_of_two(monkeypatch)
     # Seed 0 has the most steps, seed 2 the slowest steps: the estimate, not the steps, decides.
     seconds = {0: 10.0, 1: 5.0, 2: 60.0}
 
@@ -125,14 +124,13 @@ def test_the_plan_s_longest_estimate_goes_to_the_pool_first_whatever_its_steps(
         planned = [Planned(r.name, r.steps, r.threads, seconds[r.config.seed]) for r in runs]
         return planned, PlanRecord(len(runs), 0, 60.0, 0.0)
 
-    monkeypatch.setattr(side_by_side, "_train_in_pool", record_pool)
     monkeypatch.setattr(side_by_side, "plan", fake_plan)
     runs = [
         replace(run, config=replace(run.config, epochs=epochs))
         for run, epochs in zip(tiny_runs([0, 1, 2]), (3, 2, 1), strict=True)
     ]
     train_side_by_side(runs, tmp_path)
-    assert handed == [2, 0, 1]
+    assert [run.config.seed for run in handed] == [2, 0, 1]
 
 
 KILLED_BUILD = """
