@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tools import plan_book
+from tools import make_data, plan_book
 from tools.plan_book import (
     chapter_chain,
     critical_path,
@@ -74,8 +74,12 @@ def test_a_run_is_counted_in_the_first_chapter_make_starts_that_lists_it():
 
 @pytest.mark.slow
 def test_the_plan_of_a_quick_book_with_an_empty_cache_lists_every_model(tmp_path, capsys):
+    make_data.main([str(tmp_path / "data")])
     out = tmp_path / "plan.json"
-    plan_book.main(["--quick", "--cache-dir", str(tmp_path / "cache"), "--out", str(out)])
+    plan_book.main(
+        ["--quick", "--data-dir", str(tmp_path / "data"), "--cache-dir", str(tmp_path / "cache")]
+        + ["--out", str(out)]
+    )
     plan = json.loads(out.read_text())
     printed = capsys.readouterr().out
     assert plan["models"] > 0 and plan["estimated_seconds"] > 0
