@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from tabulate import tabulate
 
+from lib.report.conclusion import MissingResult, recorded
 from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
 from lib.report.video_tables import psnr_text
 from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING
@@ -24,11 +25,11 @@ AGAINST = {
 
 
 def find(records: Sequence[dict], task: str, model: str, metric: str) -> dict | None:
-    """The record of `metric` for `model` under `task`, or None."""
-    return next(
-        (r for r in records if (r["task"], r["model"], r["metric"]) == (task, model, metric)),
-        None,
-    )
+    """The record of `metric` for `model` under `task`, or None (its row is left out)."""
+    try:
+        return recorded(records, task, model, metric)
+    except MissingResult:
+        return None
 
 
 def accuracy(record: dict) -> str:
