@@ -138,7 +138,8 @@ $(PROVENANCE): $(filter-out $(PROVENANCE),$(EXECUTED)) FORCE
 
 $(BUILD)/results.json $(BUILD)/_summary.md &: $(EXECUTED) tools/summarize_results.py
 	@echo "==> Collecting the headline numbers into $(BUILD)/results.json"
-	$(PYTHON) -m tools.summarize_results $(BUILD)/results $(BUILD)/results.json $(BUILD)/_summary.md
+	$(PYTHON) -m tools.summarize_results $(BUILD)/results $(BUILD)/results.json $(BUILD)/_summary.md \
+		--data-dir $(DATA_DIR)
 
 $(REPORT): $(EXECUTED) $(BUILD)/_summary.md index.qmd _quarto.yml $(RENDERER) | $(ENV_STAMP)
 	@echo "==> Rendering $@"

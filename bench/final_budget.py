@@ -10,7 +10,9 @@ the seed deviation pooled over the ablation rows, of the same summary at their l
 
 A one-cycle schedule anneals the learning rate until the last step, so a shorter budget is another
 schedule, not this run stopped early: the epoch printed is where this run stopped gaining, a hint
-for the budget to try, which must then be trained to be confirmed.
+for the budget to try. `--train-epochs N` confirms it: it trains the final network with N epochs
+(its own schedule, into the cache under another name, so the book's model stays) and prints its
+test-time ensemble's validation PSNR and SSIM beside the book's final network's.
 """
 
 from __future__ import annotations
@@ -19,12 +21,21 @@ import argparse
 import math
 import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from lib.paths import in_project
 from lib.settings import NOISE_SDS
+from lib.training.cache import train_cached
+from lib.training.device import pick_device
+from lib.training.precision import training_precision
+from lib.video.ablation import training_run
+from lib.video.models import SymmetryEnsemble
+from lib.video.recipes import final_variant
+from lib.video.workflow import evaluate_predictor, load_video_data
 
 FINAL = "t7-final"
 SEED_SUFFIX = re.compile(r"-seed\d+$")
@@ -62,10 +73,34 @@ def pooled_seed_sd(runs: dict[str, dict]) -> float:
     return math.sqrt(squares / sum(len(v) - 1 for v in seeded))
 
 
+def compare_budgets(epochs: int, cache_dir: Path, data_dir: Path) -> None:
+    """Train the final network with `epochs` (if the cache lacks it) and print its ensemble's
+    scores beside the book's final network's."""
+    data = load_video_data(in_project(data_dir))
+    book = final_variant(quick=False, precision=training_precision(pick_device()))
+    shorter = replace(
+        book, name=f"{book.name}-{epochs}-epochs", config=replace(book.config, epochs=epochs)
+    )
+    print("| final network | epochs | training min | ensemble PSNR (dB) | ensemble SSIM |")
+    print("|---|---:|---:|---:|---:|")
+    for variant in (book, shorter):
+        model = train_cached(training_run(variant, data), cache_dir)
+        scores = evaluate_predictor(SymmetryEnsemble(model.model), data).scores.summary()
+        print(
+            f"| {variant.name} | {variant.config.epochs} | {model.train_seconds / 60:.1f} "
+            f"| {scores['psnr']:.2f} | {scores['ssim']:.4f} |"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache-dir", type=Path, default=Path("cache"))
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--train-epochs", type=int, help="train and compare this budget")
     args = parser.parse_args(argv)
+    if args.train_epochs:
+        compare_budgets(args.train_epochs, args.cache_dir, args.data_dir)
+        return
     runs = histories(args.cache_dir)
     if FINAL not in runs:
         raise SystemExit(f"{args.cache_dir}: no trained {FINAL} in the cache")

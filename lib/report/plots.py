@@ -295,38 +295,6 @@ def _quantity(keys: Sequence[str]) -> str:
     return ", ".join(QUANTITY_NAMES.get(name, name) for name in sorted(names))
 
 
-STEP_SCORES = {"MSE": "mse_per_step", "SSIM": "ssim_per_step", "PSNR (dB)": "psnr_per_step"}
-
-
-def per_step_curves(predictors: Mapping[str, object]):
-    """Mean MSE (log scale, so that curves a decade apart stay apart), SSIM and PSNR per
-    prediction step t+1 ... t+T, one line per model in the model's own colour.
-
-    `predictors` maps a model's label to its scores (lib.metrics.VideoMetrics).
-    """
-    fig, axes = plt.subplots(1, len(STEP_SCORES), squeeze=False)
-    colours = colours_for(list(predictors))
-    for ax, (title, attribute) in zip(axes[0], STEP_SCORES.items(), strict=True):
-        for label, metrics in predictors.items():
-            values = getattr(metrics, attribute)
-            steps = np.arange(1, values.shape[1] + 1)
-            ax.plot(
-                steps,
-                values.mean(axis=0),
-                marker="o",
-                markersize=3,
-                label=label,
-                color=colours[label],
-            )
-        ax.set_xticks(steps, [f"t+{k}" for k in steps])
-        ax.set_title(title)
-        ax.set_xlabel("prediction step")
-        if title == "MSE":
-            ax.set_yscale("log")
-    legend_below(fig, axes[0, -1])
-    return fig
-
-
 def clip_comparison(
     clips: Sequence[int], inputs, targets, predictions: Mapping[str, np.ndarray | Tensor]
 ):

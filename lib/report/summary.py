@@ -6,13 +6,14 @@ A row whose records are missing (a chapter that did not run) is left out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tabulate import tabulate
 
 from lib.report.conclusion import MissingResult, recorded
 from lib.report.judge import BETTER, ONE_RUN, WITHIN, WORSE, Seeds, verdict
 from lib.report.video_tables import psnr_text
+from lib.report.words import listed
 from lib.settings import HANDOUT_PART1_TRAINING, HANDOUT_PART2_TRAINING
 
 # How a verdict of a model against a reference reads in the summary.
@@ -137,15 +138,34 @@ def summary_rows(records: Sequence[dict]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def summary_table(records: Sequence[dict]) -> str:
-    """The summary as a Markdown pipe table, and the rule its judgements follow."""
+def data_sentence(origins: Mapping[str, str]) -> str:
+    """Where the numbers come from: `origins` maps each course file's name to "simulated" (made by
+    this project) or "supplied" (lib.data.course_files.data_origin)."""
+    simulated = [name for name, origin in origins.items() if origin == "simulated"]
+    supplied = [name for name, origin in origins.items() if origin != "simulated"]
+    if not supplied:
+        return (
+            "The course's data files were not available to me, so every number below comes from "
+            "files I simulated with the rules of the original generator (@sec-data)."
+        )
+    if not simulated:
+        return "Every number below comes from the course's own data files (@sec-data)."
+    return (
+        f"I used the course's own {listed(supplied)} and simulated {listed(simulated)} (@sec-data)."
+    )
+
+
+def summary_table(records: Sequence[dict], origins: Mapping[str, str] | None = None) -> str:
+    """The summary as a Markdown pipe table, after the data's origin (`data_sentence`, where
+    `origins` are given), and the rule its judgements follow."""
     table = tabulate(
         summary_rows(records),
         headers=["task", "the handout asks", "my result"],
         tablefmt="pipe",
         disable_numparse=True,
     )
-    return f"{table}\n\n{RULE}\n"
+    data = f"{data_sentence(origins)}\n\n" if origins else ""
+    return f"{data}{table}\n\n{RULE}\n"
 
 
 RULE = (

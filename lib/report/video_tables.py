@@ -259,6 +259,43 @@ def by_group(
     return pd.DataFrame(rows)
 
 
+# The per-step table's scores: (row label, VideoMetrics attribute, format); PSNR capped per clip.
+STEP_SCORES = (
+    ("PSNR (dB)", "psnr_per_step", ".2f"),
+    ("SSIM", "ssim_per_step", ".4f"),
+    ("MSE", "mse_per_step", ".5f"),
+)
+
+
+def per_step(predictors: Mapping[str, VideoMetrics]) -> pd.DataFrame:
+    """Each predictor's mean PSNR (each clip capped at lib.settings.PSNR_CAP), SSIM and MSE over
+    the validation clips at each prediction step t+1 ... t+T: one row per predictor and score,
+    one column per step, the values formatted as the table prints them."""
+    rows = []
+    for label, metrics in predictors.items():
+        for score, attribute, fmt in STEP_SCORES:
+            means = getattr(metrics.capped(), attribute).mean(axis=0)
+            rows.append(
+                {
+                    "predictor": label,
+                    "score": score,
+                    **{f"t+{k}": format(value, fmt) for k, value in enumerate(means, start=1)},
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def late_gain(val_mse: Sequence[float], share: float = 0.25) -> tuple[int, float]:
+    """How much a training's last epochs bought: the last `share` of its epochs (at least one,
+    never all) and the dB by which the PSNR of the validation MSE rose over them; (0, 0.0) for a
+    single epoch."""
+    n = len(val_mse)
+    epochs = min(max(1, round(n * share)), n - 1)
+    if epochs == 0:
+        return 0, 0.0
+    return epochs, float(10 * np.log10(val_mse[-epochs - 1] / val_mse[-1]))
+
+
 def psnr_text(db: float, cap: float = PSNR_CAP) -> str:
     """A PSNR in dB as every Part 2 table prints it: two decimals, and "≥ 100" (the cap of
     lib.settings.PSNR_CAP) at or above the cap, where an exact or near-exact prediction makes the

@@ -124,16 +124,6 @@ def test_the_overlap_check_sees_a_legend_drawn_over_data():
     plt.close(fig)
 
 
-class Scores:
-    """Per-step scores of 20 clips, as lib.metrics.VideoMetrics holds them."""
-
-    def __init__(self, level):
-        rng = np.random.default_rng(int(level * 10))
-        self.mse_per_step = level * (1 + rng.uniform(size=(20, 5)))
-        self.ssim_per_step = 1 - self.mse_per_step
-        self.psnr_per_step = -10 * np.log10(self.mse_per_step)
-
-
 FILLED = np.random.default_rng(0).uniform(size=200)  # data in every corner of an axes
 
 
@@ -151,16 +141,6 @@ FILLED = np.random.default_rng(0).uniform(size=200)  # data in every corner of a
                     for s in range(2)
                 },
                 [(("train_loss", "val_loss"), "loss")],
-            ),
-        ),
-        (
-            "per_step_curves",
-            lambda: plots.per_step_curves(
-                {
-                    "last frame": Scores(0.05),
-                    "Task 6 U-Net": Scores(0.004),
-                    "Task 7 final": Scores(0.001),
-                }
             ),
         ),
         (
@@ -216,7 +196,11 @@ def test_a_model_is_drawn_in_one_colour_in_every_figure_that_shows_it():
         {"Task 6 U-Net (added skips, Table 3)": history, "U-Net (no skips)": history},
         [(["train_loss"], "training"), (["val_loss"], "validation")],
     )
-    steps = plots.per_step_curves({"U-Net (no skips)": Scores(0.01), "Task 6 U-Net": Scores(0.004)})
+    # The same model beside another companion, in another order.
+    steps = plots.training_curves(
+        {"Task 7 final": history, "U-Net (no skips)": history, "Task 6 U-Net": history},
+        [(["val_loss"], "validation")],
+    )
     drawn_curves, drawn_steps = line_colours(curves), line_colours(steps)
     assert drawn_curves["Task 6 U-Net (added skips, Table 3)"] == drawn_steps["Task 6 U-Net"]
     assert drawn_curves["U-Net (no skips)"] == drawn_steps["U-Net (no skips)"]
@@ -306,9 +290,6 @@ FIGURES = {
             (["train_loss", "val_loss"], "cross-entropy loss"),
             (["train_accuracy", "val_accuracy"], "accuracy"),
         ],
-    ),
-    "per_step_curves": lambda: plots.per_step_curves(
-        {"last frame": Scores(0.05), "Task 6 U-Net": Scores(0.004), "Task 7 final": Scores(0.001)}
     ),
     "clip_comparison": lambda: plots.clip_comparison(
         [0, 2, 5],
@@ -451,7 +432,7 @@ def test_a_model_has_one_colour_in_every_figure_that_draws_models(label):
             {f"{label} #0": history, f"{label} #1": history},
             [(["train_loss", "val_loss"], "loss")],
         ),
-        plots.per_step_curves({other: Scores(0.01), label: Scores(0.004)}),
+        plots.training_curves({other: history, label: history}, [(["val_loss"], "loss")]),
     ]
     expected = to_rgb(sns.color_palette("deep", 10)[plots.MODEL_COLOURS[CHAPTER_LABELS[label]]])
     assert [drawn_colour(fig, label) for fig in figures] == [expected] * len(figures)

@@ -1,4 +1,4 @@
-from lib.report.summary import summary_rows, summary_table
+from lib.report.summary import data_sentence, summary_rows, summary_table
 
 
 def record(task, model, metric, value, std=0.0, n_seeds=1):
@@ -64,3 +64,13 @@ def test_missing_records_leave_their_rows_out_and_no_code_names_show():
 def test_the_summary_refers_to_the_rule_where_it_is_stated_instead_of_repeating_it():
     table = summary_table(PART1)
     assert "@sec-task2" in table.split("\n\n")[-1] and "standard error" not in table
+
+
+def test_the_summary_says_first_whether_its_numbers_come_from_simulated_or_supplied_files():
+    simulated = {"a.npz": "simulated", "b.npz": "simulated"}
+    assert "files I simulated" in data_sentence(simulated)
+    assert "course's own data files" in data_sentence(dict.fromkeys(simulated, "supplied"))
+    mixed = data_sentence({"a.npz": "supplied", "b.npz": "simulated", "c.npz": "simulated"})
+    assert mixed == "I used the course's own a.npz and simulated b.npz and c.npz (@sec-data)."
+    assert summary_table(PART1, simulated).startswith(data_sentence(simulated) + "\n\n| task")
+    assert summary_table(PART1).startswith("| task")

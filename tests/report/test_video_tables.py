@@ -293,3 +293,31 @@ def test_a_wall_a_hair_below_zero_prints_without_a_minus_sign():
     found = replace(FOUND, walls=(0.01, 31.99, -0.001, 32.02))
     table = settings_rows(video_tables.physics_settings(found, None))
     assert table[2][1] == "0.01–31.99, 0.00–32.02"
+
+
+def test_the_per_step_table_averages_each_step_and_caps_an_exact_clip():
+    # Two clips, two steps; the second clip is exact at t+2 (infinite PSNR, capped at 100 dB).
+    psnr = np.array([[20.0, 30.0], [40.0, np.inf]])
+    scores = VideoMetrics(
+        mse=np.zeros(2),
+        ssim=np.zeros(2),
+        psnr=np.zeros(2),
+        mse_per_step=10 ** (-psnr / 10),
+        ssim_per_step=np.array([[0.5, 0.7], [0.9, 1.0]]),
+        psnr_per_step=psnr,
+    )
+    table = video_tables.per_step({"net": scores})
+    assert table.columns.tolist() == ["predictor", "score", "t+1", "t+2"]
+    assert table.values.tolist() == [
+        ["net", "PSNR (dB)", "30.00", "65.00"],  # (20 + 40) / 2, (30 + 100) / 2
+        ["net", "SSIM", "0.7000", "0.8500"],
+        ["net", "MSE", "0.00505", "0.00050"],  # (0.01 + 0.0001) / 2, (0.001 + 0) / 2
+    ]
+
+
+def test_the_late_gain_is_the_rise_of_the_psnr_over_the_last_quarter_of_the_epochs():
+    # 8 epochs: the last 2, from MSE 0.01 (epoch 6) to 0.001 (epoch 8), gain 10 dB.
+    epochs, gain = video_tables.late_gain([0.1] * 5 + [0.01, 0.005, 0.001])
+    assert (epochs, gain) == (2, pytest.approx(10.0))
+    assert video_tables.late_gain([0.1, 0.1]) == (1, pytest.approx(0.0))  # never all the epochs
+    assert video_tables.late_gain([0.1]) == (0, 0.0)
