@@ -106,7 +106,7 @@ def ablation_variants(
         Variant(
             "t7-final",
             "final: {epochs} epochs, peak lr {lr}",
-            in_precision(precision, UNet, config=replace(architecture, channels_last=True)),
+            in_precision(precision, UNet, config=architecture),
             final,
             loss=loss,
             augment=augment,

@@ -16,8 +16,9 @@ change, so an ablation can add them one at a time:
   convolution that keeps the top level's width, ReLU, then a 1 x 1 convolution to the frames).
 - `coords`: two extra input channels holding each pixel's row and column in [-1, 1], so
   filters can tell how far a ball is from a wall.
-- `channels_last`: store weights and activations pixel-major (NHWC), which PyTorch's CPU
-  convolutions run 10-25 % faster here; the function computed is the same.
+- `channels_last` (every network of the book): store weights and activations pixel-major (NHWC),
+  which PyTorch's CPU convolutions run 9-24 % faster, with or without bfloat16 units (make bench);
+  the function computed is the same up to rounding.
 
 Every variant creates its parameters in the same order (encoder, decoder, output block), so a
 seed gives the Table 3 network the same initial weights whatever class built it before.
@@ -49,7 +50,7 @@ class UNetConfig:
     output: str = "relu"
     head: str = "table3"
     coords: bool = False
-    channels_last: bool = False
+    channels_last: bool = True
 
     def __post_init__(self) -> None:
         for value, allowed in (
