@@ -4,7 +4,6 @@ prints them). tests/report/test_counting_tables.py checks them against hand-comp
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -15,7 +14,7 @@ from lib.counting import diagnosis
 from lib.data.blobs import count_blobs
 from lib.data.course_files import radius_words
 from lib.report.judge import BETTER, Seeds, verdict
-from lib.report.words import listed, mean_sd, power_of_ten, sample_sd
+from lib.report.words import learning_rate_text, listed, mean_sd, sample_sd
 from lib.settings import (
     TARGET_ACCURACY,
     TARGET_SECOND_SHIFT,
@@ -157,8 +156,8 @@ def _recipe_column(recipe: tuple, seeds: Sequence[int]) -> dict[str, str]:
     return {
         "architecture": "handout's Table 2" + (f" with {listed(changes)}" if changes else ""),
         "parameters": f"{sum(p.numel() for p in build().parameters()):,}",
-        "loss, optimiser": f"cross-entropy, Adam (weight decay {config.weight_decay:g})",
-        "learning rate": _schedule(config.schedule, config.lr),
+        "loss, optimiser": f"cross-entropy, Adam (weight decay\u00a0{config.weight_decay:g})",
+        "learning rate": learning_rate_text(config.schedule, config.lr),
         "batch size": str(config.batch_size),
         "epochs": str(config.epochs),
         "ball scale factor (log-uniform)": (
@@ -170,25 +169,6 @@ def _recipe_column(recipe: tuple, seeds: Sequence[int]) -> dict[str, str]:
         "flips and quarter turns": "yes" if augmentation.get("flips") else "no",
         "seeds": f"{len(seeds)} ({seeds[0]}–{seeds[-1]})" if len(seeds) > 1 else str(seeds[0]),
     }
-
-
-ANNEALING = {"cos": "cosine", "linear": "linear"}
-
-
-def _schedule(schedule: str, lr: float) -> str:
-    """A learning-rate schedule in words; the one-cycle's shape from torch's defaults, which
-    lib.training.loop keeps."""
-    if schedule == "constant":
-        return f"{power_of_ten(lr)}, constant"
-    defaults = inspect.signature(torch.optim.lr_scheduler.OneCycleLR).parameters
-    start = lr / defaults["div_factor"].default
-    end = start / defaults["final_div_factor"].default
-    rise = defaults["pct_start"].default
-    annealing = ANNEALING[defaults["anneal_strategy"].default]
-    return (
-        f"one-cycle: {power_of_ten(start)} → {power_of_ten(lr)} (first {rise:.0%} of the steps) → "
-        f"{power_of_ten(end)}, {annealing}"
-    )
 
 
 # Chapter 3 ----------------------------------------------------------------------------------------

@@ -211,6 +211,10 @@ def spans_decades(values: np.ndarray) -> bool:
     return bool(values.size) and values.min() > 0 and values.max() >= 10 * values.min()
 
 
+# Up to this many epochs every epoch gets a marker; beyond, markers would hide the line styles.
+MARKED_EPOCHS = 30
+
+
 def training_curves(
     histories: Mapping[str, Mapping[str, Sequence[float]]],
     panels: Sequence[tuple[Sequence[str], str]],
@@ -244,7 +248,7 @@ def training_curves(
                     values,
                     "-" if split == "training" else "--",
                     color=colours[label],
-                    marker="o",
+                    marker="o" if len(values) <= MARKED_EPOCHS else None,
                     markersize=2.5,
                     alpha=1.0 if first else 0.3,
                     label=label if first else None,
@@ -269,8 +273,9 @@ def training_curves(
             ax.set_yscale("log")
     # The legend names each model by its colour and, where a panel draws both, the two splits by
     # their line style.
+    marker = "o" if n_epochs <= MARKED_EPOCHS else None
     handles = [
-        Line2D([], [], color=colours[label], marker="o", markersize=2.5, label=label)
+        Line2D([], [], color=colours[label], marker=marker, markersize=2.5, label=label)
         for label in labels
     ]
     if any(len({key.split("_")[0] for key in keys}) > 1 for keys, _ in panels):

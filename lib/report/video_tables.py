@@ -16,7 +16,7 @@ from lib.metrics import VideoMetrics, capped_psnr_summary
 from lib.report.model_summary import count_parameters
 from lib.report.physics_words import RADIUS_RULE_NAMES, mass_evidence, radius_text
 from lib.report.video_verdicts import Measured
-from lib.report.words import balls, fixed, power_of_ten
+from lib.report.words import balls, fixed, learning_rate_text, power_of_ten
 from lib.settings import PSNR_CAP
 from lib.training.loop import TrainConfig
 from lib.video.ablation import Variant
@@ -50,7 +50,7 @@ def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> s
                 "MSE": summary.mean_mse,
                 "SSIM": metrics.summary()["ssim"],
                 "PSNR (dB)": metrics.summary()["psnr"],
-                "of mean MSE (dB)": summary.psnr_of_mean_mse,
+                "PSNR of mean MSE (dB)": summary.psnr_of_mean_mse,
                 "parameters": count_parameters(run.model) if run else 0,
                 "training (min)": run.train_seconds / 60 if run else 0.0,
             }
@@ -141,11 +141,12 @@ def goals(rows: Sequence[tuple[str, str, bool | None]]) -> str:
     ).to_markdown(index=False)
 
 
+NBX = "\u00a0×\u00a0"  # "3 × 3" that a table cell never breaks
 SKIP_WORDS = {"add": "added", "concat": "concatenated", "none": "none"}
 OUTPUT_WORDS = {
     "relu": "ReLU",
     "sigmoid": "sigmoid",
-    "delta": "last input frame + change, clipped to [0, 1]",
+    "delta": "last input frame + change, clipped to [0,\u00a01]",
 }
 LOSS_TERMS = {"mse": "MSE", "l1": "L1", "bce": "BCE", "ssim": "(1 − SSIM)", "log_mse": "log-MSE"}
 
@@ -161,14 +162,9 @@ def recipe(
     """A trained U-Net's settings as the hyperparameter table prints them, by setting: its
     architecture, size, loss, optimiser, schedule, budget, augmentation, precision and seed."""
     head = (
-        f"3 × 3 convolution to {architecture.out_frames} channels, ReLU, 3 × 3 convolution"
+        f"3{NBX}3 convolution to {architecture.out_frames} channels, ReLU, 3{NBX}3 convolution"
         if architecture.head == "table3"
-        else f"3 × 3 convolution of {architecture.widths[0]} filters, ReLU, 1 × 1 convolution"
-    )
-    schedule = (
-        f"one-cycle, peak {power_of_ten(config.lr)}"
-        if config.schedule == "onecycle"
-        else f"constant {power_of_ten(config.lr)}"
+        else f"3{NBX}3 convolution of {architecture.widths[0]} filters, ReLU, 1{NBX}1 convolution"
     )
     return {
         "skip connections": SKIP_WORDS[architecture.skip],
@@ -178,9 +174,8 @@ def recipe(
         "output": OUTPUT_WORDS[architecture.output],
         "parameters": f"{parameters:,}",
         "loss": loss_text(loss),
-        "optimiser": "Adam"
-        + (f", weight decay {power_of_ten(config.weight_decay)}" if config.weight_decay else ""),
-        "learning rate": schedule,
+        "optimiser": f"Adam (weight decay\u00a0{config.weight_decay:g})",
+        "learning rate": learning_rate_text(config.schedule, config.lr),
         "epochs × batch size": f"{config.epochs} × {config.batch_size}",
         "augmentation": augment_text(augment),
         "precision": precision,
@@ -370,7 +365,8 @@ def rule_evidence(found: Any) -> list[str]:
         else "no clip where balls meet"
     )
     # The radius rule's evidence: the lone balls' drawing error with one radius and their own.
-    radius = f"{found.one_radius_mse:.1e} / {found.own_radius_mse:.1e} (lone-ball MSE)"
+    one, own = (power_of_ten(mse) for mse in (found.one_radius_mse, found.own_radius_mse))
+    radius = f"{one} / {own} (lone-ball MSE)"
     return ["—"] * 5 + [wall, collision, radius, mass_evidence(found)]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 
 
 def sample_sd(values: Sequence[float]) -> float:
@@ -47,8 +49,31 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def power_of_ten(x: float) -> str:
-    """'2 · 10⁻³', '10⁻³' (a mantissa of 1 is left out), '5 · 10⁻⁴': a setting as the text
-    writes it, with no-break spaces around the dot so that a line never ends inside the number."""
-    mantissa, exponent = f"{x:.0e}".split("e")
+    """'2 · 10⁻³', '10⁻³' (a mantissa of 1 is left out), '1.6 · 10⁻⁴': a setting as the text
+    writes it, with no-break spaces around the dot so that a line never ends inside the number;
+    zero is '0'."""
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    mantissa = mantissa.removesuffix(".0")
     power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
     return power if mantissa == "1" else f"{mantissa}\u00a0·\u00a0{power}"
+
+
+ANNEALING = {"cos": "cosine", "linear": "linear"}
+
+
+def learning_rate_text(schedule: str, lr: float) -> str:
+    """A learning-rate schedule in words; the one-cycle's shape from torch's defaults, which
+    lib.training.loop keeps."""
+    if schedule == "constant":
+        return f"{power_of_ten(lr)}, constant"
+    defaults = inspect.signature(torch.optim.lr_scheduler.OneCycleLR).parameters
+    start = lr / defaults["div_factor"].default
+    end = start / defaults["final_div_factor"].default
+    rise = defaults["pct_start"].default
+    annealing = ANNEALING[defaults["anneal_strategy"].default]
+    return (
+        f"one-cycle: {power_of_ten(start)} → {power_of_ten(lr)} (first {rise:.0%} of the steps) → "
+        f"{power_of_ten(end)}, {annealing}"
+    )

@@ -105,7 +105,7 @@ def ablation_variants(
         ),
         Variant(
             "t7-final",
-            "final: {epochs} epochs, peak lr {lr}",
+            "final: {epochs} epochs, peak lr\u00a0{lr}",
             in_precision(precision, UNet, config=architecture),
             final,
             loss=loss,
@@ -151,7 +151,7 @@ def side_variants(
         ),
         Variant(
             "t7-peak-lr",
-            "peak lr {lr}",
+            "peak lr\u00a0{lr}",
             in_precision(precision, UNet, config=architecture),
             replace(short, lr=final.lr),
             loss=loss,

@@ -520,3 +520,12 @@ def test_the_size_checks_draw_every_figure_of_the_module():
     }
     drawn = {name.split(" ")[0] for name in FIGURES}
     assert public - HELPERS == drawn
+
+
+def test_long_trainings_are_drawn_without_markers_so_their_line_styles_show():
+    short = {"train_loss": [0.3, 0.2], "val_loss": [0.4, 0.3]}
+    long = {key: list(np.linspace(1, 0.1, 120)) for key in short}
+    for history, marker in ((short, "o"), (long, "None")):
+        fig = plots.training_curves({"m": history}, [(["train_loss", "val_loss"], "loss")])
+        assert {line.get_marker() for line in fig.axes[0].get_lines()} == {marker}
+        plt.close(fig)

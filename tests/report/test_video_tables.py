@@ -156,7 +156,7 @@ def test_the_settings_table_sets_the_simulator_beside_a_simulated_file():
 
 def test_the_settings_table_shows_the_radius_and_mass_rules_with_their_evidence():
     table = settings_rows(video_tables.physics_settings(FOUND, SIMULATED))
-    assert table[7][1:] == ["one", "0.0e+00 / 0.0e+00 (lone-ball MSE)", "one"]
+    assert table[7][1:] == ["one", "0 / 0 (lone-ball MSE)", "one"]
     assert table[8][1:] == ["equal", "not compared: one radius", "equal"]
     own = replace(
         FOUND,
@@ -171,7 +171,11 @@ def test_the_settings_table_shows_the_radius_and_mass_rules_with_their_evidence(
     varied = {**SIMULATED, "radius_range": [1.0, 1.5]}
     table = settings_rows(video_tables.physics_settings(own, varied))
     assert table[0][1] == "2.000 to 3.500" and table[0][3] == "3.200 to 4.800"
-    assert table[7][1:] == ["per ball", "1.1e-03 / 9.0e-35 (lone-ball MSE)", "per ball"]
+    assert table[7][1:] == [
+        "per ball",
+        "1.1\u00a0·\u00a010⁻³ / 9\u00a0·\u00a010⁻³⁵ (lone-ball MSE)",
+        "per ball",
+    ]
     assert table[8][1:3] == ["area", "0.10% / 40.00%, equal"]
 
 
@@ -248,7 +252,8 @@ def test_the_recipe_of_table3_trained_as_the_handout_says():
     assert recipe["coordinate channels"] == "none"
     assert recipe["output"] == "ReLU"
     assert recipe["loss"] == "MSE"
-    assert recipe["learning rate"] == "constant 10⁻³"
+    assert recipe["learning rate"] == "10⁻³, constant"
+    assert recipe["optimiser"] == "Adam (weight decay\u00a00)"
     assert recipe["epochs × batch size"] == "20 × 4"
     assert recipe["augmentation"] == "none"
     assert recipe["parameters"] == "615,339"
@@ -263,9 +268,12 @@ def test_the_recipe_of_a_task7_network_names_every_change():
     assert recipe["skip connections"] == "concatenated"
     assert recipe["coordinate channels"] == "row and column"
     assert recipe["output"].startswith("last input frame + change")
-    assert recipe["output head"].startswith("3 × 3 convolution of 32 filters")
+    assert recipe["output head"].startswith("3\u00a0×\u00a03 convolution of 32 filters")
     assert recipe["loss"] == "MSE + 5\u00a0·\u00a010⁻⁴ × log-MSE"
-    assert recipe["learning rate"] == "one-cycle, peak 4\u00a0·\u00a010⁻³"
+    assert recipe["learning rate"] == (
+        "one-cycle: 1.6\u00a0·\u00a010⁻⁴ → 4\u00a0·\u00a010⁻³ (first 30% of the steps) → "
+        "1.6\u00a0·\u00a010⁻⁸, cosine"
+    )
     assert recipe["augmentation"] == (
         "a random one of the square's 8 symmetries; time reversal with probability ½"
     )

@@ -37,7 +37,15 @@ def test_a_count_takes_its_noun_in_the_singular_only_for_one():
 
 @pytest.mark.parametrize(
     "x, words",
-    [(2e-3, "2 · 10⁻³"), (1e-3, "10⁻³"), (5e-4, "5 · 10⁻⁴"), (4e-3, "4 · 10⁻³"), (3e5, "3 · 10⁵")],
+    [
+        (2e-3, "2 · 10⁻³"),
+        (1e-3, "10⁻³"),
+        (5e-4, "5 · 10⁻⁴"),
+        (4e-3, "4 · 10⁻³"),
+        (3e5, "3 · 10⁵"),
+        (1.6e-4, "1.6 · 10⁻⁴"),  # a one-cycle's start at a peak of 4 · 10⁻³: not rounded to 2
+        (0.0, "0"),
+    ],
 )
 def test_power_of_ten_as_the_text_writes_it(x, words):
     assert power_of_ten(x) == words.replace(" ", "\u00a0")  # no line break inside the number
