@@ -104,10 +104,11 @@ def data_files(data_dir: Path, names: list[str]) -> list[dict]:
 
 
 def model_summary(models: list[dict]) -> pd.DataFrame:
-    """One row per chapter and model name (the seeds of a model together): the chapter's number,
-    the model, how many runs, their seeds, epochs, device, total training seconds and how many
-    this build loaded from the cache. The per-run list with cache keys is `model_list`."""
-    columns = ["chapter", "model", "runs", "seeds", "epochs", "device", "training (s)", "cached"]
+    """One row per model name (its seeds together), in the order the book first uses it: the
+    chapters that use it, how many runs, their seeds, epochs, device, total training seconds and
+    how many this build loaded from the cache, all as the first of those chapters listed them
+    (later ones load the same runs). The per-run list with cache keys is `model_list`."""
+    columns = ["chapters", "model", "runs", "seeds", "epochs", "device", "training (s)", "cached"]
     if not models:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(models)
@@ -115,11 +116,13 @@ def model_summary(models: list[dict]) -> pd.DataFrame:
     # page.
     table["chapter"] = table["chapter"].str.split("-").str[0].str.lstrip("0")
     rows = []
-    for (chapter, name), runs in table.groupby(["chapter", "name"], sort=False):
+    for name, uses in table.groupby("name", sort=False):
+        chapters = list(dict.fromkeys(uses["chapter"]))
+        runs = uses[uses["chapter"] == chapters[0]]
         seeds = sorted(runs["seed"].unique())
         rows.append(
             [
-                chapter,
+                ", ".join(chapters),
                 name,
                 len(runs),
                 f"{seeds[0]}–{seeds[-1]}" if len(seeds) > 1 else str(seeds[0]),
