@@ -25,6 +25,8 @@ SIMULATOR_PHRASES = ("0.8 to 1.8", "simulated test file", "training radius is 1.
 # simulated them with, and the ceiling, computed from the start states only it knows.
 SIMULATED_HERE_CLAIMS = (
     r"I simulated these files",
+    r"these files of mine",
+    r"files I simulated",  # the summary's data sentence
     r"(was|were) simulated here",
     r"of the simulator's",
     r"the simulator's (own )?settings",
