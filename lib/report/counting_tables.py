@@ -14,6 +14,7 @@ from lib.counting import diagnosis
 from lib.data.blobs import count_blobs
 from lib.data.course_files import radius_words
 from lib.report.judge import BETTER, Seeds, verdict
+from lib.report.words import balls as balls_text
 from lib.report.words import learning_rate_text, listed, mean_sd, sample_sd
 from lib.settings import (
     TARGET_ACCURACY,
@@ -81,6 +82,23 @@ def last_epoch(histories: Sequence[Mapping[str, Sequence[float]]]) -> pd.DataFra
             for split, key in (("training", "train"), ("validation", "val"))
         ]
     )
+
+
+def confusion_words(matrix: np.ndarray, classes: Sequence[int]) -> dict[str, str]:
+    """What a confusion matrix (rows: true count, columns: predicted count, in `classes`' order)
+    says in words: the share of images miscounted, the share of those counted too high, and the
+    commonest error ('2 balls counted as 3'); all three are '—' when nothing was miscounted."""
+    matrix = np.asarray(matrix)
+    errors = matrix.sum() - np.trace(matrix)
+    if errors == 0:
+        return {"error_share": "0%", "over_share": "—", "commonest_error": "—"}
+    off_diagonal = matrix * (1 - np.eye(len(classes), dtype=matrix.dtype))
+    true, predicted = np.unravel_index(np.argmax(off_diagonal), matrix.shape)
+    return {
+        "error_share": f"{errors / matrix.sum():.0%}",
+        "over_share": f"{np.triu(matrix, 1).sum() / errors:.0%}",
+        "commonest_error": f"{balls_text(classes[true])} counted as {classes[predicted]}",
+    }
 
 
 def seed_accuracies(val_accuracy: Sequence[float], test_accuracy: Sequence[float]) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""Chapter 6's table of scores (every predictor of the chapter, on the validation clips and on the
-clips of a simulator with other settings, beside the final network clip by clip) and the clips
-its figure of failures draws.
+"""Chapter 6's tables: the scores (every predictor of the chapter, on the validation clips and on
+the clips of a simulator with other settings, beside the final network clip by clip), and the
+physics' worst clips, which its figure of failures draws.
 
 The physics has no seeds and the final network is a single run, so the table gives no noise band:
 next to both summaries of PSNR it counts the clips on which each predictor is better and worse
@@ -8,13 +8,15 @@ than the network (by per-clip PSNR, capped, so that two exact clips tie)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from lib.metrics import VideoMetrics
 from lib.report.video_tables import psnr_text
+from lib.report.words import balls
 from lib.settings import PSNR_CAP
 
 AGAINST_NETWORK = "clips better / worse"
@@ -69,3 +71,34 @@ def worst_clips(psnr: np.ndarray, failure_db: float, at_most: int = 3) -> list[i
     worst = np.argsort(psnr, kind="stable")
     n_below = int((psnr < failure_db).sum())
     return [int(i) for i in worst[: min(n_below, at_most) or 1]]
+
+
+def failures_table(
+    clips: Sequence[int],
+    n_balls: Sequence[int],
+    events: Sequence[str],
+    psnr: np.ndarray,
+    futures: Sequence[int],
+    reasons: Sequence[str],
+) -> pd.DataFrame:
+    """One row per clip of `clips`: its balls, what happens in its target frames, the physics'
+    PSNR, how many futures the physics averaged, and what the self-check did with it (`reasons[i]`
+    is why clip i went to the network, "" when the self-check kept it)."""
+
+    def self_check(reason: str) -> str:
+        # "input not reproduced (MSE 2e-05)" -> "input not reproduced": the threshold is in a table
+        return f"sent to the network ({re.sub(r' [(].*[)]$', '', reason)})" if reason else "kept"
+
+    return pd.DataFrame(
+        [
+            {
+                "clip": str(i),
+                "balls": balls(int(n_balls[i])),
+                "in the target frames": events[i],
+                "PSNR (dB)": f"{psnr[i]:.1f}",
+                "futures averaged": str(int(futures[i])),
+                "self-check": self_check(reasons[i]),
+            }
+            for i in clips
+        ]
+    )

@@ -6,12 +6,11 @@ stays true)."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 
 from lib.data.simulate import Physics
 from lib.physics.identify import Settings
-from lib.report.words import balls, counted
+from lib.report.words import counted
 
 RADIUS_RULE_NAMES = {"one": "one", "per_ball": "per ball"}
 
@@ -71,21 +70,6 @@ def sent_to_network(reasons: Mapping[str, int], n_clips: int) -> str:
     sent = sum(reasons.values())
     why = "; ".join(f"{reason}: {count}" for reason, count in reasons.items())
     return f"{of_clips(sent, n_clips)} validation clips" + (f" ({why})" if sent else "")
-
-
-def failure_item(
-    clip: int, n_balls: int, event: str, psnr: float, futures: int, reason: str
-) -> str:
-    """One of the physics' worst clips: what happens in it, its PSNR, whether the physics
-    predicted a mean of several futures, and what the self-check did with it (`reason` is why it
-    went to the network, "" when the self-check kept it)."""
-    parts = [f"{balls(n_balls)}, {event}", f"{psnr:.1f} dB"]
-    if futures > 1:
-        parts.append(f"a mean of {futures} futures")
-    # "input not reproduced (MSE 2e-05)" -> "input not reproduced"; the threshold is in the text
-    why = re.sub(r" \(.*\)$", "", reason)
-    parts.append(f"sent to the network ({why})" if reason else "kept by the self-check")
-    return f"clip {clip} ({'; '.join(parts)})"
 
 
 def generator_words(physics: Physics, radius: float) -> str:

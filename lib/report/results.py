@@ -25,6 +25,7 @@ METRICS = (
     "val_ssim",
     "val_psnr",
     "val_psnr_of_mean_mse",
+    "val_share_better",  # the share of validation clips predicted better than the final network
     "train_seconds",
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from lib.data.simulate import COLLISION_RULE, WALL_RULE
 from lib.data.symmetries import N_DIHEDRAL
@@ -18,7 +19,7 @@ from lib.report.physics_words import RADIUS_RULE_NAMES, mass_evidence, radius_te
 from lib.report.video_verdicts import Measured
 from lib.report.words import balls, fixed, learning_rate_text, power_of_ten
 from lib.settings import PSNR_CAP
-from lib.training.loop import TrainConfig
+from lib.training.loop import TrainConfig, predict
 from lib.video.ablation import Variant
 from lib.video.augment import SymmetryAugment
 from lib.video.losses import FrameLoss
@@ -35,6 +36,12 @@ def with_clipped_mse(metrics: VideoMetrics) -> VideoMetrics:
         mse=10 ** (-metrics.psnr / 10),  # an exact clip: +inf dB, MSE 0
         mse_per_step=10 ** (-metrics.psnr_per_step / 10),
     )
+
+
+def clipped_mse(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """The MSE of `model`'s predictions clipped to [0, 1], over all of `inputs`' clips and frames:
+    the book's one MSE, for clips that lib.video.workflow does not score (the training clips)."""
+    return float(((predict(model, inputs).clamp(0, 1) - targets) ** 2).mean())
 
 
 def scores_and_costs(models: Mapping[str, tuple[VideoMetrics, Any | None]]) -> str:

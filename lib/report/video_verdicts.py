@@ -87,6 +87,12 @@ def against_prediction(expected_db: float, measured_db: float, band: float | Non
     return "more than expected" if gap > 0 else "less than expected"
 
 
+def lowest_at_end(val_mse: Sequence[float]) -> str:
+    """Whether a training's validation MSE is lowest after its last epoch ("yes": it was still
+    improving when its budget stopped it) or after an earlier one ("no")."""
+    return "yes" if min(val_mse) == val_mse[-1] else "no"
+
+
 def hardest_group(psnr_by_group: Mapping[str, float]) -> str:
     """The group of validation clips the final model predicts worst."""
     return min(psnr_by_group, key=lambda group: psnr_by_group[group])

@@ -194,3 +194,17 @@ def test_a_function_builder_counts_as_the_handouts_network():
     recipe = ("x", partial(baseline_cnn), None, HANDOUT_PART1)
     table = tables.recipe_table({"x": recipe}, range(2), (1, 1)).set_index("setting")
     assert table.loc["architecture", "x"] == "handout's Table 2"
+
+
+def test_a_confusion_matrix_in_words_counts_the_errors_above_the_diagonal_as_over_counts():
+    matrix = np.array([[8, 2, 0], [1, 6, 3], [0, 0, 10]])  # 6 errors in 30 images, 5 too high
+    assert tables.confusion_words(matrix, (1, 2, 3)) == {
+        "error_share": "20%",
+        "over_share": "83%",
+        "commonest_error": "2 balls counted as 3",
+    }
+
+
+def test_a_confusion_matrix_without_errors_has_no_commonest_error():
+    words = tables.confusion_words(np.diag([3, 4, 5]), (1, 2, 3))
+    assert words == {"error_share": "0%", "over_share": "—", "commonest_error": "—"}

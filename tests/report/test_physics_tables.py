@@ -56,3 +56,32 @@ def test_worst_clips_draws_the_failures_or_the_single_worst_clip():
     assert physics_tables.worst_clips(psnr, 40.0) == [4, 1, 3]  # four below, the worst three
     assert physics_tables.worst_clips(psnr, 25.0) == [4, 1]
     assert physics_tables.worst_clips(psnr, 5.0) == [4]  # none below: the worst clip
+
+
+def test_the_failures_table_says_per_clip_what_the_self_check_did():
+    table = physics_tables.failures_table(
+        [1, 0],
+        n_balls=[2, 3],
+        events=["wall bounce", "collision"],
+        psnr=np.array([21.64, 30.04]),
+        futures=[1, 2],
+        reasons=["input not reproduced (MSE 1e-05)", ""],
+    )
+    assert table.to_dict("records") == [
+        {
+            "clip": "1",
+            "balls": "3 balls",
+            "in the target frames": "collision",
+            "PSNR (dB)": "30.0",
+            "futures averaged": "2",
+            "self-check": "kept",
+        },
+        {
+            "clip": "0",
+            "balls": "2 balls",
+            "in the target frames": "wall bounce",
+            "PSNR (dB)": "21.6",
+            "futures averaged": "1",
+            "self-check": "sent to the network (input not reproduced)",
+        },
+    ]

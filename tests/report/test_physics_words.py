@@ -51,17 +51,6 @@ def test_sent_to_network_counts_the_clips_by_reason():
     )
 
 
-def test_failure_item_says_what_the_self_check_did():
-    sent = words.failure_item(5, 2, "collision", 30.04, 1, "input not reproduced (MSE 1e-05)")
-    assert (
-        sent == "clip 5 (2 balls, collision; 30.0 dB; sent to the network (input not reproduced))"
-    )
-    kept = words.failure_item(7, 3, "collision", 21.6, 2, "")
-    assert (
-        kept == "clip 7 (3 balls, collision; 21.6 dB; a mean of 2 futures; kept by the self-check)"
-    )
-
-
 def test_generator_words_name_every_setting():
     text = words.generator_words(Physics(box_size=12.0, substeps=3, speed=0.6), 1.0)
     assert text == (

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from torch import nn
 
 from lib.metrics import VideoMetrics
@@ -329,3 +330,23 @@ def test_the_late_gain_is_the_rise_of_the_psnr_over_the_last_quarter_of_the_epoc
     assert (epochs, gain) == (2, pytest.approx(10.0))
     assert video_tables.late_gain([0.1, 0.1]) == (1, pytest.approx(0.0))  # never all the epochs
     assert video_tables.late_gain([0.1]) == (0, 0.0)
+
+
+def test_the_clipped_mse_clips_the_predictions_to_the_pixel_range_first():
+    # Truth 1 everywhere: an answer of 2, clipped to 1, is exact; 0.5 is off by 0.5 everywhere.
+    inputs = torch.zeros(3, 5, 4, 4)
+    targets = torch.ones(3, 5, 4, 4)
+    assert video_tables.clipped_mse(Constant(2.0), inputs, targets) == 0.0
+    assert video_tables.clipped_mse(Constant(0.5), inputs, targets) == pytest.approx(0.25)
+
+
+class Constant(torch.nn.Module):
+    """Predicts `value` for every pixel of five 4 x 4 frames."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__()
+        self.value = value
+        self.anchor = torch.nn.Parameter(torch.zeros(()))  # predict() reads the device from it
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.full_like(x, self.value) + 0 * self.anchor

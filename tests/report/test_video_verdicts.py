@@ -33,3 +33,8 @@ def test_the_time_goal_is_judged_only_on_a_cpu():
     goal, measured, met = goals[-1]
     assert "two-core CPU" in goal
     assert met is None and measured == "5.0 min on the CUDA, not measured on a CPU"
+
+
+def test_a_validation_mse_lowest_at_the_last_epoch_was_still_improving():
+    assert verdicts.lowest_at_end([0.3, 0.2, 0.1]) == "yes"
+    assert verdicts.lowest_at_end([0.3, 0.1, 0.2]) == "no"
