@@ -87,13 +87,13 @@ def last_epoch(histories: Sequence[Mapping[str, Sequence[float]]]) -> pd.DataFra
 def confusion_words(matrix: np.ndarray, classes: Sequence[int]) -> dict[str, str]:
     """What a confusion matrix (rows: true count, columns: predicted count, in `classes`' order)
     says in words: the share of images miscounted, the share of those counted too high, and the
-    commonest error ('2 balls counted as 3'); all three are '—' when nothing was miscounted."""
+    commonest error ('2 balls counted as 3'); the last two are '—' when nothing was miscounted."""
     matrix = np.asarray(matrix)
     errors = matrix.sum() - np.trace(matrix)
     if errors == 0:
         return {"error_share": "0%", "over_share": "—", "commonest_error": "—"}
     off_diagonal = matrix * (1 - np.eye(len(classes), dtype=matrix.dtype))
-    true, predicted = np.unravel_index(np.argmax(off_diagonal), matrix.shape)
+    true, predicted = (int(i) for i in np.unravel_index(np.argmax(off_diagonal), matrix.shape))
     return {
         "error_share": f"{errors / matrix.sum():.0%}",
         "over_share": f"{np.triu(matrix, 1).sum() / errors:.0%}",

@@ -287,15 +287,19 @@ def per_step(predictors: Mapping[str, VideoMetrics]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def late_gain(val_mse: Sequence[float], share: float = 0.25) -> tuple[int, float]:
-    """How much a training's last epochs bought: the last `share` of its epochs (at least one,
-    never all) and the dB by which the PSNR of the validation MSE rose over them; (0, 0.0) for a
-    single epoch."""
+def late_gain(
+    val_mse: Sequence[float], epochs: Sequence[int] | None = None, share: float = 0.25
+) -> tuple[int, float]:
+    """How much a training's last epochs bought, from its validation MSEs after `epochs` (from 1;
+    default every epoch): over the last `share` of its validations (at least one, never all), the
+    epochs they span and the dB by which the PSNR of the validation MSE rose; (0, 0.0) for a
+    single validation."""
     n = len(val_mse)
-    epochs = min(max(1, round(n * share)), n - 1)
-    if epochs == 0:
+    epochs = list(epochs) if epochs is not None else list(range(1, n + 1))
+    last = min(max(1, round(n * share)), n - 1)
+    if last == 0:
         return 0, 0.0
-    return epochs, float(10 * np.log10(val_mse[-epochs - 1] / val_mse[-1]))
+    return epochs[-1] - epochs[-last - 1], float(10 * np.log10(val_mse[-last - 1] / val_mse[-1]))
 
 
 def psnr_text(db: float, cap: float = PSNR_CAP) -> str:

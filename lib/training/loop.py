@@ -38,17 +38,29 @@ class TrainConfig:
     weight_decay: float = 0.0
     schedule: str = "constant"  # "constant", or "onecycle" (peak lr = `lr`)
     seed: int = 0
+    # Validate after every `val_every`-th epoch and after the last: a model scored only after its
+    # training (a short ablation row) needs no validation before; the weights never depend on it.
+    val_every: int = 1
 
     def __post_init__(self) -> None:
         if self.schedule not in ("constant", "onecycle"):
             raise ValueError(
                 f"unknown schedule {self.schedule!r}; expected 'constant' or 'onecycle'"
             )
-        if self.epochs < 1 or self.batch_size < 1:
-            raise ValueError("epochs and batch_size must be at least 1")
+        if self.epochs < 1 or self.batch_size < 1 or self.val_every < 1:
+            raise ValueError("epochs, batch_size and val_every must be at least 1")
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def validated_epochs(config: TrainConfig) -> list[int]:
+    """The epochs (from 1) after which `fit` validates: every `val_every`-th, and the last."""
+    return [
+        epoch
+        for epoch in range(1, config.epochs + 1)
+        if epoch % config.val_every == 0 or epoch == config.epochs
+    ]
 
 
 def budget(config: TrainConfig, quick: bool) -> TrainConfig:
@@ -94,7 +106,8 @@ class Fitted:
 
 
 def fit(model: nn.Module, run: TrainingRun, checkpoint_path: Path | None = None) -> Fitted:
-    """Train `model` in place with Adam as `run` says.
+    """Train `model` in place with Adam as `run` says; the history has one value per epoch for the
+    training split and one per validated epoch (`validated_epochs`) for the validation split.
 
     After every epoch the model, optimiser, scheduler and history are checkpointed to
     `checkpoint_path`; if that file exists when `fit` starts, training resumes after its epoch.
@@ -106,21 +119,24 @@ def fit(model: nn.Module, run: TrainingRun, checkpoint_path: Path | None = None)
     history, start_epoch, train_seconds = _resume(
         model, optimizer, scheduler, checkpoint_path, run.name
     )
+    validated = set(validated_epochs(config))
     for epoch in range(start_epoch, config.epochs):
         started = time.perf_counter()
         train = _train_epoch(model, run, epoch, optimizer, scheduler)
-        val = evaluate(model, run.val_data, run.loss_fn, run.metrics)
-        train_seconds += time.perf_counter() - started
-        _append(
-            history,
-            {
-                **{f"train_{k}": v for k, v in train.items()},
-                **{f"val_{k}": v for k, v in val.items()},
-            },
+        val = (
+            evaluate(model, run.val_data, run.loss_fn, run.metrics)
+            if epoch + 1 in validated
+            else {}
         )
+        train_seconds += time.perf_counter() - started
+        scores = {
+            **{f"train_{k}": v for k, v in train.items()},
+            **{f"val_{k}": v for k, v in val.items()},
+        }
+        _append(history, scores)
         print(
             f"{run.name} epoch {epoch + 1}/{config.epochs}: "
-            + ", ".join(f"{k} {v[-1]:.4f}" for k, v in history.items()),
+            + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()),
             file=sys.stderr,
         )
         if checkpoint_path is not None:

@@ -32,7 +32,7 @@ import torch
 
 from lib.training.cache import _bound_arguments as bound_arguments  # as the cache keys them
 from lib.training.device import pick_device, torch_threads
-from lib.training.loop import TrainingRun
+from lib.training.loop import TrainingRun, validated_epochs
 
 PROBE_STEPS = 3  # timed optimiser steps per distinct model, after one warm-up step
 Clock = Callable[[], float]
@@ -122,10 +122,10 @@ def probe(run: TrainingRun, steps: int = PROBE_STEPS, clock: Clock = time.perf_c
 
 
 def run_seconds(run: TrainingRun, cost: StepCost) -> float:
-    """Estimated training seconds of `run`: its steps, and its validation after every epoch."""
+    """Estimated training seconds of `run`: its steps, and its validations (`validated_epochs`)."""
     return (
         run.steps * cost.step_seconds
-        + run.config.epochs * len(run.val_data[0]) * cost.sample_seconds
+        + len(validated_epochs(run.config)) * len(run.val_data[0]) * cost.sample_seconds
     )
 
 

@@ -330,6 +330,9 @@ def test_the_late_gain_is_the_rise_of_the_psnr_over_the_last_quarter_of_the_epoc
     assert (epochs, gain) == (2, pytest.approx(10.0))
     assert video_tables.late_gain([0.1, 0.1]) == (1, pytest.approx(0.0))  # never all the epochs
     assert video_tables.late_gain([0.1]) == (0, 0.0)
+    # Validated after epochs 4, 8, ..., 32: the last 2 of 8 validations span epochs 24 to 32.
+    sparse = video_tables.late_gain([0.1] * 5 + [0.01, 0.005, 0.001], range(4, 33, 4))
+    assert sparse == (8, pytest.approx(10.0))
 
 
 def test_the_clipped_mse_clips_the_predictions_to_the_pixel_range_first():

@@ -4,7 +4,14 @@ import torch.nn.functional as F
 
 from lib.counting.models import baseline_cnn
 from lib.training import loop as train_module
-from lib.training.loop import TrainConfig, TrainingRun, evaluate, fit, predict
+from lib.training.loop import (
+    TrainConfig,
+    TrainingRun,
+    evaluate,
+    fit,
+    predict,
+    validated_epochs,
+)
 from lib.training.seeding import set_seed
 
 
@@ -76,6 +83,27 @@ def test_resumed_run_matches_uninterrupted_run_bit_for_bit(tmp_path, monkeypatch
         reference.state_dict().values(), resumed.state_dict().values(), strict=True
     ):
         assert torch.equal(expected, actual)
+
+
+def test_validating_less_often_leaves_the_weights_and_the_training_history_as_they_were():
+    every = fresh_model()
+    history = fit(every, run(TrainConfig(epochs=5, seed=3))).history
+    sparse = fresh_model()
+    sparse_history = fit(sparse, run(TrainConfig(epochs=5, seed=3, val_every=2))).history
+    assert validated_epochs(TrainConfig(epochs=5, val_every=2)) == [2, 4, 5]
+    assert sparse_history["train_loss"] == history["train_loss"]
+    assert sparse_history["val_loss"] == [history["val_loss"][i - 1] for i in (2, 4, 5)]
+    for expected, actual in zip(
+        every.state_dict().values(), sparse.state_dict().values(), strict=True
+    ):
+        assert torch.equal(expected, actual)
+
+
+def test_the_last_epoch_is_always_validated_and_val_every_must_be_positive():
+    assert validated_epochs(TrainConfig(epochs=3, val_every=10)) == [3]
+    assert validated_epochs(TrainConfig(epochs=3)) == [1, 2, 3]
+    with pytest.raises(ValueError, match="val_every"):
+        TrainConfig(epochs=3, val_every=0)
 
 
 def test_unreadable_checkpoint_restarts_from_epoch_one(tmp_path, capsys):

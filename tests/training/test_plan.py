@@ -56,6 +56,9 @@ def test_a_run_is_estimated_from_its_steps_and_its_validation():
     (run,) = tiny_runs([0], samples=40, epochs=3, batch_size=4)  # 32 train, 8 val samples
     assert run.steps == 24
     assert run_seconds(run, StepCost(0.5, 0.01)) == pytest.approx(24 * 0.5 + 3 * 8 * 0.01)
+    # Validated after epochs 2 and 3 only: two validations of the 8 samples.
+    sparse = replace(run, config=replace(run.config, val_every=2))
+    assert run_seconds(sparse, StepCost(0.5, 0.01)) == pytest.approx(24 * 0.5 + 2 * 8 * 0.01)
 
 
 def test_plan_probes_each_distinct_model_once():
