@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.colors import PowerNorm
+from matplotlib.colors import Colormap, LinearSegmentedColormap, PowerNorm
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
@@ -21,6 +21,8 @@ from lib.settings import BALL_COUNTS
 
 if TYPE_CHECKING:  # figures take tensors too, but need no torch to draw arrays
     from torch import Tensor
+
+    from lib.metrics import VideoMetrics
 
 # The text width of the PDF: an A4 page (21 cm) less its side margins, 3 cm in Quarto's Typst
 # book template (orange-book) and 2.5 cm in the fallback renderer's (tools/fallback/template.typ).
@@ -35,9 +37,9 @@ SAVE_PAD_INCHES = 0.03
 FIGURE_WIDTH_INCHES = round(TEXT_WIDTH_INCHES - 2 * SAVE_PAD_INCHES - 0.05, 2)
 DPI = 160
 # The smallest type any figure prints, in points (the body text is 10-11 pt).
-SMALLEST_FONT_PT = 7.0
-FONT_PT = 8.0
-SMALL_FONT_PT = 7.5  # tick labels, legends and the labels of frames
+SMALLEST_FONT_PT = 7.5
+FONT_PT = 8.5
+SMALL_FONT_PT = 8.0  # tick labels, legends and the labels of frames
 
 
 def use_book_style() -> None:
@@ -287,9 +289,12 @@ def training_curves(
     return fig
 
 
-# White where a prediction is right, so errors stand out (unlike dark on black); the square-root
+# White where a prediction is right, so errors stand out (unlike dark on black): matplotlib's Reds
+# starts at a pale pink, so this map starts at pure white and then follows Reds. The square-root
 # scale makes an error of 0.05 as visible as a fifth of the colour range.
-ERROR_CMAP = "Reds"
+ERROR_CMAP = LinearSegmentedColormap.from_list(
+    "white-red", ["white", *plt.get_cmap("Reds")(np.linspace(0.15, 1.0, 8))]
+)
 ERROR_GAMMA = 0.5
 QUANTITY_NAMES = {"mse": "MSE", "ssim": "SSIM", "psnr": "PSNR (dB)"}
 
@@ -329,6 +334,37 @@ def clip_comparison(
             )
             if m == 0:  # one colour bar per strip: every error row shares its scale
                 _error_bar(fig, axes[-1])
+    return fig
+
+
+def step_scores(
+    predictors: Mapping[str, VideoMetrics],
+    curves: Mapping[str, tuple[Sequence[int], Sequence[float]]],
+):
+    """Three panels: each predictor's mean PSNR (each clip capped) and mean SSIM over the clips at
+    every prediction step t+1 ... t+T, and the validation MSE of the trained ones (`curves`: label
+    -> the epochs validated and their MSEs) over their training, on a logarithmic scale."""
+    fig, axes = plt.subplots(1, 3, figsize=(FIGURE_WIDTH_INCHES, 2.3))
+    colours = colours_for([*predictors, *curves])
+    for label, metrics in predictors.items():
+        capped = metrics.capped()
+        steps = np.arange(1, capped.psnr_per_step.shape[1] + 1)
+        for ax, per_step in zip(
+            axes[:2], (capped.psnr_per_step, capped.ssim_per_step), strict=True
+        ):
+            mean = per_step.mean(axis=0)
+            ax.plot(steps, mean, marker="o", ms=3, color=colours[label], label=label)
+    for ax, quantity in zip(axes[:2], ("mean PSNR (dB)", "mean SSIM"), strict=True):
+        ax.set_xticks(steps, [f"t+{k}" for k in steps])
+        ax.set_xlabel("prediction step")
+        ax.set_ylabel(quantity)
+    for label, (epochs, mse) in curves.items():
+        axes[2].plot(list(epochs), list(mse), color=colours[label], label=label)
+    axes[2].set_yscale("log")
+    axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[2].set_xlabel("epoch")
+    axes[2].set_ylabel("validation MSE")
+    legend_below(fig, axes[0])
     return fig
 
 
@@ -380,7 +416,9 @@ def _clip_strip_top(fig, grid, top: int, clip: int, inputs: np.ndarray, truth: n
     )
 
 
-def _labelled_row(fig, grid, row: int, n_in: int, images, cmap: str, norm, label: str) -> list:
+def _labelled_row(
+    fig, grid, row: int, n_in: int, images, cmap: str | Colormap, norm, label: str
+) -> list:
     """`images` under the true frames, named by `label` to their left; their axes."""
     axes = [
         _frame(fig, grid[row, n_in + 1 + k], image, cmap, norm) for k, image in enumerate(images)
@@ -406,7 +444,7 @@ def _error_bar(fig, axis) -> None:
     colour_bar.ax.tick_params(labelsize=SMALLEST_FONT_PT, length=2, pad=1.5)
 
 
-def _frame(fig, cell, image: np.ndarray, cmap: str, norm):
+def _frame(fig, cell, image: np.ndarray, cmap: str | Colormap, norm):
     """One frame, without ticks, in a grid cell."""
     ax = fig.add_subplot(cell)
     if norm is None:

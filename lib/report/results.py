@@ -26,6 +26,7 @@ METRICS = (
     "val_psnr",
     "val_psnr_of_mean_mse",
     "val_share_better",  # the share of validation clips predicted better than the final network
+    "val_psnr_seed_sd",  # the seed-to-seed deviation of one run's PSNR, pooled over the ablation
     "train_seconds",
 )
 

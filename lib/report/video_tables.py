@@ -151,9 +151,9 @@ def goals(rows: Sequence[tuple[str, str, bool | None]]) -> str:
 NBX = "\u00a0×\u00a0"  # "3 × 3" that a table cell never breaks
 SKIP_WORDS = {"add": "added", "concat": "concatenated", "none": "none"}
 OUTPUT_WORDS = {
-    "relu": "ReLU",
-    "sigmoid": "sigmoid",
-    "delta": "last input frame + change, clipped to [0,\u00a01]",
+    "relu": "the frames, through a ReLU",
+    "sigmoid": "the frames, through a sigmoid",
+    "delta": "a change, added to the last input frame and clipped to [0,\u00a01]",
 }
 LOSS_TERMS = {"mse": "MSE", "l1": "L1", "bce": "BCE", "ssim": "(1 − SSIM)", "log_mse": "log-MSE"}
 
@@ -258,32 +258,6 @@ def by_group(
         for name, mask in groups
         if mask.any()
     ]
-    return pd.DataFrame(rows)
-
-
-# The per-step table's scores: (row label, VideoMetrics attribute, format); PSNR capped per clip.
-STEP_SCORES = (
-    ("PSNR (dB)", "psnr_per_step", ".2f"),
-    ("SSIM", "ssim_per_step", ".4f"),
-    ("MSE", "mse_per_step", ".5f"),
-)
-
-
-def per_step(predictors: Mapping[str, VideoMetrics]) -> pd.DataFrame:
-    """Each predictor's mean PSNR (each clip capped at lib.settings.PSNR_CAP), SSIM and MSE over
-    the validation clips at each prediction step t+1 ... t+T: one row per predictor and score,
-    one column per step, the values formatted as the table prints them."""
-    rows = []
-    for label, metrics in predictors.items():
-        for score, attribute, fmt in STEP_SCORES:
-            means = getattr(metrics.capped(), attribute).mean(axis=0)
-            rows.append(
-                {
-                    "predictor": label,
-                    "score": score,
-                    **{f"t+{k}": format(value, fmt) for k, value in enumerate(means, start=1)},
-                }
-            )
     return pd.DataFrame(rows)
 
 

@@ -10,6 +10,7 @@ import torch
 from matplotlib.text import Text
 from PIL import Image
 
+from lib.metrics import VideoMetrics
 from lib.report import plots
 
 
@@ -58,7 +59,8 @@ def test_clip_comparison_clips_predictions_and_shows_errors_on_a_square_root_sca
     predicted, error = frames[10].get_images()[0], frames[15].get_images()[0]
     assert np.allclose(predicted.get_array(), 0.75)
     assert np.allclose(error.get_array(), 0.25)
-    assert error.get_cmap().name == plots.ERROR_CMAP != predicted.get_cmap().name
+    assert error.get_cmap().name == plots.ERROR_CMAP.name != predicted.get_cmap().name
+    assert error.get_cmap()(0.0)[:3] == (1.0, 1.0, 1.0)  # white where the error is zero
     # An error of 0.25 fills half the colour range: small errors stay visible.
     assert error.norm(0.25) == pytest.approx(0.5)
     assert len(fig.axes) == len(frames) + 1  # one colour bar per strip
@@ -266,6 +268,21 @@ def too_small(fig) -> dict[str, float]:
 
 
 CLIPS = torch.rand(6, 10, 32, 32)
+
+
+def step_metrics(psnr_per_step: np.ndarray, ssim_per_step) -> VideoMetrics:
+    """Scores of clips (rows) at each prediction step (columns), the per-clip ones left empty."""
+    n = len(psnr_per_step)
+    return VideoMetrics(
+        mse=np.zeros(n),
+        ssim=np.zeros(n),
+        psnr=np.zeros(n),
+        mse_per_step=10 ** (-psnr_per_step / 10),
+        ssim_per_step=np.asarray(ssim_per_step),
+        psnr_per_step=psnr_per_step,
+    )
+
+
 FIGURES = {
     "frame_grid": lambda: plots.frame_grid(
         [CLIPS[i].numpy() for i in range(4)],
@@ -290,6 +307,16 @@ FIGURES = {
             (["train_loss", "val_loss"], "cross-entropy loss"),
             (["train_accuracy", "val_accuracy"], "accuracy"),
         ],
+    ),
+    "step_scores": lambda: plots.step_scores(
+        {
+            label: step_metrics(np.array([[20.0 + k, 18.0 + k] * 3]), [[0.9, 0.8] * 3])
+            for k, label in enumerate(("last frame", "Task 6 U-Net", "Task 7 final"))
+        },
+        {
+            "Task 6 U-Net": (range(1, 21), FILLED[:20]),
+            "Task 7 final": (range(4, 121, 4), FILLED[:30]),
+        },
     ),
     "clip_comparison": lambda: plots.clip_comparison(
         [0, 2, 5],
@@ -529,3 +556,19 @@ def test_long_trainings_are_drawn_without_markers_so_their_line_styles_show():
         fig = plots.training_curves({"m": history}, [(["train_loss", "val_loss"], "loss")])
         assert {line.get_marker() for line in fig.axes[0].get_lines()} == {marker}
         plt.close(fig)
+
+
+def test_step_scores_draw_each_step_capped_and_the_curves_in_each_models_colour():
+    # Two clips, two steps; the second clip is exact at t+2 (infinite PSNR, capped at 100 dB).
+    scores = step_metrics(np.array([[20.0, 30.0], [40.0, np.inf]]), [[0.5, 0.7], [0.9, 1.0]])
+    curves = {"Task 7 final": ([4, 8, 10], [0.01, 0.005, 0.004])}
+    fig = plots.step_scores({"last frame": scores, "Task 7 final": scores}, curves)
+    psnr_ax, ssim_ax, curve_ax = fig.axes
+    final_psnr = psnr_ax.get_lines()[1]
+    assert final_psnr.get_ydata().tolist() == [30.0, 65.0]  # (20 + 40) / 2, (30 + 100) / 2
+    assert ssim_ax.get_lines()[1].get_ydata().tolist() == pytest.approx([0.7, 0.85])
+    assert [t.get_text() for t in psnr_ax.get_xticklabels()] == ["t+1", "t+2"]
+    (curve,) = curve_ax.get_lines()
+    assert curve.get_xdata().tolist() == [4, 8, 10] and curve_ax.get_yscale() == "log"
+    assert curve.get_color() == final_psnr.get_color() != psnr_ax.get_lines()[0].get_color()
+    plt.close(fig)

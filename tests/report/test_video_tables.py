@@ -251,7 +251,7 @@ def test_the_recipe_of_table3_trained_as_the_handout_says():
     )
     assert recipe["skip connections"] == "added"
     assert recipe["coordinate channels"] == "none"
-    assert recipe["output"] == "ReLU"
+    assert recipe["output"] == "the frames, through a ReLU"
     assert recipe["loss"] == "MSE"
     assert recipe["learning rate"] == "10⁻³, constant"
     assert recipe["optimiser"] == "Adam (weight decay\u00a00)"
@@ -268,7 +268,7 @@ def test_the_recipe_of_a_task7_network_names_every_change():
     )
     assert recipe["skip connections"] == "concatenated"
     assert recipe["coordinate channels"] == "row and column"
-    assert recipe["output"].startswith("last input frame + change")
+    assert recipe["output"].startswith("a change, added to the last input frame")
     assert recipe["output head"].startswith("3\u00a0×\u00a03 convolution of 32 filters")
     assert recipe["loss"] == "MSE + 5\u00a0·\u00a010⁻⁴ × log-MSE"
     assert recipe["learning rate"] == (
@@ -302,26 +302,6 @@ def test_a_wall_a_hair_below_zero_prints_without_a_minus_sign():
     found = replace(FOUND, walls=(0.01, 31.99, -0.001, 32.02))
     table = settings_rows(video_tables.physics_settings(found, None))
     assert table[2][1] == "0.01–31.99, 0.00–32.02"
-
-
-def test_the_per_step_table_averages_each_step_and_caps_an_exact_clip():
-    # Two clips, two steps; the second clip is exact at t+2 (infinite PSNR, capped at 100 dB).
-    psnr = np.array([[20.0, 30.0], [40.0, np.inf]])
-    scores = VideoMetrics(
-        mse=np.zeros(2),
-        ssim=np.zeros(2),
-        psnr=np.zeros(2),
-        mse_per_step=10 ** (-psnr / 10),
-        ssim_per_step=np.array([[0.5, 0.7], [0.9, 1.0]]),
-        psnr_per_step=psnr,
-    )
-    table = video_tables.per_step({"net": scores})
-    assert table.columns.tolist() == ["predictor", "score", "t+1", "t+2"]
-    assert table.values.tolist() == [
-        ["net", "PSNR (dB)", "30.00", "65.00"],  # (20 + 40) / 2, (30 + 100) / 2
-        ["net", "SSIM", "0.7000", "0.8500"],
-        ["net", "MSE", "0.00505", "0.00050"],  # (0.01 + 0.0001) / 2, (0.001 + 0) / 2
-    ]
 
 
 def test_the_late_gain_is_the_rise_of_the_psnr_over_the_last_quarter_of_the_epochs():
