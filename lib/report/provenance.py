@@ -191,6 +191,27 @@ def book_plan_row(plan_file: Path, now: float) -> list | None:
     ]
 
 
+def training_record_path(cache_dir: Path, quick: bool) -> Path:
+    """Where the cache keeps the plan table of the last build that trained its models, one per
+    mode (a quick preview trains models of its own)."""
+    return Path(cache_dir) / f"training-record-{'quick' if quick else 'full'}.json"
+
+
+def keep_training_record(path: Path, plans: pd.DataFrame, made: str) -> None:
+    """Keep this build's plan table (`plan_summary`, with the book's row) beside the models it
+    trained, with `made` (when and on which processor), for the builds that only load them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"made": made, "rows": plans.to_dict("records")}, indent=1))
+
+
+def kept_training_record(path: Path) -> tuple[pd.DataFrame, str] | None:
+    """The plan table and its `made` that `keep_training_record` kept, or None without one."""
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    return pd.DataFrame(record["rows"]), record["made"]
+
+
 def model_list(models: list[dict]) -> pd.DataFrame:
     """Every run of every model: chapter, model, full cache key, epochs, seed, device, training
     seconds and whether this build loaded it from the cache."""

@@ -3,7 +3,17 @@ file."""
 
 import json
 
-from lib.report.provenance import book_plan_row, model_list, model_summary, plan_summary
+import pandas as pd
+
+from lib.report.provenance import (
+    book_plan_row,
+    keep_training_record,
+    kept_training_record,
+    model_list,
+    model_summary,
+    plan_summary,
+    training_record_path,
+)
 
 
 def run(chapter, name, seed, seconds, cached, epochs=5, key="ab" * 32):
@@ -101,3 +111,14 @@ def test_the_books_plan_row_sets_the_estimate_beside_the_time_since_the_plan(tmp
     ]
     plan.write_text(json.dumps({**record, "models": 0, "cores": 2, "jobs": 2, "made_at": 0.0}))
     assert book_plan_row(plan, now=5.0) is None  # nothing to train: the chapters' rows say so
+
+
+def test_a_build_that_trains_nothing_finds_the_plan_table_of_the_build_that_trained(tmp_path):
+    path = training_record_path(tmp_path / "cache", quick=False)
+    assert kept_training_record(path) is None
+    plans = pd.DataFrame([["5", 3, "1,200", "2.0", "2.5", "1.25"]], columns=list("abcdef"))
+    keep_training_record(path, plans, "2026-12-08 on AMD EPYC")
+    table, made = kept_training_record(path)
+    assert table.equals(plans) and made == "2026-12-08 on AMD EPYC"
+    # A quick preview keeps its own record: it never stands for the full build's.
+    assert training_record_path(tmp_path / "cache", quick=True) != path
