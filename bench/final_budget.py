@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -32,13 +31,12 @@ from lib.settings import NOISE_SDS
 from lib.training.cache import train_cached
 from lib.training.device import pick_device
 from lib.training.precision import training_precision
-from lib.video.ablation import training_run
+from lib.video.ablation import row_name, training_run
 from lib.video.models import SymmetryEnsemble
 from lib.video.recipes import final_variant
 from lib.video.workflow import evaluate_predictor, load_video_data
 
 FINAL = "t7-final"
-SEED_SUFFIX = re.compile(r"-seed\d+$")
 
 
 def histories(cache_dir: Path, name_prefix: str = "t7-") -> dict[str, dict]:
@@ -65,7 +63,7 @@ def pooled_seed_sd(runs: dict[str, dict]) -> float:
     rows: dict[str, list[float]] = defaultdict(list)
     for name, history in runs.items():
         if name != FINAL:
-            rows[SEED_SUFFIX.sub("", name)].append(psnr_of(history["val_mse"][-1]))
+            rows[row_name(name)].append(psnr_of(history["val_mse"][-1]))
     seeded = [np.asarray(values) for values in rows.values() if len(values) > 1]
     if not seeded:
         raise SystemExit("no ablation row with several seeds in the cache: nothing to compare with")

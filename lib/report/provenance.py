@@ -16,6 +16,7 @@ import torch
 from lib.data.course_files import data_origin, file_sha256, read_manifest
 from lib.training.device import pick_device
 from lib.training.precision import native_bfloat16, training_precision
+from lib.video.ablation import row_name
 
 PACKAGES = (
     "torch",
@@ -104,7 +105,8 @@ def data_files(data_dir: Path, names: list[str]) -> list[dict]:
 
 
 def model_summary(models: list[dict]) -> pd.DataFrame:
-    """One row per model name (its seeds together), in the order the book first uses it: the
+    """One row per model (its seeds together, also those named apart as an ablation row's seeds), in
+    the order the book first uses it: the
     chapters that use it, how many runs, their seeds, epochs, device, total training seconds and
     how many this build loaded from the cache, all as the first of those chapters listed them
     (later ones load the same runs). The per-run list with cache keys is `model_list`."""
@@ -115,8 +117,9 @@ def model_summary(models: list[dict]) -> pd.DataFrame:
     # The chapter by its number ("03-counting-robust" is chapter 3), so that the table fits the
     # page.
     table["chapter"] = table["chapter"].str.split("-").str[0].str.lstrip("0")
+    table["model"] = table["name"].map(row_name)
     rows = []
-    for name, uses in table.groupby("name", sort=False):
+    for name, uses in table.groupby("model", sort=False):
         chapters = list(dict.fromkeys(uses["chapter"]))
         runs = uses[uses["chapter"] == chapters[0]]
         seeds = sorted(runs["seed"].unique())

@@ -7,6 +7,7 @@ lib.report.video_verdicts judges each against its reference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -55,6 +56,14 @@ def training_run(variant: Variant, data: VideoData) -> TrainingRun:
         augment=variant.augment,
         threads=variant.threads,
     )
+
+
+SEED_SUFFIX = re.compile(r"-seed\d+$")  # what `with_seeds` appends to a row's name
+
+
+def row_name(run_name: str) -> str:
+    """The row a run of `with_seeds` belongs to: "t7-loss" for "t7-loss-seed1" and "t7-loss"."""
+    return SEED_SUFFIX.sub("", run_name)
 
 
 def with_seeds(row: Variant, seeds: Sequence[int]) -> list[Variant]:

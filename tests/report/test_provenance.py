@@ -122,3 +122,10 @@ def test_a_build_that_trains_nothing_finds_the_plan_table_of_the_build_that_trai
     assert table.equals(plans) and made == "2026-12-08 on AMD EPYC"
     # A quick preview keeps its own record: it never stands for the full build's.
     assert training_record_path(tmp_path / "cache", quick=True) != path
+
+
+def test_an_ablation_rows_seeds_named_apart_make_one_row_of_the_model_table():
+    names = ["r", "r-seed1"]
+    models = [run("05-video", name, seed, 60.0, False) for seed, name in enumerate(names)]
+    (row,) = model_summary(models).to_dict("records")
+    assert (row["model"], row["runs"], row["seeds"], row["training (s)"]) == ("r", 2, "0–1", "120")

@@ -9,6 +9,7 @@ from lib.video.ablation import (
     over_seeds,
     planned_runs,
     reference,
+    row_name,
     seed_sd,
     training_run,
 )
@@ -64,3 +65,8 @@ def test_values_over_seeds_are_those_of_the_runs_that_have_one():
     values = {"first": 1.0, "first-seed1": 2.0, "side": 5.0}
     assert over_seeds(ABLATION[0], values, range(3)) == [1.0, 2.0]
     assert over_seeds(SIDE, values, range(1)) == [5.0]
+
+
+def test_a_seeded_runs_row_name_drops_only_the_seed_suffix():
+    assert row_name("t7-loss-seed12") == row_name("t7-loss") == "t7-loss"
+    assert row_name("t7-seedless") == "t7-seedless"
