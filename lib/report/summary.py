@@ -129,7 +129,8 @@ def summary_rows(records: Sequence[dict]) -> list[tuple[str, str, str]]:
                 f"{psnr_text(unet_psnr['value'])} dB and the last frame's "
                 f"{psnr_text(last_psnr['value'])} dB; one run each (@sec-task7)."
                 + (
-                    " A physics-informed predictor, which trains nothing, predicts "
+                    " A physics-informed predictor, told the families of rules behind the clips "
+                    "and without weights, predicts "
                     f"{physics['value']:.1%} of the validation clips better than the final "
                     "network (@sec-physics)."
                     if physics

@@ -56,8 +56,9 @@ def test_part_2_rows_give_numbers_without_a_verdict_for_single_runs():
     )
     # The physics, exact on most clips, by the share of clips it predicts better: one number.
     assert task7.endswith(
-        "A physics-informed predictor, which trains nothing, predicts 99.9% of the validation "
-        "clips better than the final network (@sec-physics)."
+        "A physics-informed predictor, told the families of rules behind the clips and without "
+        "weights, predicts 99.9% of the validation clips better than the final network "
+        "(@sec-physics)."
     )
     without_physics = result(summary_rows(PART2[:-1]), "7")
     assert without_physics.endswith("one run each (@sec-task7).")
