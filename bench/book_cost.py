@@ -11,8 +11,8 @@ per optimiser step (torch.utils.flop_counter over forward and backward; Adam's e
 is not counted), its step time on one thread (lib.training.plan.probe, the plan's own probe, with
 `--steps` timed steps), the share of this CPU's matrix-multiply peak that makes (a large torch.mm
 on one thread in the model's precision, float32 or bfloat16, measured in the same run) and its
-one-thread minutes: the sum over its runs of steps × step time plus each epoch's validation, as
-the plan estimates them.
+one-thread minutes: the sum over its runs of steps × step time plus each of its validations (the
+epochs `lib.training.loop.validated_epochs` names), as the plan estimates them.
 
 The schedule is modelled simply. A clean build trains each distinct run once, in the first chapter
 that lists it; a chapter is a sequence of `train_side_by_side` calls, and a call ends when its
