@@ -52,6 +52,49 @@ class ChapterKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
 
 
+# Under make -jN the chapters run side by side, and Linux puts each kernel in a scheduling group of
+# its own (an autogroup: one per session, and jupyter starts each kernel in a new session), then
+# shares the cores equally between the groups: a chapter's pool of one-thread trainings gets the
+# same share as another chapter's, however long its trainings. A chapter started with
+# --yield-cores lowers its kernel's group to this nice value, so that the chapter holding the
+# build's longest training keeps a core for each of its trainings; the scheduler still lends any
+# idle core to the others, so no core waits. Priority never changes what a training computes.
+YIELD_NICE = 10
+
+
+def yield_cores(pid: int, nice: int = YIELD_NICE) -> list[str]:
+    """Lower the scheduling priority of process `pid`, which the processes it starts later inherit,
+    and of its autogroup where Linux has them; what was lowered ("process", "autogroup")."""
+    lowered = []
+    if hasattr(os, "setpriority"):  # not on Windows
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, max(nice, os.getpriority(os.PRIO_PROCESS, pid)))
+            lowered.append("process")
+        except OSError:
+            pass
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(f"{nice}\n")
+        lowered.append("autogroup")
+    except OSError:  # no autogroups (another OS, or a kernel built without them)
+        pass
+    return lowered
+
+
+class YieldingKernelManager(ChapterKernelManager):
+    """A chapter kernel that yields the cores (`yield_cores`) as soon as it has started."""
+
+    async def _async_post_start_kernel(self, **kw) -> None:
+        await super()._async_post_start_kernel(**kw)
+        pid = getattr(self.provisioner, "pid", None)  # the local provisioner's kernel process
+        if pid:
+            lowered = yield_cores(pid)
+            print(
+                f"  kernel at nice {YIELD_NICE} ({', '.join(lowered) or 'not lowered'}): it "
+                "yields the cores to the chapter with the longest training",
+                file=sys.stderr,
+            )
+
+
 def kernel_config(folder: Path) -> Config:
     """Kernel settings: IPC sockets and the connection file in `folder` (private to the user)."""
     config = Config()
@@ -60,8 +103,11 @@ def kernel_config(folder: Path) -> Config:
     return config
 
 
-def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
-    """Run `source` with `parameters` and write the cleaned, executed notebook to `executed`."""
+def run_chapter(
+    source: Path, executed: Path, parameters: dict, yield_to_others: bool = False
+) -> None:
+    """Run `source` with `parameters` and write the cleaned, executed notebook to `executed`; with
+    `yield_to_others`, its kernel yields the cores to chapters of normal priority."""
     executed.parent.mkdir(parents=True, exist_ok=True)
     partial = executed.with_name(executed.stem + ".partial.ipynb")
     try:
@@ -75,7 +121,9 @@ def run_chapter(source: Path, executed: Path, parameters: dict) -> None:
                 kernel_name="python3",
                 log_output=True,
                 progress_bar=False,
-                kernel_manager_class=ChapterKernelManager,
+                kernel_manager_class=(
+                    YieldingKernelManager if yield_to_others else ChapterKernelManager
+                ),
                 config=kernel_config(Path(sockets)),
             )
     except papermill.PapermillExecutionError as error:
@@ -126,6 +174,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", default="data")
     parser.add_argument("--cache-dir", default="cache")
     parser.add_argument("--results-dir", default="build/results")
+    parser.add_argument(
+        "--yield-cores",
+        action="store_true",
+        help="run the kernel at a lower priority, so that a chapter beside it keeps the cores",
+    )
     args = parser.parse_args(argv)
     parameters = {
         "quick": args.quick,
@@ -139,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
         file=sys.stderr,
         flush=True,
     )
-    run_chapter(args.source, args.executed, parameters)
+    run_chapter(args.source, args.executed, parameters, yield_to_others=args.yield_cores)
     print(f"Executed {args.source} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

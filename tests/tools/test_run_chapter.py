@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from tools import run_chapter as runner
 from tools.run_chapter import ChapterKernelManager, clean, kernel_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,3 +164,22 @@ def test_placeholders_are_filled_in_the_executed_copy_and_an_unknown_one_stops_t
         .startswith(f"error: {source}: unknown placeholder {{{{question}}}}")
     )
     assert (tmp_path / "failed" / "chapter.ipynb").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="Linux autogroups only")
+def test_a_chapter_that_yields_the_cores_runs_its_kernel_and_what_it_starts_at_a_lower_priority(
+    tmp_path,
+):
+    source, executed = tmp_path / "chapter.ipynb", tmp_path / "build" / "chapter.ipynb"
+    _notebook_with(
+        source,
+        "import os, subprocess, sys\n"
+        "child = subprocess.run([sys.executable, '-c', 'import os; print(os.nice(0))'],\n"
+        "                       capture_output=True, text=True).stdout.strip()\n"
+        "print(os.nice(0), child, open('/proc/self/autogroup').read().split()[-1])",
+    )
+    runner.run_chapter(source, executed, {}, yield_to_others=True)
+    kernel_nice, child_nice, group_nice = (
+        nbformat.read(executed, 4).cells[0].outputs[0].text.split()
+    )
+    assert int(kernel_nice) == int(child_nice) == int(group_nice) == runner.YIELD_NICE
