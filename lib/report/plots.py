@@ -344,7 +344,7 @@ def step_scores(
     """Three panels: each predictor's mean PSNR (each clip capped) and mean SSIM over the clips at
     every prediction step t+1 ... t+T, and the validation MSE of the trained ones (`curves`: label
     -> the epochs validated and their MSEs) over their training, on a logarithmic scale."""
-    fig, axes = plt.subplots(1, 3, figsize=(FIGURE_WIDTH_INCHES, 2.3))
+    fig, axes = plt.subplots(1, 3, figsize=(FIGURE_WIDTH_INCHES, 2.1))
     colours = colours_for([*predictors, *curves])
     for label, metrics in predictors.items():
         capped = metrics.capped()
@@ -361,7 +361,7 @@ def step_scores(
     for label, (epochs, mse) in curves.items():
         axes[2].plot(list(epochs), list(mse), color=colours[label], label=label)
     axes[2].set_yscale("log")
-    axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[2].xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # a narrow panel
     axes[2].set_xlabel("epoch")
     axes[2].set_ylabel("validation MSE")
     legend_below(fig, axes[0])
