@@ -14,8 +14,7 @@ from lib.counting import diagnosis
 from lib.data.blobs import count_blobs
 from lib.data.course_files import radius_words
 from lib.report.judge import BETTER, Seeds, verdict
-from lib.report.words import balls as balls_text
-from lib.report.words import learning_rate_text, listed, mean_sd, sample_sd
+from lib.report.words import balls, learning_rate_text, listed, mean_sd, sample_sd
 from lib.settings import (
     TARGET_ACCURACY,
     TARGET_SECOND_SHIFT,
@@ -97,7 +96,7 @@ def confusion_words(matrix: np.ndarray, classes: Sequence[int]) -> dict[str, str
     return {
         "error_share": f"{errors / matrix.sum():.0%}",
         "over_share": f"{np.triu(matrix, 1).sum() / errors:.0%}",
-        "commonest_error": f"{balls_text(classes[true])} counted as {classes[predicted]}",
+        "commonest_error": f"{balls(classes[true])} counted as {classes[predicted]}",
     }
 
 
